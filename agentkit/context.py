@@ -1,0 +1,39 @@
+"""The context a tool (or middleware) receives about the run it is part of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
+
+__all__ = ["RunContext"]
+
+DepsT = TypeVar("DepsT", default=Any)
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext(Generic[DepsT]):
+    """What a tool knows about the run that called it.
+
+    Declare a parameter annotated ``RunContext`` (first, before the model-visible ones) and
+    the engine injects it; it never appears in the tool's schema.
+
+    Attributes:
+        deps: the dependencies passed to the run (``agent.run(..., deps=...)``).
+        run_id: the id of the run (``run_...``).
+        thread_id: the id of the thread (``thread_...``).
+        agent_name: the name of the agent running.
+        call_id: the id of the current tool call, inside a tool.
+        tool_name: the name of the current tool, inside a tool.
+        attempt: how many times this tool has already failed in this run.
+    """
+
+    deps: DepsT
+    run_id: str = ""
+    thread_id: str = ""
+    agent_name: str = ""
+    call_id: str | None = None
+    tool_name: str | None = None
+    attempt: int = 0
+    metadata: dict[str, Any] = field(default_factory=dict)
