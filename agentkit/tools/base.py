@@ -36,6 +36,11 @@ class Tool(ABC):
         """The tool's name."""
         return self.definition.name
 
+    @property
+    def source(self) -> str:
+        """Where the tool comes from (``module:qualname``), for error messages."""
+        return f"{type(self).__module__}:{type(self).__qualname__}"
+
     @abstractmethod
     async def invoke(self, arguments: str, ctx: RunContext[Any] | None = None) -> str:
         """Run the tool on the model's JSON arguments and return the output string.

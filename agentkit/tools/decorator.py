@@ -1,0 +1,262 @@
+"""``@tool``: a typed Python function becomes a `FunctionTool`."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from agentkit.context import RunContext
+from agentkit.exceptions import UserError
+from agentkit.tools.base import Tool
+from agentkit.tools.definition import ToolDefinition, check_tool_name
+from agentkit.tools.docstrings import DocstringFormat, parse_docstring
+from agentkit.tools.invocation import bind_arguments, call_function, parse_arguments
+from agentkit.tools.output import to_output
+from agentkit.tools.schema import JsonSchema
+from agentkit.tools.signature import ArgumentsSignature, analyze_signature
+from agentkit.tools.strict import (
+    StrictModeWarning,
+    StrictSchemaError,
+    drop_defaulted_nulls,
+    to_strict_schema,
+)
+
+__all__ = ["FunctionTool", "tool"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class FunctionTool(Tool, Generic[P, R]):
+    """A Python function offered to the model as a tool; still callable as the function.
+
+    Build it with `tool`. See that decorator for the options and the rules.
+
+    Attributes:
+        func: the wrapped function.
+        show_errors: whether the model sees the text of exceptions the function raises.
+    """
+
+    def __init__(
+        self,
+        func: Callable[P, R],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        strict: bool | None = None,
+        docstring_format: DocstringFormat = "auto",
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        show_errors: bool = False,
+    ) -> None:
+        if not callable(func):
+            raise UserError(f"@tool needs a function, got {func!r}")
+        self.func = func
+        where = f"@tool on {_source(func)}"
+        tool_name = check_tool_name(name or str(getattr(func, "__name__", "")), where=where)
+        self.timeout = _check_timeout(timeout, where)
+        self.max_retries = _check_max_retries(max_retries, where)
+        self.show_errors = show_errors
+        self._is_async = inspect.iscoroutinefunction(func)
+        try:
+            docs = parse_docstring(func.__doc__, docstring_format)
+        except ValueError as exc:
+            raise UserError(f"{where}: {exc}") from None
+        self._signature: ArgumentsSignature = analyze_signature(func, docs.params, where)
+        parameters, is_strict = _choose_schema(self._signature.schema, strict, where)
+        self._definition = ToolDefinition(
+            name=tool_name,
+            description=docs.description if description is None else description,
+            parameters=parameters,
+            strict=is_strict,
+        )
+        functools.update_wrapper(self, func)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Call the original function directly (no validation, no thread, no timeout)."""
+        return self.func(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<FunctionTool {self.name!r} of {self.source}>"
+
+    @property
+    def definition(self) -> ToolDefinition:
+        return self._definition
+
+    @property
+    def description(self) -> str:
+        """What the model is told the tool does."""
+        return self._definition.description
+
+    @property
+    def parameters(self) -> JsonSchema:
+        """The JSON Schema of the arguments, exactly as sent to the model."""
+        return self._definition.parameters
+
+    @property
+    def strict(self) -> bool:
+        """Whether the API is asked to enforce the schema (OpenAI strict mode)."""
+        return self._definition.strict
+
+    @property
+    def takes_context(self) -> bool:
+        """Whether the function's first parameter is an injected `RunContext`."""
+        return self._signature.takes_ctx
+
+    @property
+    def source(self) -> str:
+        return _source(self.func)
+
+    def to_chat(self) -> dict[str, Any]:
+        """The nested definition for Chat Completions and the Assistants API."""
+        return self._definition.to_chat()
+
+    def to_assistants(self) -> dict[str, Any]:
+        """The Assistants API definition (the nested shape)."""
+        return self._definition.to_assistants()
+
+    def to_responses(self) -> dict[str, Any]:
+        """The flat definition for the Responses API."""
+        return self._definition.to_responses()
+
+    async def invoke(self, arguments: str, ctx: RunContext[Any] | None = None) -> str:
+        """Validate the model's JSON ``arguments``, run the function, return its output string.
+
+        Raises:
+            ToolArgumentsError: ``arguments`` is not a JSON object.
+            ToolValidationError: the arguments do not match the parameters (names each field).
+            ToolExecutionError: the function raised (the exception is ``__cause__``).
+            ToolTimeoutError: the call took longer than ``timeout``.
+            ToolOutputError: the return value has no string or JSON form.
+            RetryTool: the function asked the model to retry; passed through unchanged.
+            UserError: the function takes a `RunContext` and ``ctx`` is None.
+        """
+        data = parse_arguments(arguments, tool_name=self.name)
+        data = drop_defaulted_nulls(data, self._signature.schema)
+        args, kwargs = bind_arguments(self._signature, data, tool_name=self.name)
+        if self._signature.takes_ctx:
+            if ctx is None:
+                raise UserError(f"tool {self.name!r} takes a RunContext; pass ctx= to invoke()")
+            args.insert(0, ctx)
+        result = await call_function(
+            self.func,
+            args,
+            kwargs,
+            is_async=self._is_async,
+            time_limit=self.timeout,
+            tool_name=self.name,
+            show_errors=self.show_errors,
+        )
+        return to_output(result, tool_name=self.name)
+
+
+def _source(func: Callable[..., Any]) -> str:
+    module = getattr(func, "__module__", None) or "?"
+    qualname = getattr(func, "__qualname__", None) or repr(func)
+    return f"{module}:{qualname}"
+
+
+def _check_timeout(timeout: float | None, where: str) -> float | None:
+    if timeout is not None and not timeout > 0:
+        raise UserError(f"{where}: timeout must be a positive number of seconds, got {timeout!r}")
+    return timeout
+
+
+def _check_max_retries(max_retries: int | None, where: str) -> int | None:
+    if max_retries is not None and (not isinstance(max_retries, int) or max_retries < 0):
+        raise UserError(f"{where}: max_retries must be an int >= 0, got {max_retries!r}")
+    return max_retries
+
+
+def _choose_schema(schema: JsonSchema, strict: bool | None, where: str) -> tuple[JsonSchema, bool]:
+    """Apply the ``strict`` setting: True must succeed, None falls back with a warning."""
+    if strict is False:
+        return schema, False
+    try:
+        return to_strict_schema(schema), True
+    except StrictSchemaError as exc:
+        if strict:
+            raise UserError(
+                f"{where}: strict=True, but {exc}. Use strict=False, or a closed type "
+                "(a TypedDict or pydantic model) instead."
+            ) from None
+        warnings.warn(
+            f"{where}: {exc}, so the tool is sent with strict=False. "
+            "Pass strict=False to accept this without a warning.",
+            StrictModeWarning,
+            stacklevel=4,
+        )
+        return schema, False
+
+
+@overload
+def tool(func: Callable[P, R], /) -> FunctionTool[P, R]: ...
+
+
+@overload
+def tool(
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    strict: bool | None = None,
+    docstring_format: DocstringFormat = "auto",
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    show_errors: bool = False,
+) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
+
+
+def tool(
+    func: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    strict: bool | None = None,
+    docstring_format: DocstringFormat = "auto",
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    show_errors: bool = False,
+) -> Any:
+    """Turn a typed function (sync or async) into a tool the model can call.
+
+    The schema comes from the type hints (via pydantic); the description and parameter
+    descriptions from the docstring (Google, NumPy, reST or Epydoc, detected). A parameter's
+    description is, by precedence: ``Field(description=...)``, then ``Annotated[T, "text"]``,
+    then the docstring. A first parameter annotated `RunContext` is injected, never shown.
+
+    Args:
+        func: the function, when used bare as ``@tool``.
+        name: the tool name (default: the function name), ``^[a-zA-Z0-9_-]{1,64}$``.
+        description: overrides the docstring description.
+        strict: True requires OpenAI strict mode (UserError if the schema cannot be strict);
+            False never uses it; None (default) uses it whenever the schema allows, and
+            otherwise warns (`StrictModeWarning`) and sends the tool non-strict.
+        docstring_format: ``auto``, ``google``, ``numpy``, ``rest`` or ``epydoc``.
+        timeout: seconds a call may take (None: the agent's default).
+        max_retries: failed calls the model may retry in one run (None: the agent's default).
+        show_errors: show the model ``ExcType: message`` when the function raises.
+
+    Raises:
+        UserError: bad name, misplaced `RunContext`, unsupported annotation, or strict=True
+            with a schema strict mode cannot express; naming the function and parameter.
+    """
+    options: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "strict": strict,
+        "docstring_format": docstring_format,
+        "timeout": timeout,
+        "max_retries": max_retries,
+        "show_errors": show_errors,
+    }
+    if func is not None:
+        return FunctionTool(func, **options)
+
+    def decorate(f: Callable[..., Any]) -> FunctionTool[..., Any]:
+        return FunctionTool(f, **options)
+
+    return decorate
