@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import inspect
 import warnings
@@ -109,6 +111,15 @@ class FunctionTool(Tool, Generic[P, R]):
     @property
     def source(self) -> str:
         return _source(self.func)
+
+    def with_name(self, name: str) -> FunctionTool[P, R]:
+        """A copy offered to the model as ``name`` that calls the same function."""
+        renamed = copy.copy(self)
+        where = f"renaming {self.name!r} ({self.source})"
+        renamed._definition = dataclasses.replace(
+            self._definition, name=check_tool_name(name, where=where)
+        )
+        return renamed
 
     def to_chat(self) -> dict[str, Any]:
         """The nested definition for Chat Completions and the Assistants API."""

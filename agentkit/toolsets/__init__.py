@@ -1,1 +1,26 @@
+"""Toolsets: collections of tools, their wrappers, and tool packs loaded by name."""
 
+from agentkit.toolsets.base import AnyTool, Toolset, definition_of, source_of
+from agentkit.toolsets.combined import CombinedToolset, toolset_from
+from agentkit.toolsets.filtered import FilteredToolset
+from agentkit.toolsets.function import FunctionToolset
+from agentkit.toolsets.packs import ENTRY_POINT_GROUP, available_packs, load_toolset
+from agentkit.toolsets.prefixed import PrefixedToolset
+from agentkit.toolsets.renamed import RenamedTool, RenamedToolset
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "AnyTool",
+    "CombinedToolset",
+    "FilteredToolset",
+    "FunctionToolset",
+    "PrefixedToolset",
+    "RenamedTool",
+    "RenamedToolset",
+    "Toolset",
+    "available_packs",
+    "definition_of",
+    "load_toolset",
+    "source_of",
+    "toolset_from",
+]

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
 
-__all__ = ["AnyTool", "Toolset", "definition_of"]
+if TYPE_CHECKING:
+    from agentkit.toolsets.filtered import FilteredToolset
+    from agentkit.toolsets.prefixed import PrefixedToolset
+    from agentkit.toolsets.renamed import RenamedToolset
+
+__all__ = ["AnyTool", "Toolset", "check_unique_names", "definition_of", "source_of"]
 
 AnyTool = Tool | ToolDefinition
 """A tool with an implementation, or a bare definition the caller answers (``requires_action``)."""
@@ -19,10 +26,31 @@ def definition_of(tool: AnyTool) -> ToolDefinition:
     return tool if isinstance(tool, ToolDefinition) else tool.definition
 
 
+def source_of(tool: AnyTool) -> str:
+    """Where ``tool`` comes from, for error messages (``module:qualname`` of its function)."""
+    if isinstance(tool, ToolDefinition):
+        return f"ToolDefinition(name={tool.name!r})"
+    return tool.source
+
+
+def check_unique_names(tools: Sequence[AnyTool], *, hint: str = "") -> None:
+    """Raise `UserError` naming both sources when two tools share a name."""
+    seen: dict[str, AnyTool] = {}
+    for item in tools:
+        name = definition_of(item).name
+        if name in seen:
+            raise UserError(
+                f"two tools are named {name!r}: {source_of(seen[name])} and {source_of(item)}"
+                f"{hint}; rename one (tool(name=...), .renamed() or .prefixed())"
+            )
+        seen[name] = item
+
+
 class Toolset(ABC):
     """Tools offered to the model, looked up by name when it calls one.
 
-    Implement `tools`; `get` and `definitions` derive from it.
+    Implement `tools`; `get` and `definitions` derive from it. The wrappers `prefixed`,
+    `filtered` and `renamed` return new toolsets and leave this one unchanged.
     """
 
     @abstractmethod
@@ -43,3 +71,21 @@ class Toolset(ABC):
     def names(self) -> list[str]:
         """The tool names, in order."""
         return [d.name for d in self.definitions()]
+
+    def prefixed(self, prefix: str) -> PrefixedToolset:
+        """These tools, named ``{prefix}_{name}``."""
+        from agentkit.toolsets.prefixed import PrefixedToolset
+
+        return PrefixedToolset(self, prefix)
+
+    def filtered(self, predicate: Callable[[ToolDefinition], bool]) -> FilteredToolset:
+        """Only the tools whose definition satisfies ``predicate``."""
+        from agentkit.toolsets.filtered import FilteredToolset
+
+        return FilteredToolset(self, predicate)
+
+    def renamed(self, mapping: Mapping[str, str]) -> RenamedToolset:
+        """These tools, with the names in ``mapping`` (old name -> new name) changed."""
+        from agentkit.toolsets.renamed import RenamedToolset
+
+        return RenamedToolset(self, mapping)
