@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import click
 
+from agentkit.cli.tools import tools
+
 __all__ = ["ALL"]
 
 ALL: list[click.Command] = []
+
+ALL.append(tools)

@@ -48,8 +48,8 @@ def parse_docstring(doc: str | None, docstring_format: DocstringFormat = "auto")
         )
     parsed = docstring_parser.parse(inspect.cleandoc(doc), style=_STYLES[docstring_format])
     parts = [p.strip() for p in (parsed.short_description, parsed.long_description) if p]
-    # docstring-parser splits a summary that wraps onto a second line; rejoin it as written.
-    separator = "\n\n" if parsed.blank_after_short_description else "\n"
+    # docstring-parser cuts a summary that wraps onto a second line; rejoin it as one paragraph.
+    separator = "\n\n" if parsed.blank_after_short_description else " "
     description = separator.join(p for p in parts if p)
     params = {
         p.arg_name.lstrip("*"): " ".join(p.description.split())
