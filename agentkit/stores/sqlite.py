@@ -1,0 +1,388 @@
+"""A store in one SQLite file: persistent, shared safely by several processes.
+
+Objects are stored as their JSON next to the few columns queries need (see `sqlite_schema`).
+Each method is one statement or one ``BEGIN IMMEDIATE`` transaction, so the invariants in
+`agentkit.stores.base` hold across processes: the file's write lock serializes the check and
+the write, and a unique index on the active runs of a thread backs the one-active-run rule.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sqlite3
+from collections.abc import Collection
+from typing import Any
+
+from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
+from agentkit.runs.objects import Message, Run, RunStep, Thread
+from agentkit.stores.base import ListOrder, Store
+from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
+from agentkit.stores.sqlite_schema import (
+    ACTIVE_RUN,
+    ACTIVE_SQL,
+    INSERT_MESSAGE,
+    INSERT_RUN,
+    RUN_EXISTS,
+    THREAD_EXISTS,
+    THREAD_STEPS,
+    UPSERT_ASSISTANT,
+    UPSERT_STEP,
+    page_query,
+)
+
+__all__ = ["SQLiteStore"]
+
+
+class SQLiteStore(Store):
+    """Keeps threads, messages, runs, steps and assistants in one SQLite file (WAL mode).
+
+    The file is opened, and its tables created, on first use; ``await store.open()`` or
+    ``async with SQLiteStore(path) as store`` opens it up front. Several processes may use
+    the same file: a run paused in ``requires_action`` by one can be resumed by another.
+
+    Args:
+        path: the database file; created if missing.
+        project: the project whose objects this store sees.
+        busy_timeout: seconds a write waits for another process's write lock before
+            `StoreError`.
+
+    Raises:
+        UserError: ``path`` names an in-memory database (use `MemoryStore`).
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, project: str = "", busy_timeout: float = 5.0
+    ) -> None:
+        self.path = os.fspath(path)
+        if self.path in ("", ":memory:"):
+            raise UserError(
+                f"SQLiteStore(path={self.path!r}) needs a file; for memory, use MemoryStore."
+            )
+        self.project = project
+        self._db = SQLiteConnection(self.path, busy_timeout=busy_timeout)
+        self._owner = True
+
+    def scoped(self, project: str) -> SQLiteStore:
+        """A view of the same file for another project, sharing this store's connection.
+
+        Closing the view does nothing; closing this store closes the view too.
+        """
+        view = copy.copy(self)
+        view.project = project
+        view._owner = False
+        return view
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def open(self) -> None:
+        """Open the file now (creating its tables) instead of on first use.
+
+        Raises:
+            StoreError: the file is not a SQLite database, not an agentkit store, or has a
+                newer schema version than this agentkit knows.
+        """
+        await self._db.run(lambda conn: None)
+
+    async def aclose(self) -> None:
+        """Close the file and stop its worker thread (only the store that opened it does)."""
+        if self._owner:
+            await self._db.aclose()
+
+    async def __aenter__(self) -> SQLiteStore:
+        await self.open()
+        return self
+
+    # -- plumbing --------------------------------------------------------------------------
+    async def _one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        return await self._db.run(lambda conn: conn.execute(sql, params).fetchone())
+
+    async def _change(self, sql: str, params: tuple[Any, ...]) -> int:
+        return await self._db.run(lambda conn: conn.execute(sql, params).rowcount)
+
+    async def _data(self, table: str, what: str, object_id: str) -> str:
+        row = await self._one(
+            f"SELECT data FROM {table} WHERE id = ? AND project = ?", (object_id, self.project)
+        )
+        if row is None:
+            raise NotFoundError(f"No {what} found with id {object_id!r}.")
+        return str(row[0])
+
+    async def _list(
+        self, parent: tuple[str, str, str], sql: str, params: tuple[Any, ...]
+    ) -> list[str]:
+        """The ``data`` column of ``sql``'s rows; NotFoundError if the parent object is gone."""
+        parent_sql, what, parent_id = parent
+        parent_params = (parent_id, self.project)
+
+        def op(conn: sqlite3.Connection) -> list[Any] | None:
+            if conn.execute(parent_sql, parent_params).fetchone() is None:
+                return None
+            return conn.execute(sql, params).fetchall()
+
+        rows = await self._db.run(op)
+        if rows is None:
+            raise NotFoundError(f"No {what} found with id {parent_id!r}.")
+        return [row[0] for row in rows]
+
+    # -- threads ---------------------------------------------------------------------------
+    async def create_thread(self, thread: Thread) -> Thread:
+        params = (thread.id, self.project, thread.model_dump_json())
+        await self._db.run(
+            lambda conn: _insert(
+                conn, "INSERT INTO threads (id, project, data) VALUES (?, ?, ?)", params, "thread"
+            )
+        )
+        return thread
+
+    async def get_thread(self, thread_id: str) -> Thread:
+        return Thread.model_validate_json(await self._data("threads", "thread", thread_id))
+
+    async def update_thread(self, thread: Thread) -> None:
+        sql = "UPDATE threads SET data = ? WHERE id = ? AND project = ?"
+        if not await self._change(sql, (thread.model_dump_json(), thread.id, self.project)):
+            raise NotFoundError(f"No thread found with id {thread.id!r}.")
+
+    async def delete_thread(self, thread_id: str) -> None:
+        # Foreign keys cascade to the thread's messages, runs and their steps.
+        sql = "DELETE FROM threads WHERE id = ? AND project = ?"
+        if not await self._change(sql, (thread_id, self.project)):
+            raise NotFoundError(f"No thread found with id {thread_id!r}.")
+
+    async def list_threads(self, *, limit: int = 20, order: ListOrder = "desc") -> list[Thread]:
+        sql, params = page_query(
+            "threads", ("project = ?", (self.project,)), order, None, None, limit
+        )
+        rows = await self._db.run(lambda conn: conn.execute(sql, params).fetchall())
+        return [Thread.model_validate_json(row[0]) for row in rows]
+
+    # -- messages --------------------------------------------------------------------------
+    async def add_message(self, message: Message, *, require_idle: bool = True) -> Message:
+        thread_key = (message.thread_id, self.project)
+        params = (
+            message.id,
+            self.project,
+            message.thread_id,
+            message.run_id,
+            message.model_dump_json(),
+        )
+
+        def op(conn: sqlite3.Connection) -> None:
+            with immediate(conn):
+                if conn.execute(THREAD_EXISTS, thread_key).fetchone() is None:
+                    raise NotFoundError(f"No thread found with id {message.thread_id!r}.")
+                active = conn.execute(ACTIVE_RUN, (message.thread_id,)).fetchone()
+                if require_idle and active is not None:
+                    raise ActiveRunError(
+                        f"Can't add messages to {message.thread_id} "
+                        f"while a run {active[0]} is active."
+                    )
+                _insert(conn, INSERT_MESSAGE, params, "message")
+
+        await self._db.run(op)
+        return message
+
+    async def get_message(self, message_id: str) -> Message:
+        return Message.model_validate_json(await self._data("messages", "message", message_id))
+
+    async def update_message(self, message: Message) -> None:
+        sql = "UPDATE messages SET run_id = ?, data = ? WHERE id = ? AND project = ?"
+        params = (message.run_id, message.model_dump_json(), message.id, self.project)
+        if not await self._change(sql, params):
+            raise NotFoundError(f"No message found with id {message.id!r}.")
+
+    async def delete_message(self, message_id: str) -> None:
+        sql = "DELETE FROM messages WHERE id = ? AND project = ?"
+        if not await self._change(sql, (message_id, self.project)):
+            raise NotFoundError(f"No message found with id {message_id!r}.")
+
+    async def list_messages(
+        self,
+        thread_id: str,
+        *,
+        order: ListOrder = "asc",
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        run_id: str | None = None,
+    ) -> list[Message]:
+        scope = "thread_id = ? AND project = ?"
+        scope_params: tuple[Any, ...] = (thread_id, self.project)
+        if run_id is not None:
+            scope, scope_params = scope + " AND run_id = ?", (*scope_params, run_id)
+        query = page_query("messages", (scope, scope_params), order, after, before, limit)
+        rows = await self._list((THREAD_EXISTS, "thread", thread_id), *query)
+        return [Message.model_validate_json(row) for row in rows]
+
+    # -- runs ------------------------------------------------------------------------------
+    async def create_run(self, run: Run, state: dict[str, Any]) -> Run:
+        thread_key = (run.thread_id, self.project)
+        params = (
+            run.id,
+            self.project,
+            run.thread_id,
+            run.status,
+            run.model_dump_json(),
+            _json(state),
+        )
+
+        def op(conn: sqlite3.Connection) -> None:
+            with immediate(conn):
+                if conn.execute(THREAD_EXISTS, thread_key).fetchone() is None:
+                    raise NotFoundError(f"No thread found with id {run.thread_id!r}.")
+                active = conn.execute(ACTIVE_RUN, (run.thread_id,)).fetchone()
+                if active is not None:
+                    raise ActiveRunError(
+                        f"Thread {run.thread_id} already has an active run {active[0]}."
+                    )
+                _insert(conn, INSERT_RUN, params, "run")
+
+        await self._db.run(op)
+        return run
+
+    async def get_run(self, run_id: str) -> Run:
+        return Run.model_validate_json(await self._data("runs", "run", run_id))
+
+    async def get_run_state(self, run_id: str) -> dict[str, Any]:
+        row = await self._one(
+            "SELECT state FROM runs WHERE id = ? AND project = ?", (run_id, self.project)
+        )
+        if row is None:
+            raise NotFoundError(f"No run found with id {run_id!r}.")
+        state: dict[str, Any] = json.loads(row[0])
+        return state
+
+    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
+        if not await self._update_run(run, state, None):
+            raise NotFoundError(f"No run found with id {run.id!r}.")
+
+    async def transition_run(
+        self, run: Run, *, expected: Collection[str], state: dict[str, Any] | None = None
+    ) -> bool:
+        return await self._update_run(run, state, tuple(expected))
+
+    async def _update_run(
+        self, run: Run, state: dict[str, Any] | None, expected: tuple[str, ...] | None
+    ) -> bool:
+        """Write the run (if its status is in ``expected``); whether a row changed."""
+        sets, params = "status = ?, data = ?", [run.status, run.model_dump_json()]
+        if state is not None:
+            sets, params = sets + ", state = ?", [*params, _json(state)]
+        sql = f"UPDATE runs SET {sets} WHERE id = ? AND project = ?"
+        params += [run.id, self.project]
+        if expected is not None:
+            sql += f" AND status IN ({', '.join('?' * len(expected))})"
+            params += expected
+        key = (run.id, self.project)
+
+        def op(conn: sqlite3.Connection) -> bool:
+            try:
+                changed = conn.execute(sql, params).rowcount
+            except sqlite3.IntegrityError as exc:  # the unique index on active runs
+                active = conn.execute(ACTIVE_RUN, (run.thread_id,)).fetchone()
+                other = active[0] if active else "another run"
+                raise ActiveRunError(
+                    f"Thread {run.thread_id} already has an active run {other}."
+                ) from exc
+            if not changed and conn.execute(RUN_EXISTS, key).fetchone() is None:
+                raise NotFoundError(f"No run found with id {run.id!r}.")
+            return bool(changed)
+
+        return await self._db.run(op)
+
+    async def list_runs(
+        self,
+        thread_id: str,
+        *,
+        order: ListOrder = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+    ) -> list[Run]:
+        scope = ("thread_id = ? AND project = ?", (thread_id, self.project))
+        query = page_query("runs", scope, order, after, before, limit)
+        rows = await self._list((THREAD_EXISTS, "thread", thread_id), *query)
+        return [Run.model_validate_json(row) for row in rows]
+
+    async def active_runs(self) -> list[Run]:
+        sql = f"SELECT data FROM runs WHERE project = ? AND status IN {ACTIVE_SQL} ORDER BY seq"
+        rows = await self._db.run(lambda conn: conn.execute(sql, (self.project,)).fetchall())
+        return [Run.model_validate_json(row[0]) for row in rows]
+
+    # -- steps -----------------------------------------------------------------------------
+    async def save_step(self, step: RunStep) -> None:
+        params = (step.id, step.model_dump_json(), step.run_id, self.project)
+        run_key = (step.run_id, self.project)
+
+        def op(conn: sqlite3.Connection) -> None:
+            if conn.execute(UPSERT_STEP, params).rowcount:
+                return
+            if conn.execute(RUN_EXISTS, run_key).fetchone() is None:
+                raise NotFoundError(f"No run found with id {step.run_id!r}.")
+            raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
+
+        await self._db.run(op)
+
+    async def get_step(self, step_id: str) -> RunStep:
+        return RunStep.model_validate_json(await self._data("steps", "run step", step_id))
+
+    async def list_steps(
+        self,
+        run_id: str,
+        *,
+        order: ListOrder = "asc",
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+    ) -> list[RunStep]:
+        scope = ("run_id = ? AND project = ?", (run_id, self.project))
+        query = page_query("steps", scope, order, after, before, limit)
+        rows = await self._list((RUN_EXISTS, "run", run_id), *query)
+        return [RunStep.model_validate_json(row) for row in rows]
+
+    async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
+        key = (thread_id, self.project)
+        rows = await self._list((THREAD_EXISTS, "thread", thread_id), THREAD_STEPS, key)
+        return [RunStep.model_validate_json(row) for row in rows]
+
+    # -- assistants ------------------------------------------------------------------------
+    async def save_assistant(self, assistant: dict[str, Any]) -> None:
+        assistant_id = assistant["id"]
+        if not await self._change(UPSERT_ASSISTANT, (assistant_id, self.project, _json(assistant))):
+            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
+
+    async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
+        assistant: dict[str, Any] = json.loads(
+            await self._data("assistants", "assistant", assistant_id)
+        )
+        return assistant
+
+    async def delete_assistant(self, assistant_id: str) -> None:
+        sql = "DELETE FROM assistants WHERE id = ? AND project = ?"
+        if not await self._change(sql, (assistant_id, self.project)):
+            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
+
+    async def list_assistants(
+        self,
+        *,
+        order: ListOrder = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        sql, params = page_query(
+            "assistants", ("project = ?", (self.project,)), order, after, before, limit
+        )
+        rows = await self._db.run(lambda conn: conn.execute(sql, params).fetchall())
+        return [json.loads(row[0]) for row in rows]
+
+
+def _insert(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], what: str) -> None:
+    try:
+        conn.execute(sql, params)
+    except sqlite3.IntegrityError as exc:
+        raise UserError(f"A {what} with id {params[0]!r} already exists.") from exc
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, separators=(",", ":"))

@@ -1,0 +1,205 @@
+"""The SQLite store's file format: tables, pragmas, the schema version, and the SQL that uses them.
+
+The version lives in ``PRAGMA user_version``. `connect` creates the tables in an empty file,
+upgrades an older file in one transaction, and refuses a file written by a newer agentkit, a
+file that is not a SQLite database, and a SQLite database that is not an agentkit store.
+
+Every table has a ``seq`` rowid that orders rows by insertion (``created_at`` has one-second
+resolution), the object's ``id``, its ``project``, the object itself as JSON in ``data``, and
+only the columns that queries filter on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, Literal
+
+from agentkit.exceptions import StoreError
+from agentkit.runs.objects import ACTIVE_RUN_STATUSES
+
+__all__ = [
+    "ACTIVE_RUN",
+    "ACTIVE_SQL",
+    "INSERT_MESSAGE",
+    "INSERT_RUN",
+    "RUN_EXISTS",
+    "SCHEMA_VERSION",
+    "THREAD_EXISTS",
+    "THREAD_STEPS",
+    "UPSERT_ASSISTANT",
+    "UPSERT_STEP",
+    "connect",
+    "page_query",
+]
+
+# The literal list must be spelled the same in queries for SQLite to use the partial index.
+ACTIVE_SQL = "(" + ", ".join(f"'{status}'" for status in sorted(ACTIVE_RUN_STATUSES)) + ")"
+
+# ``seq INTEGER PRIMARY KEY`` without AUTOINCREMENT: a new row gets max(seq) + 1, which keeps
+# insertion order among the rows that exist without the cost of the sqlite_sequence table.
+_V1 = (
+    """CREATE TABLE threads (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        data TEXT NOT NULL)""",
+    "CREATE INDEX threads_by_project ON threads (project, seq)",
+    """CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        thread_id TEXT NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+        run_id TEXT,
+        data TEXT NOT NULL)""",
+    "CREATE INDEX messages_by_thread ON messages (thread_id, seq)",
+    """CREATE TABLE runs (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        thread_id TEXT NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        data TEXT NOT NULL,
+        state TEXT NOT NULL)""",
+    "CREATE INDEX runs_by_thread ON runs (thread_id, seq)",
+    # The one-active-run invariant, held by the file itself whatever process writes to it.
+    f"CREATE UNIQUE INDEX runs_one_active ON runs (thread_id) WHERE status IN {ACTIVE_SQL}",
+    """CREATE TABLE steps (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        data TEXT NOT NULL)""",
+    "CREATE INDEX steps_by_run ON steps (run_id, seq)",
+    """CREATE TABLE assistants (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        data TEXT NOT NULL)""",
+    "CREATE INDEX assistants_by_project ON assistants (project, seq)",
+)
+
+# MIGRATIONS[n] upgrades a file from version n to n + 1; version 0 is an empty file.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: str, *, busy_timeout_ms: int, autocheckpoint: bool = True) -> sqlite3.Connection:
+    """Open ``path`` with the store's pragmas, creating or upgrading its tables.
+
+    The connection is in autocommit mode (transactions are explicit) and may be used from any
+    one thread at a time.
+
+    Raises:
+        StoreError: the file cannot be opened, is not a SQLite database, is not an agentkit
+            store, or has a schema version newer than this agentkit knows.
+    """
+    try:
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, cached_statements=256
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"Can't open the store file {path!r}: {exc}.") from exc
+    try:
+        _configure(conn, path, busy_timeout_ms=busy_timeout_ms, autocheckpoint=autocheckpoint)
+        _migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _configure(
+    conn: sqlite3.Connection, path: str, *, busy_timeout_ms: int, autocheckpoint: bool
+) -> None:
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        # Reading the header first turns "not a database" into an error we can name.
+        conn.execute("PRAGMA user_version").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not autocheckpoint:
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_NOTADB:
+            raise StoreError(f"{path!r} is not a SQLite database.") from exc
+        raise StoreError(f"Can't open the store file {path!r}: {exc}.") from exc
+
+
+def _migrate(conn: sqlite3.Connection, path: str) -> None:
+    if _version(conn, path) == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another process may have created the tables.
+        version = _version(conn, path)
+        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(
+                f"{path!r} is a SQLite database but not an agentkit store (it has other tables)."
+            )
+        for script in MIGRATIONS[version:]:
+            for statement in script:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _version(conn: sqlite3.Connection, path: str) -> int:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path!r} has store schema version {version}, but this agentkit knows versions up "
+            f"to {SCHEMA_VERSION}. Upgrade agentkit to open it."
+        )
+    return version
+
+
+# -- statements ----------------------------------------------------------------------------
+THREAD_EXISTS = "SELECT 1 FROM threads WHERE id = ? AND project = ?"
+RUN_EXISTS = "SELECT 1 FROM runs WHERE id = ? AND project = ?"
+ACTIVE_RUN = f"SELECT id FROM runs WHERE thread_id = ? AND status IN {ACTIVE_SQL}"
+INSERT_MESSAGE = (
+    "INSERT INTO messages (id, project, thread_id, run_id, data) VALUES (?, ?, ?, ?, ?)"
+)
+INSERT_RUN = (
+    "INSERT INTO runs (id, project, thread_id, status, data, state) VALUES (?, ?, ?, ?, ?, ?)"
+)
+# The run row supplies the project check; the WHERE on the update keeps another project's or
+# another run's step with the same id untouched (0 rows changed).
+UPSERT_STEP = """INSERT INTO steps (id, project, run_id, data)
+    SELECT ?, project, id, ? FROM runs WHERE id = ? AND project = ?
+    ON CONFLICT (id) DO UPDATE SET data = excluded.data
+    WHERE steps.project = excluded.project AND steps.run_id = excluded.run_id"""
+UPSERT_ASSISTANT = """INSERT INTO assistants (id, project, data) VALUES (?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET data = excluded.data
+    WHERE assistants.project = excluded.project"""
+THREAD_STEPS = """SELECT steps.data FROM runs JOIN steps ON steps.run_id = runs.id
+    WHERE runs.thread_id = ? AND runs.project = ? ORDER BY runs.seq, steps.seq"""
+
+
+def page_query(
+    table: str,
+    scope: tuple[str, tuple[Any, ...]],
+    order: Literal["asc", "desc"],
+    after: str | None,
+    before: str | None,
+    limit: int | None,
+) -> tuple[str, tuple[Any, ...]]:
+    """SQL for Assistants-style cursor paging, with the semantics of `stores.paging.page`.
+
+    Cursors are read in the requested order; a cursor id outside ``scope`` makes the subquery
+    NULL, which selects nothing, as an unknown cursor does in `page`.
+    """
+    where, scope_params = scope
+    ascending = order == "asc"
+    sql, params = f"SELECT data FROM {table} WHERE {where}", list(scope_params)
+    cursor = f"(SELECT seq FROM {table} WHERE id = ? AND {where})"
+    for cursor_id, later in ((after, ascending), (before, not ascending)):
+        if cursor_id is not None:
+            sql += f" AND seq {'>' if later else '<'} {cursor}"
+            params += [cursor_id, *scope_params]
+    sql += f" ORDER BY seq {'ASC' if ascending else 'DESC'} LIMIT ?"
+    return sql, (*params, -1 if limit is None else limit)
