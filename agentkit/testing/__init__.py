@@ -1,1 +1,39 @@
+"""Test your agents offline: models that need no API, and a fake OpenAI server.
 
+- `TestModel` calls the agent's tools with schema-valid arguments, then answers.
+- `FunctionModel` lets your function decide every turn (`call_tool`, `text`).
+- `FakeOpenAI` is a scripted OpenAI-compatible HTTP server (Responses and Chat Completions)
+  to test real adapters and clients end to end.
+"""
+
+from agentkit.testing.fake_openai import (
+    FakeConnectionDropped,
+    FakeOpenAI,
+    FakeReply,
+    FakeRequest,
+    FakeToolCall,
+)
+from agentkit.testing.function_model import (
+    FunctionInfo,
+    FunctionModel,
+    ModelTurn,
+    call_tool,
+    text,
+)
+from agentkit.testing.schema_values import value_for_schema
+from agentkit.testing.test_model import TestModel
+
+__all__ = [
+    "FakeConnectionDropped",
+    "FakeOpenAI",
+    "FakeReply",
+    "FakeRequest",
+    "FakeToolCall",
+    "FunctionInfo",
+    "FunctionModel",
+    "ModelTurn",
+    "TestModel",
+    "call_tool",
+    "text",
+    "value_for_schema",
+]

@@ -1,0 +1,215 @@
+"""`ChatCompletionsModel`: the adapter for any Chat Completions server (OpenAI, Azure, local)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from openai import AsyncOpenAI
+from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
+from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
+
+from agentkit.exceptions import ModelError, UserError
+from agentkit.models.chat_wire import MaxTokensParam, chat_params
+from agentkit.models.client import OpenAIClientModel, new_call_id
+from agentkit.models.errors import model_error_from, stream_interrupted
+from agentkit.models.events import (
+    FinishReason,
+    ModelResponseDone,
+    ModelStreamEvent,
+    ModelTextDelta,
+    ModelToolCall,
+)
+from agentkit.models.request import ModelRequest
+from agentkit.usage import Usage
+
+__all__ = ["ChatCompletionsModel"]
+
+
+class ChatCompletionsModel(OpenAIClientModel):
+    """Talks to ``POST /chat/completions`` through an `AsyncOpenAI` or `AsyncAzureOpenAI` client.
+
+    Works with vLLM, Ollama, llama.cpp and LM Studio as well as OpenAI and Azure: streamed
+    tool-call fragments are joined by ``index``, calls without an id get a ``call_…`` id, and
+    when ``parallel_tool_calls`` is False only the first of several calls is kept. A stopped
+    answer (``finish_reason: "length"``) ends with ``incomplete_reason="max_output_tokens"``,
+    the same words the Responses adapter uses.
+
+    Args:
+        model_name: the model, or the deployment name on Azure.
+        client: the SDK client; by default an `AsyncOpenAI()` built on first use.
+        stream: stream the response (default) or make one plain request.
+        include_usage: ask for token usage at the end of a stream (``stream_options``); turn off
+            for servers that reject ``stream_options``.
+        max_tokens_param: the field that carries ``max_output_tokens``. OpenAI wants
+            ``max_completion_tokens`` (the default); some local servers know only ``max_tokens``.
+    """
+
+    api = "chat.completions"
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        client: AsyncOpenAI | None = None,
+        stream: bool = True,
+        include_usage: bool = True,
+        max_tokens_param: MaxTokensParam = "max_completion_tokens",
+    ) -> None:
+        if max_tokens_param not in get_args(MaxTokensParam):
+            raise UserError(
+                f"ChatCompletionsModel: max_tokens_param must be one of "
+                f"{get_args(MaxTokensParam)}, not {max_tokens_param!r}"
+            )
+        super().__init__(model_name, client=client)
+        self.streaming = stream
+        self.include_usage = include_usage
+        self.max_tokens_param: MaxTokensParam = max_tokens_param
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
+        params = chat_params(
+            request, model_name=self.model_name, max_tokens_param=self.max_tokens_param
+        )
+        limit = 1 if request.parallel_tool_calls is False else None
+        if self.streaming:
+            if self.include_usage:
+                params["stream_options"] = {"include_usage": True}
+            async for event in self._stream_events(params, limit):
+                yield event
+            return
+        try:
+            completion = await self.client.chat.completions.create(**params, stream=False)
+        except Exception as exc:
+            raise model_error_from(exc) from exc
+        for event in _completion_events(completion, limit):
+            yield event
+
+    async def _stream_events(
+        self, params: dict[str, Any], limit: int | None
+    ) -> AsyncIterator[ModelStreamEvent]:
+        try:
+            stream = await self.client.chat.completions.create(**params, stream=True)
+        except Exception as exc:
+            raise model_error_from(exc) from exc
+        calls = _CallBuffer()
+        response_id: str | None = None
+        finish: str | None = None
+        usage = Usage(requests=1)
+        async with stream:
+            chunks = aiter(stream)
+            while True:
+                try:
+                    chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    break
+                except Exception as exc:
+                    raise model_error_from(exc, mid_stream=True) from exc
+                response_id = response_id or chunk.id or None
+                usage = _usage(chunk.usage) or usage
+                for choice in chunk.choices:
+                    # Only the first choice is the answer (agentkit never asks for n > 1).
+                    if choice.index != 0:
+                        continue
+                    if choice.delta.content:
+                        yield ModelTextDelta(choice.delta.content)
+                    calls.feed(choice.delta.tool_calls or ())
+                    if choice.finish_reason is not None and finish is None:
+                        finish = choice.finish_reason
+                        # Calls are only known complete at the end: servers may interleave them.
+                        for call in calls.complete(limit):
+                            yield call
+        if finish is None:
+            raise stream_interrupted("the stream ended without a finish_reason")
+        yield _done(response_id, finish, calls.count > 0, usage)
+
+
+@dataclass
+class _PendingCall:
+    call_id: str | None
+    name: str
+    arguments: list[str] = field(default_factory=list)
+
+
+class _CallBuffer:
+    """Joins streamed tool-call fragments into whole calls, keyed by ``index``."""
+
+    def __init__(self) -> None:
+        self._calls: list[_PendingCall] = []
+        self._by_index: dict[int, _PendingCall] = {}
+
+    @property
+    def count(self) -> int:
+        return len(self._calls)
+
+    def feed(self, fragments: tuple[()] | list[ChoiceDeltaToolCall]) -> None:
+        for fragment in fragments:
+            name = fragment.function.name if fragment.function else None
+            current = self._by_index.get(fragment.index)
+            # Some servers send every call whole at index 0: a new id means a new call.
+            if current is None or (
+                fragment.id and current.call_id and fragment.id != current.call_id
+            ):
+                current = _PendingCall(fragment.id, name or "")
+                self._calls.append(current)
+                self._by_index[fragment.index] = current
+            else:
+                current.call_id = current.call_id or fragment.id
+                current.name = current.name or name or ""
+            if fragment.function and fragment.function.arguments:
+                current.arguments.append(fragment.function.arguments)
+
+    def complete(self, limit: int | None) -> list[ModelToolCall]:
+        kept = self._calls if limit is None else self._calls[:limit]
+        return [
+            ModelToolCall(
+                call_id=call.call_id or new_call_id(),
+                name=call.name,
+                arguments="".join(call.arguments) or "{}",
+            )
+            for call in kept
+        ]
+
+
+def _completion_events(completion: ChatCompletion, limit: int | None) -> list[ModelStreamEvent]:
+    if not completion.choices:
+        raise ModelError(
+            "The chat completion has no choices.", code="invalid_response", retryable=True
+        )
+    choice = completion.choices[0]
+    events: list[ModelStreamEvent] = []
+    if choice.message.content:
+        events.append(ModelTextDelta(choice.message.content))
+    calls = [
+        ModelToolCall(
+            call_id=call.id or new_call_id(),
+            name=call.function.name,
+            arguments=call.function.arguments or "{}",
+        )
+        for call in choice.message.tool_calls or ()
+        if isinstance(call, ChatCompletionMessageFunctionToolCall)
+    ]
+    events.extend(calls if limit is None else calls[:limit])
+    usage = _usage(completion.usage) or Usage(requests=1)
+    events.append(_done(completion.id or None, choice.finish_reason, bool(calls), usage))
+    return events
+
+
+def _done(response_id: str | None, finish: str, has_calls: bool, usage: Usage) -> ModelResponseDone:
+    reason: FinishReason = "tool_calls" if has_calls else "stop"
+    incomplete: str | None = None
+    # Ollama has answered "stop" with tool calls, so calls win over "stop".
+    if finish == "length":
+        reason, incomplete = "length", "max_output_tokens"
+    elif finish == "content_filter":
+        reason, incomplete = "content_filter", "content_filter"
+    return ModelResponseDone(response_id, reason, usage, incomplete_reason=incomplete)
+
+
+def _usage(usage: CompletionUsage | None) -> Usage | None:
+    if usage is None:
+        return None
+    return Usage(
+        requests=1, input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens
+    )

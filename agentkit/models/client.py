@@ -1,0 +1,54 @@
+"""What the two openai-SDK adapters share: the client, created lazily, and call ids."""
+
+from __future__ import annotations
+
+import secrets
+
+from openai import AsyncAzureOpenAI, AsyncOpenAI
+
+from agentkit.models.base import Model
+
+__all__ = ["OpenAIClientModel", "new_call_id"]
+
+
+def new_call_id() -> str:
+    """A call id for a server that sent none (Ollama), short enough for Responses (64 chars)."""
+    return f"call_{secrets.token_hex(12)}"
+
+
+class OpenAIClientModel(Model):
+    """Base of the adapters that talk through an `AsyncOpenAI` (or `AsyncAzureOpenAI`) client.
+
+    Without a client, an `AsyncOpenAI()` is built on first use from the ``OPENAI_*`` environment
+    variables, so importing and constructing need no API key; `aclose` closes only that client.
+    """
+
+    api: str = "openai"
+
+    def __init__(self, model_name: str, *, client: AsyncOpenAI | None = None) -> None:
+        self.model_name = model_name
+        self._client = client
+        self._owns_client = client is None
+        self.provider = "azure" if isinstance(client, AsyncAzureOpenAI) else "openai"
+
+    @property
+    def client(self) -> AsyncOpenAI:
+        """The SDK client (built now if none was given)."""
+        if self._client is None:
+            self._client = AsyncOpenAI()
+        return self._client
+
+    def describe(self) -> str:
+        """One line saying which API, model and server this adapter talks to."""
+        where = str(self._client.base_url) if self._client is not None else "OPENAI_BASE_URL"
+        return (
+            f"{type(self).__name__} {self.model_name!r} via {self.api} at {where} ({self.provider})"
+        )
+
+    async def aclose(self) -> None:
+        if self._owns_client and self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.model_name!r}, provider={self.provider!r})"

@@ -1,0 +1,202 @@
+"""`ResponsesModel`: the adapter for the Responses API (OpenAI, Azure, and local servers)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from openai import AsyncOpenAI
+from openai.types.responses import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseErrorEvent,
+    ResponseFailedEvent,
+    ResponseFunctionToolCall,
+    ResponseIncompleteEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseOutputMessage,
+    ResponseOutputText,
+    ResponseStreamEvent,
+    ResponseTextDeltaEvent,
+)
+
+from agentkit.exceptions import UserError
+from agentkit.models.client import OpenAIClientModel, new_call_id
+from agentkit.models.errors import model_error_from, response_error, stream_interrupted
+from agentkit.models.events import (
+    FinishReason,
+    ModelResponseDone,
+    ModelStreamEvent,
+    ModelTextDelta,
+    ModelToolCall,
+)
+from agentkit.models.request import ModelRequest
+from agentkit.models.responses_wire import Continuation, responses_params
+from agentkit.usage import Usage
+
+__all__ = ["ResponsesModel"]
+
+
+class ResponsesModel(OpenAIClientModel):
+    """Talks to ``POST /responses`` through an `AsyncOpenAI` or `AsyncAzureOpenAI` client.
+
+    Args:
+        model_name: the model, or the deployment name on Azure.
+        client: the SDK client; by default an `AsyncOpenAI()` built on first use.
+        continuation: ``"replay"`` (default) sends the whole conversation every turn, which
+            works with every server, including stateless ones such as Ollama, and with
+            ``store=False``. ``"previous_response_id"`` sends the id of the last response found
+            in the request's items plus only the items after it, which saves tokens on servers
+            that store responses; it replays when no item carries a response id.
+        stream: stream the response (default) or make one plain request.
+        store: sent as ``store`` when set; ``None`` leaves the server's default.
+
+    When ``parallel_tool_calls`` is False and a server still sends several calls, only the
+    first is kept.
+    """
+
+    api = "responses"
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        client: AsyncOpenAI | None = None,
+        continuation: Continuation = "replay",
+        stream: bool = True,
+        store: bool | None = None,
+    ) -> None:
+        if continuation not in get_args(Continuation):
+            raise UserError(
+                f"ResponsesModel: continuation must be one of {get_args(Continuation)}, "
+                f"not {continuation!r}"
+            )
+        if continuation == "previous_response_id" and store is False:
+            raise UserError(
+                "ResponsesModel: continuation='previous_response_id' needs stored responses; "
+                "use continuation='replay' with store=False"
+            )
+        super().__init__(model_name, client=client)
+        self.continuation: Continuation = continuation
+        self.streaming = stream
+        self.store = store
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
+        params = responses_params(
+            request, model_name=self.model_name, continuation=self.continuation, store=self.store
+        )
+        state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
+        if self.streaming:
+            async for event in self._stream_events(params, state):
+                yield event
+        else:
+            try:
+                response = await self.client.responses.create(**params, stream=False)
+            except Exception as exc:
+                raise model_error_from(exc) from exc
+            for event in _final_events(response, state):
+                yield event
+
+    async def _stream_events(
+        self, params: dict[str, Any], state: _CallState
+    ) -> AsyncIterator[ModelStreamEvent]:
+        try:
+            stream = await self.client.responses.create(**params, stream=True)
+        except Exception as exc:
+            raise model_error_from(exc) from exc
+        async with stream:
+            events = aiter(stream)
+            while True:
+                try:
+                    event = await anext(events)
+                except StopAsyncIteration:
+                    break
+                except Exception as exc:
+                    raise model_error_from(exc, mid_stream=True) from exc
+                for out in _translate(event, state):
+                    yield out
+                    if isinstance(out, ModelResponseDone):
+                        return
+        raise stream_interrupted("the stream ended before response.completed")
+
+
+@dataclass
+class _CallState:
+    """What one response has produced so far, to finish it and to drop surplus calls."""
+
+    limit: int | None
+    seen: set[tuple[str | None, ...]] = field(default_factory=set)
+    emitted: int = 0
+    saw_call: bool = False
+    saw_text: bool = False
+
+    def accept(self, item: ResponseFunctionToolCall) -> ModelToolCall | None:
+        """The call to emit for this item, or None if it was emitted already or is surplus."""
+        self.saw_call = True
+        key = (item.id, item.call_id, item.name, item.arguments)
+        if key in self.seen or (self.limit is not None and self.emitted >= self.limit):
+            return None
+        self.seen.add(key)
+        self.emitted += 1
+        call_id = item.call_id or new_call_id()
+        return ModelToolCall(call_id=call_id, name=item.name, arguments=item.arguments)
+
+
+def _translate(event: ResponseStreamEvent, state: _CallState) -> list[ModelStreamEvent]:
+    match event:
+        case ResponseTextDeltaEvent(delta=delta) if delta:
+            state.saw_text = True
+            return [ModelTextDelta(delta)]
+        case ResponseOutputItemDoneEvent(item=ResponseFunctionToolCall() as item):
+            call = state.accept(item)
+            return [call] if call is not None else []
+        case ResponseCompletedEvent(response=response) | ResponseIncompleteEvent(response=response):
+            return _final_events(response, state)
+        case ResponseFailedEvent(response=response):
+            error = response.error
+            raise response_error(
+                error.code if error else None, error.message if error else "response.failed"
+            )
+        case ResponseErrorEvent(code=code, message=message):
+            raise response_error(code, message)
+    return []
+
+
+def _final_events(response: Response, state: _CallState) -> list[ModelStreamEvent]:
+    """Whatever the stream did not already deliver, then the closing `ModelResponseDone`.
+
+    Also the whole answer of a non-streamed response. Servers that skip the per-item events
+    still get their text and calls through.
+    """
+    if response.status == "failed":
+        error = response.error
+        raise response_error(error.code if error else None, error.message if error else None)
+    events: list[ModelStreamEvent] = []
+    for item in response.output or ():
+        if isinstance(item, ResponseFunctionToolCall):
+            if call := state.accept(item):
+                events.append(call)
+        elif isinstance(item, ResponseOutputMessage) and not state.saw_text:
+            text = "".join(p.text for p in item.content if isinstance(p, ResponseOutputText))
+            if text:
+                events.append(ModelTextDelta(text))
+    events.append(_done(response, state))
+    return events
+
+
+def _done(response: Response, state: _CallState) -> ModelResponseDone:
+    usage = Usage(requests=1)
+    if response.usage is not None:
+        usage = Usage(
+            requests=1,
+            input_tokens=response.usage.input_tokens,
+            output_tokens=response.usage.output_tokens,
+        )
+    if response.status == "incomplete":
+        details = response.incomplete_details
+        reason = (details.reason if details else None) or "max_output_tokens"
+        finish: FinishReason = "content_filter" if reason == "content_filter" else "length"
+        return ModelResponseDone(response.id, finish, usage, incomplete_reason=reason)
+    finish_reason: FinishReason = "tool_calls" if state.saw_call else "stop"
+    return ModelResponseDone(response.id, finish_reason, usage)

@@ -1,0 +1,20 @@
+"""`FakeOpenAI`: a scripted OpenAI-compatible HTTP server for testing agents and adapters."""
+
+from agentkit.testing.fake_openai.app import FakeConnectionDropped, FakeOpenAI
+from agentkit.testing.fake_openai.script import (
+    FakeReply,
+    FakeRequest,
+    FakeToolCall,
+    Script,
+    ScriptResult,
+)
+
+__all__ = [
+    "FakeConnectionDropped",
+    "FakeOpenAI",
+    "FakeReply",
+    "FakeRequest",
+    "FakeToolCall",
+    "Script",
+    "ScriptResult",
+]
