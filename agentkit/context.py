@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
@@ -27,6 +28,8 @@ class RunContext(Generic[DepsT]):
         call_id: the id of the current tool call, inside a tool.
         tool_name: the name of the current tool, inside a tool.
         attempt: how many times this tool has already failed in this run.
+        metadata: the run's metadata.
+        emit: adds an event to the run's stream (middleware use it for `RetryEvent`).
     """
 
     deps: DepsT
@@ -37,3 +40,4 @@ class RunContext(Generic[DepsT]):
     tool_name: str | None = None
     attempt: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    emit: Callable[[Any], None] = field(default=lambda _event: None, repr=False, compare=False)

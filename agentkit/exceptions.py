@@ -12,6 +12,7 @@ The tree::
     │   ├── ToolTimeoutError          the tool did not finish within its timeout
     │   └── ToolOutputError           the return value could not be converted to a string
     ├── ModelError                    the model API failed (HTTP error, broken stream, bad reply)
+    ├── UsageLimitExceeded            a usage limit was reached; the run ends ``incomplete``
     ├── RunError                      a run could not proceed as asked
     │   ├── NotFoundError             no thread, run, step or message with that id
     │   ├── ActiveRunError            the thread already has an active run
@@ -43,6 +44,7 @@ __all__ = [
     "ToolTimeoutError",
     "ToolValidationError",
     "UnknownToolError",
+    "UsageLimitExceeded",
     "UserError",
 ]
 
@@ -189,6 +191,18 @@ class ModelError(AgentkitError):
         self.status_code = status_code
         self.retryable = retryable
         self.retry_after = retry_after
+
+
+class UsageLimitExceeded(AgentkitError):
+    """Raised (by middleware) to end a run ``incomplete`` because a limit was reached.
+
+    Attributes:
+        reason: the ``incomplete_details.reason`` the run gets, e.g. ``max_tool_calls``.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class RunError(AgentkitError):

@@ -1,0 +1,141 @@
+"""The agent: an assistant defined in code (model, instructions, tools, settings)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic
+
+from agentkit.context import DepsT
+from agentkit.exceptions import UserError
+from agentkit.limits import RunLimits
+from agentkit.middleware.base import Middleware
+from agentkit.middleware.tool_choice import ToolChoicePolicy, as_policy
+from agentkit.models.base import Model
+from agentkit.models.request import ModelSettings, ToolChoice
+from agentkit.runs.objects import Thread, TruncationStrategy
+from agentkit.tools.base import Tool
+from agentkit.tools.definition import ToolDefinition, check_tool_name
+from agentkit.toolsets.base import Toolset
+
+if TYPE_CHECKING:
+    from agentkit.runner import Runner
+    from agentkit.runs.events import RunEvent
+    from agentkit.runs.result import RunResult
+
+__all__ = ["Agent"]
+
+ToolLike = Tool | ToolDefinition | Toolset | Callable[..., Any]
+
+
+class Agent(Generic[DepsT]):
+    """An assistant: a model, instructions and tools, plus how runs of it behave.
+
+    ``agent.run(...)`` and ``agent.iter_run(...)`` use an in-memory `Runner` that belongs to
+    this agent; give a `Runner` (for example over a `SQLiteStore`) to persist elsewhere.
+
+    Args:
+        name: shown in logs; the default ``id`` is derived from it.
+        instructions: the system prompt.
+        model: the model adapter (`ResponsesModel`, `ChatCompletionsModel`, `TestModel`...).
+        tools: `@tool` functions, plain functions (wrapped with `@tool`), bare
+            `ToolDefinition`s (answered by the caller in ``requires_action``) and toolsets.
+        tool_choice: ``"auto"``, ``"none"``, ``"required"``, a tool name, or a policy.
+        parallel_tool_calls: let the model call several tools per turn (None: the API's
+            default).
+        settings: sampling and output settings for every model call.
+        middleware: wraps every run of this agent, outermost first.
+        limits: turns, deadline, tool timeouts and concurrency.
+        truncation: how much of the thread the model sees.
+        id: the ``assistant_id`` recorded on runs (default ``asst_<name>``).
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        model: Model,
+        instructions: str = "",
+        tools: Sequence[ToolLike] | Toolset = (),
+        tool_choice: ToolChoicePolicy | ToolChoice | str = "auto",
+        parallel_tool_calls: bool | None = None,
+        settings: ModelSettings | None = None,
+        middleware: Sequence[Middleware] = (),
+        limits: RunLimits | None = None,
+        truncation: TruncationStrategy | None = None,
+        description: str = "",
+        id: str | None = None,
+    ) -> None:
+        if not isinstance(model, Model):
+            raise UserError(
+                f"Agent {name!r}: model must be a Model (ResponsesModel, ChatCompletionsModel, "
+                f"TestModel, ...), got {type(model).__name__}"
+            )
+        self.name = name
+        self.id = id or _assistant_id(name)
+        self.model = model
+        self.instructions = instructions
+        self.description = description
+        self.toolset = tools if isinstance(tools, Toolset) else _toolset_from(tools)
+        for tool_name in self.toolset.names():
+            check_tool_name(tool_name, where=f"Agent {name!r}")
+        self.tool_choice = as_policy(tool_choice)
+        self.parallel_tool_calls = parallel_tool_calls
+        self.settings = settings or ModelSettings()
+        self.middleware = tuple(middleware)
+        self.limits = limits or RunLimits()
+        self.truncation = truncation or TruncationStrategy()
+        self._runner: Runner | None = None
+        self._wire_tools: list[dict[str, Any]] | None = None
+
+    def wire_tools(self) -> list[dict[str, Any]]:
+        """The tool definitions in the Assistants API shape (computed once)."""
+        if self._wire_tools is None:
+            self._wire_tools = [d.to_assistants() for d in self.toolset.definitions()]
+        return self._wire_tools
+
+    def __repr__(self) -> str:
+        return f"Agent(name={self.name!r}, model={self.model.model_name!r})"
+
+    @property
+    def runner(self) -> Runner:
+        """The agent's own in-memory runner, created on first use."""
+        if self._runner is None:
+            from agentkit.runner import Runner
+
+            self._runner = Runner()
+        return self._runner
+
+    def iter_run(
+        self,
+        input: str | None = None,
+        *,
+        thread: Thread | str | None = None,
+        deps: DepsT | None = None,
+        runner: Runner | None = None,
+        **options: Any,
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Start a run and stream its events; see `Runner.iter_run`."""
+        return (runner or self.runner).iter_run(self, input, thread=thread, deps=deps, **options)
+
+    async def run(
+        self,
+        input: str | None = None,
+        *,
+        thread: Thread | str | None = None,
+        deps: DepsT | None = None,
+        runner: Runner | None = None,
+        **options: Any,
+    ) -> RunResult:
+        """Start a run, wait for it to end (or pause), and return the result."""
+        return await (runner or self.runner).run(self, input, thread=thread, deps=deps, **options)
+
+
+def _assistant_id(name: str) -> str:
+    slug = "".join(c if c.isalnum() else "_" for c in name.strip().lower()).strip("_")
+    return f"asst_{slug or 'agent'}"
+
+
+def _toolset_from(tools: Sequence[ToolLike]) -> Toolset:
+    from agentkit.toolsets import toolset_from
+
+    return toolset_from(tools)

@@ -1,0 +1,280 @@
+"""The runner: starts, resumes and cancels runs of agents over one store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
+from dataclasses import replace
+from typing import Any
+
+from agentkit.agent import Agent
+from agentkit.context import RunContext
+from agentkit.exceptions import ActiveRunError, InvalidRunStateError
+from agentkit.middleware.base import Middleware
+from agentkit.runs.events import RunEvent, RunStatusEvent
+from agentkit.runs.history import history_items
+from agentkit.runs.loop import drive
+from agentkit.runs.objects import Message, Run, Thread, now
+from agentkit.runs.result import RunResult, RunResultBuilder
+from agentkit.runs.resume import ToolOutputs, prepare_resume
+from agentkit.runs.state import DispatchMode, RunState
+from agentkit.stores.base import Store
+from agentkit.stores.memory import MemoryStore
+
+__all__ = ["Runner", "ToolOutputs"]
+
+
+class Runner:
+    """Runs agents over a store; the engine's public entry point.
+
+    One runner can run many agents and threads at once. Runs pause in ``requires_action`` are
+    persisted, so another runner over the same store (in another process, for a SQLite
+    store) can `submit_tool_outputs` and continue them.
+
+    Args:
+        store: where threads, runs and steps persist (default: a new `MemoryStore`).
+        middleware: wraps every run of this runner, outside the agent's own middleware.
+    """
+
+    def __init__(self, store: Store | None = None, *, middleware: Sequence[Middleware] = ()):
+        self.store: Store = store if store is not None else MemoryStore()
+        self.middleware = tuple(middleware)
+        self._driving: dict[str, asyncio.Task[None]] = {}
+        self._cancelling: set[str] = set()
+
+    # -- threads and messages --------------------------------------------------------------
+    async def create_thread(
+        self, *, messages: Sequence[str] = (), metadata: Mapping[str, str] | None = None
+    ) -> Thread:
+        """A new thread, optionally starting with user messages."""
+        thread = await self.store.create_thread(Thread(metadata=dict(metadata or {})))
+        for text in messages:
+            await self.store.add_message(Message.of_text(thread.id, "user", text))
+        return thread
+
+    async def add_message(self, thread: Thread | str, text: str) -> Message:
+        """Add a user message; refused while the thread has an active run."""
+        thread_id = thread if isinstance(thread, str) else thread.id
+        return await self.store.add_message(Message.of_text(thread_id, "user", text))
+
+    # -- runs -----------------------------------------------------------------------------
+    async def iter_run(
+        self,
+        agent: Agent[Any],
+        input: str | None = None,
+        *,
+        thread: Thread | str | None = None,
+        deps: Any = None,
+        dispatch: DispatchMode = "auto",
+        middleware: Sequence[Middleware] = (),
+        additional_instructions: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Start a run of ``agent`` and stream its events until it ends or pauses.
+
+        Args:
+            agent: the agent to run.
+            input: a user message added to the thread first (None: run on the thread as is).
+            thread: the thread to continue (default: a new thread).
+            deps: passed to tools as ``ctx.deps``.
+            dispatch: ``auto`` runs tool calls; ``manual`` stops in ``requires_action`` for
+                every call, for the caller to `submit_tool_outputs`.
+            middleware: wraps this run only, inside the runner's and the agent's.
+            additional_instructions: appended to the agent's instructions for this run.
+            metadata: stored on the run.
+
+        Raises:
+            ActiveRunError: the thread already has an active run.
+            NotFoundError: ``thread`` does not exist.
+        """
+        state = await self._start(
+            agent, input, thread, deps, dispatch, additional_instructions, metadata
+        )
+        async with aclosing(self._stream(state, middleware, resumed=False)) as events:
+            async for event in events:
+                yield event
+
+    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+        """Start a run, drain its events, and return the result; see `iter_run`."""
+        return await _collect(self.iter_run(agent, input, **options))
+
+    async def iter_submit_tool_outputs(
+        self,
+        agent: Agent[Any],
+        run: Run | str,
+        outputs: ToolOutputs,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run paused in ``requires_action`` with the outputs of its pending calls.
+
+        ``outputs`` maps each pending call id to its output (or is a list of
+        ``{"tool_call_id": ..., "output": ...}`` as in the Assistants API) and must cover
+        every pending call exactly once; otherwise nothing changes.
+
+        Raises:
+            ToolOutputsMismatchError: missing, unknown or repeated call ids.
+            InvalidRunStateError: the run is not waiting for outputs (or has expired).
+        """
+        run_id = run if isinstance(run, str) else run.id
+        state = await prepare_resume(self.store, agent, run_id, outputs, self._context(agent, deps))
+        async with aclosing(self._stream(state, middleware, resumed=True)) as events:
+            async for event in events:
+                yield event
+
+    async def submit_tool_outputs(
+        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult:
+        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
+        return await _collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+
+    async def cancel(self, run: Run | str) -> Run:
+        """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.
+
+        Raises:
+            InvalidRunStateError: the run has already ended.
+        """
+        run_id = run if isinstance(run, str) else run.id
+        task = self._driving.get(run_id)
+        if task is not None:
+            self._cancelling.add(run_id)
+            task.cancel()
+            await asyncio.wait({task})
+            return await self.store.get_run(run_id)
+        stored = await self.store.get_run(run_id)
+        if stored.is_terminal:
+            raise InvalidRunStateError(f"Run {run_id} has already ended ({stored.status}).")
+        cancelled = stored.model_copy(
+            update={"status": "cancelled", "cancelled_at": now(), "required_action": None}
+        )
+        if not await self.store.transition_run(cancelled, expected={stored.status}):
+            raise InvalidRunStateError(f"Run {run_id} changed while cancelling; try again.")
+        return cancelled
+
+    async def aclose(self) -> None:
+        """Cancel the runs still being driven and close the store."""
+        for run_id in list(self._driving):
+            await self.cancel(run_id)
+        await self.store.aclose()
+
+    async def __aenter__(self) -> Runner:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- internals -------------------------------------------------------------------------
+    def _context(self, agent: Agent[Any], deps: Any) -> RunContext[Any]:
+        return RunContext(deps=deps, agent_name=agent.name)
+
+    async def _start(
+        self,
+        agent: Agent[Any],
+        input: str | None,
+        thread: Thread | str | None,
+        deps: Any,
+        dispatch: DispatchMode,
+        additional_instructions: str | None,
+        metadata: Mapping[str, str] | None,
+    ) -> RunState:
+        store = self.store
+        if thread is None:
+            thread_id = (await store.create_thread(Thread())).id
+        else:
+            thread_id = thread if isinstance(thread, str) else thread.id
+        message = None
+        if input is not None:
+            message = await store.add_message(Message.of_text(thread_id, "user", input))
+        run = _new_run(agent, thread_id, additional_instructions, metadata)
+        ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
+        state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
+        try:
+            await store.create_run(run, state.to_json())
+        except ActiveRunError:
+            if message is not None:
+                await store.delete_message(message.id)
+            raise
+        messages = await store.list_messages(thread_id)
+        state.history = history_items(
+            messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
+        )
+        return state
+
+    async def _stream(
+        self, state: RunState, middleware: Sequence[Middleware], *, resumed: bool
+    ) -> AsyncGenerator[RunEvent, None]:
+        queue: asyncio.Queue[RunEvent | None] = asyncio.Queue()
+        state.ctx = _with_emit(state.ctx, queue.put_nowait, state.run)
+        queue.put_nowait(RunStatusEvent(state.run))
+        layers = (*self.middleware, *state.agent.middleware, *middleware)
+        run_id = state.run.id
+        task = asyncio.create_task(
+            self._drive(state, layers, queue, resumed), name=f"agentkit-run:{run_id}"
+        )
+        self._driving[run_id] = task
+        try:
+            while (event := await queue.get()) is not None:
+                yield event
+            await task
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.wait({task})
+            self._driving.pop(run_id, None)
+            self._cancelling.discard(run_id)
+
+    async def _drive(
+        self,
+        state: RunState,
+        layers: tuple[Middleware, ...],
+        queue: asyncio.Queue[RunEvent | None],
+        resumed: bool,
+    ) -> None:
+        try:
+            await drive(state, layers, resumed=resumed)
+        except asyncio.CancelledError:
+            if state.run.id not in self._cancelling:
+                raise
+        finally:
+            queue.put_nowait(None)
+
+
+def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
+    return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id)
+
+
+def _new_run(
+    agent: Agent[Any],
+    thread_id: str,
+    additional_instructions: str | None,
+    metadata: Mapping[str, str] | None,
+) -> Run:
+    instructions = agent.instructions
+    if additional_instructions:
+        instructions = f"{instructions}\n\n{additional_instructions}".strip()
+    created = now()
+    timeout = agent.limits.timeout
+    return Run(
+        created_at=created,
+        thread_id=thread_id,
+        assistant_id=agent.id,
+        model=agent.model.model_name,
+        instructions=instructions,
+        tools=agent.wire_tools(),
+        metadata=dict(metadata or {}),
+        expires_at=None if timeout is None else created + int(timeout),
+        parallel_tool_calls=agent.parallel_tool_calls is not False,
+        temperature=agent.settings.temperature,
+        top_p=agent.settings.top_p,
+        truncation_strategy=agent.truncation,
+    )
+
+
+async def _collect(events: AsyncGenerator[RunEvent, None]) -> RunResult:
+    builder = RunResultBuilder()
+    async with aclosing(events) as stream:
+        async for event in stream:
+            builder.add(event)
+    return builder.result()

@@ -1,0 +1,101 @@
+"""The parallel tool dispatcher: every call of a turn at once, outputs in the model's order."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from agentkit.exceptions import RetryTool, ToolError
+from agentkit.middleware.base import ToolCall, ToolHandler
+from agentkit.runs.events import ToolCallFinishedEvent, ToolCallStartedEvent
+from agentkit.runs.objects import ToolCallError
+
+__all__ = ["ToolOutcome", "dispatch_tools", "truncate_output"]
+
+_log = structlog.get_logger("agentkit.dispatcher")
+
+
+@dataclass(frozen=True, slots=True)
+class ToolOutcome:
+    """How one call ended: the output the model will see, and the error if it failed."""
+
+    call: ToolCall
+    output: str
+    error: ToolCallError | None
+    duration_ms: float
+
+    @property
+    def failed(self) -> bool:
+        """Whether the call failed (the model sees an error message as its output)."""
+        return self.error is not None
+
+
+def truncate_output(output: str, limit: int) -> str:
+    """``output`` cut to ``limit`` characters, ending with a marker saying what was cut."""
+    if len(output) <= limit:
+        return output
+    marker = (
+        f"\n[agentkit: output truncated, {len(output) - limit} of {len(output)} characters removed]"
+    )
+    keep = max(limit - len(marker), 0)
+    return output[:keep] + marker
+
+
+async def dispatch_tools(
+    calls: Sequence[ToolCall],
+    handler: ToolHandler,
+    *,
+    max_concurrency: int,
+    max_output_chars: int,
+    emit: Callable[[Any], None],
+) -> list[ToolOutcome]:
+    """Run ``calls`` concurrently through ``handler`` and return outcomes in call order.
+
+    A call that fails becomes an outcome with an error; it never cancels or loses its
+    siblings. Cancelling the caller cancels every call still running.
+    """
+    limit = asyncio.Semaphore(max_concurrency)
+
+    async def run_one(call: ToolCall) -> ToolOutcome:
+        async with limit:
+            emit(ToolCallStartedEvent(call.call_id, call.name, call.arguments))
+            started = time.perf_counter()
+            output, error = await _invoke(handler, call)
+            duration_ms = (time.perf_counter() - started) * 1000
+        output = truncate_output(output, max_output_chars)
+        emit(
+            ToolCallFinishedEvent(
+                call.call_id, call.name, call.arguments, output, error, duration_ms
+            )
+        )
+        return ToolOutcome(call, output, error, duration_ms)
+
+    if len(calls) == 1:
+        return [await run_one(calls[0])]
+    async with asyncio.TaskGroup() as group:
+        tasks = [
+            group.create_task(run_one(call), name=f"agentkit-tool:{call.name}:{call.call_id}")
+            for call in calls
+        ]
+    return [task.result() for task in tasks]
+
+
+async def _invoke(handler: ToolHandler, call: ToolCall) -> tuple[str, ToolCallError | None]:
+    try:
+        return await handler(call), None
+    except ToolError as exc:
+        return exc.model_message(), ToolCallError(code=exc.code, message=str(exc))
+    except RetryTool as signal:
+        return signal.hint, ToolCallError(code="retry", message=signal.hint)
+    except Exception as exc:  # a custom Tool or middleware broke its contract
+        _log.exception("tool call raised outside the ToolError contract", tool=call.name)
+        message = f"{type(exc).__name__}: {exc}"
+        return (
+            f"Error: the tool {call.name!r} failed. Try a different approach.",
+            ToolCallError(code="tool_raised", message=message),
+        )

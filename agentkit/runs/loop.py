@@ -1,0 +1,227 @@
+"""The one run loop: advance a run step by step until it ends or waits for the caller.
+
+`drive` is the only loop; streaming and non-streaming runs, fresh and resumed runs all go
+through it. How a run ends is decided here, in one place:
+
+====================================  =======================================================
+what happened                         how the run ends
+====================================  =======================================================
+the model answered with text          ``completed``
+a tool the caller answers was called  ``requires_action`` (resumed by `submit_tool_outputs`)
+``max_turns`` model calls were made   ``incomplete``, reason ``max_turns``
+the API cut the answer short          ``incomplete``, reason from the API
+a usage limit middleware stopped it   ``incomplete``, reason from the middleware
+the run's deadline passed             ``expired``
+the model API failed                  ``failed``, ``last_error`` from the `ModelError`
+a tool kept failing                   ``failed``, ``last_error.code == "tool_error"``
+the caller cancelled                  ``cancelled`` (in-flight tools are cancelled too)
+====================================  =======================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, replace
+from functools import partial
+
+import structlog
+
+from agentkit.exceptions import (
+    ModelError,
+    ToolTimeoutError,
+    UnknownToolError,
+    UsageLimitExceeded,
+)
+from agentkit.middleware.base import (
+    Middleware,
+    ModelHandler,
+    RunCall,
+    ToolCall,
+    ToolHandler,
+    build_chain,
+)
+from agentkit.middleware.tool_choice import ToolChoiceMiddleware
+from agentkit.runs.dispatcher import dispatch_tools
+from agentkit.runs.message_writer import MessageWriter
+from agentkit.runs.objects import LastError, Run, now
+from agentkit.runs.state import RunState
+from agentkit.runs.steps import (
+    apply_outcomes,
+    call_model,
+    close_tool_step,
+    end_run,
+    model_stream_handler,
+    open_tool_step,
+    pause_run,
+    pending_calls,
+    set_status,
+)
+from agentkit.tools.base import Tool
+
+__all__ = ["drive"]
+
+_log = structlog.get_logger("agentkit.run")
+
+
+class _ToolsExhausted(Exception):
+    def __init__(self, name: str, failures: int, message: str) -> None:
+        super().__init__(
+            f"the tool {name!r} failed {failures} times in a row; last error: {message}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Chains:
+    model: ModelHandler
+    tool: ToolHandler
+
+
+async def drive(state: RunState, middleware: tuple[Middleware, ...], *, resumed: bool) -> Run:
+    """Advance the run until it ends or pauses; return the run as it then is."""
+    layers = (*middleware, ToolChoiceMiddleware(state.agent.tool_choice))
+    ctx = state.ctx
+    chains = _Chains(
+        model=build_chain(
+            layers, "wrap_model_call", ctx, model_stream_handler(state.agent.model.stream)
+        ),
+        tool=build_chain(layers, "wrap_tool_call", ctx, partial(_invoke_tool, state)),
+    )
+
+    async def inner(call: RunCall) -> Run:
+        await _drive_to_end(state, chains)
+        return state.run
+
+    run_chain = build_chain(layers, "wrap_run", ctx, inner)
+    return await run_chain(RunCall(state.run, resumed))
+
+
+async def _drive_to_end(state: RunState, chains: _Chains) -> None:
+    try:
+        await _advance_until_deadline(state, chains)
+    except UsageLimitExceeded as exc:
+        await end_run(state, "incomplete", reason=exc.reason)
+    except ModelError as exc:
+        await end_run(state, "failed", error=LastError(code=exc.code, message=str(exc)))
+    except _ToolsExhausted as exc:
+        await end_run(state, "failed", error=LastError(code="tool_error", message=str(exc)))
+    except asyncio.CancelledError:
+        await end_run(state, "cancelled")
+        raise
+    except Exception as exc:
+        _log.exception("run failed unexpectedly", run_id=state.run.id)
+        error = LastError(code="server_error", message=f"{type(exc).__name__}: {exc}")
+        await end_run(state, "failed", error=error)
+
+
+async def _advance_until_deadline(state: RunState, chains: _Chains) -> None:
+    expires_at = state.run.expires_at
+    if expires_at is None:
+        await _advance(state, chains)
+        return
+    deadline = asyncio.timeout(max(expires_at - time.time(), 0))
+    try:
+        async with deadline:
+            await _advance(state, chains)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+        await end_run(state, "expired")
+
+
+async def _advance(state: RunState, chains: _Chains) -> None:
+    if state.run.status == "queued":
+        await set_status(state, "in_progress", started_at=now())
+    while True:
+        if state.pending_step is not None:
+            if await _handle_tools(state, chains):
+                return
+            continue
+        if state.turn >= state.agent.limits.max_turns:
+            await end_run(state, "incomplete", reason="max_turns")
+            return
+        if await _model_turn(state, chains):
+            return
+
+
+async def _model_turn(state: RunState, chains: _Chains) -> bool:
+    """One model call; True when the run ended."""
+    writer = MessageWriter(state.run, state.ctx.emit)
+    response = await call_model(state, chains.model, writer)
+    if response.incomplete_reason:
+        await writer.finish(
+            state.store, response.text, status="incomplete", reason=response.incomplete_reason
+        )
+        await end_run(state, "incomplete", reason=response.incomplete_reason)
+        return True
+    if response.tool_calls:
+        await writer.finish(state.store, response.text)
+        await open_tool_step(state, response)
+        return False
+    state.final_message = await writer.finish(state.store, response.text)
+    await end_run(state, "completed")
+    return True
+
+
+async def _handle_tools(state: RunState, chains: _Chains) -> bool:
+    """Run the pending calls that are ours; True when the run paused for the caller."""
+    ours, callers = pending_calls(state)
+    if ours:
+        limits = state.agent.limits
+        outcomes = await dispatch_tools(
+            ours,
+            chains.tool,
+            max_concurrency=limits.max_concurrent_tools,
+            max_output_chars=limits.max_tool_output_chars,
+            emit=state.ctx.emit,
+        )
+        await apply_outcomes(state, outcomes)
+        _check_retry_budget(state, [(o.call, o.error.message) for o in outcomes if o.error])
+    if callers:
+        await pause_run(state, callers)
+        return True
+    await close_tool_step(state)
+    return False
+
+
+def _check_retry_budget(state: RunState, failed: list[tuple[ToolCall, str]]) -> None:
+    for call, message in failed:
+        tool = call.tool
+        budget = state.agent.limits.tool_retries
+        if isinstance(tool, Tool) and tool.max_retries is not None:
+            budget = tool.max_retries
+        failures = state.failures.get(call.name, 0)
+        if failures > budget:
+            raise _ToolsExhausted(call.name, failures, message)
+
+
+async def _invoke_tool(state: RunState, call: ToolCall) -> str:
+    """The innermost tool handler: find the tool, give it its context, apply the default timeout."""
+    tool = call.tool
+    if not isinstance(tool, Tool):
+        available = sorted(state.agent.toolset.names())
+        raise UnknownToolError(
+            f"There is no tool named {call.name!r}. Available tools: {', '.join(available)}.",
+            tool_name=call.name,
+            available=available,
+            call_id=call.call_id,
+        )
+    ctx = replace(
+        state.ctx,
+        call_id=call.call_id,
+        tool_name=call.name,
+        attempt=state.failures.get(call.name, 0),
+    )
+    default_timeout = state.agent.limits.tool_timeout
+    if tool.timeout is not None or default_timeout is None:
+        return await tool.invoke(call.arguments, ctx)
+    try:
+        async with asyncio.timeout(default_timeout):
+            return await tool.invoke(call.arguments, ctx)
+    except TimeoutError:
+        raise ToolTimeoutError(
+            f"The tool {call.name!r} did not finish within {default_timeout:g} seconds.",
+            tool_name=call.name,
+            timeout=default_timeout,
+            call_id=call.call_id,
+        ) from None

@@ -1,0 +1,112 @@
+"""What a finished (or paused) run returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agentkit.runs.events import (
+    MessageCompletedEvent,
+    RunEvent,
+    RunStatusEvent,
+    StepCompletedEvent,
+    StepCreatedEvent,
+)
+from agentkit.runs.objects import (
+    FunctionToolCall,
+    LastError,
+    Message,
+    Run,
+    RunStatus,
+    RunStep,
+    ToolCallsStepDetails,
+)
+from agentkit.usage import Usage
+
+__all__ = ["RunResult", "RunResultBuilder"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of a run.
+
+    Attributes:
+        run: the run as it ended (or paused in ``requires_action``).
+        steps: its steps in order, the last version of each.
+        messages: the assistant messages it wrote.
+        events: every event the run streamed, in order.
+    """
+
+    run: Run
+    steps: list[RunStep]
+    messages: list[Message]
+    events: list[RunEvent] = field(repr=False)
+
+    @property
+    def status(self) -> RunStatus:
+        """The run's status."""
+        return self.run.status
+
+    @property
+    def output_text(self) -> str:
+        """The text of the last assistant message ("" if there was none)."""
+        return self.messages[-1].text if self.messages else ""
+
+    @property
+    def thread_id(self) -> str:
+        """The thread to continue the conversation on."""
+        return self.run.thread_id
+
+    @property
+    def last_error(self) -> LastError | None:
+        """Why the run failed, if it did."""
+        return self.run.last_error
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens and model requests used."""
+        usage = self.run.usage
+        requests = sum(1 for e in self.events if e.kind == "usage" and e.usage.requests)
+        if usage is None:
+            return Usage(requests=requests)
+        return Usage(requests, usage.prompt_tokens, usage.completion_tokens)
+
+    @property
+    def tool_calls(self) -> list[FunctionToolCall]:
+        """Every tool call with arguments, output, error and duration, in order."""
+        return [
+            call
+            for step in self.steps
+            if isinstance(step.step_details, ToolCallsStepDetails)
+            for call in step.step_details.tool_calls
+        ]
+
+    @property
+    def pending_tool_calls(self) -> list[FunctionToolCall]:
+        """The calls waiting for outputs when the run is in ``requires_action``."""
+        action = self.run.required_action
+        return list(action.submit_tool_outputs.tool_calls) if action else []
+
+
+class RunResultBuilder:
+    """Collects a run's events into a `RunResult`."""
+
+    def __init__(self) -> None:
+        self.events: list[RunEvent] = []
+        self._run: Run | None = None
+        self._steps: dict[str, RunStep] = {}
+        self._messages: list[Message] = []
+
+    def add(self, event: RunEvent) -> None:
+        """Take one event into account."""
+        self.events.append(event)
+        if isinstance(event, RunStatusEvent):
+            self._run = event.run
+        elif isinstance(event, StepCreatedEvent | StepCompletedEvent):
+            self._steps[event.step.id] = event.step
+        elif isinstance(event, MessageCompletedEvent):
+            self._messages.append(event.message)
+
+    def result(self) -> RunResult:
+        """The result so far (the run must have emitted at least one status)."""
+        assert self._run is not None, "a run always emits its status first"
+        return RunResult(self._run, list(self._steps.values()), self._messages, self.events)

@@ -1,0 +1,91 @@
+"""The explicit state of a run, passed between the loop's steps and saved with the run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from agentkit.context import RunContext
+from agentkit.models.request import (
+    AssistantMessageItem,
+    ModelItem,
+    ToolCallItem,
+    ToolOutputItem,
+    UserMessageItem,
+)
+from agentkit.runs.objects import FunctionToolCall, Message, Run, RunStep
+from agentkit.stores.base import Store
+from agentkit.usage import Usage
+
+if TYPE_CHECKING:
+    from agentkit.agent import Agent
+
+__all__ = ["DispatchMode", "RunState", "items_from_json", "items_to_json"]
+
+DispatchMode = Literal["auto", "manual"]
+
+_ITEM_TYPES: dict[str, type[Any]] = {
+    "user": UserMessageItem,
+    "assistant": AssistantMessageItem,
+    "tool_call": ToolCallItem,
+    "tool_output": ToolOutputItem,
+}
+
+
+def items_to_json(items: list[ModelItem]) -> list[dict[str, Any]]:
+    """Model items as JSON-compatible dicts."""
+    return [asdict(item) for item in items]
+
+
+def items_from_json(data: list[dict[str, Any]]) -> list[ModelItem]:
+    """The inverse of `items_to_json`."""
+    return [_ITEM_TYPES[entry["kind"]](**entry) for entry in data]
+
+
+@dataclass
+class RunState:
+    """Everything the loop knows about one run while it drives it.
+
+    Only `to_json`'s part is persisted (with the run, in the store); the rest is rebuilt from
+    the store when another process resumes the run.
+
+    Attributes:
+        history: the thread's messages before this run, as model items.
+        items: what this run added to the conversation (tool calls, outputs, text).
+        turn: model calls made so far.
+        failures: consecutive failed calls per tool name.
+        pending_step: the ``tool_calls`` step whose outputs are not all in yet.
+    """
+
+    run: Run
+    agent: Agent[Any]
+    store: Store
+    ctx: RunContext[Any]
+    mode: DispatchMode = "auto"
+    history: list[ModelItem] = field(default_factory=list)
+    items: list[ModelItem] = field(default_factory=list)
+    turn: int = 0
+    usage: Usage = field(default_factory=Usage)
+    failures: dict[str, int] = field(default_factory=dict)
+    tool_history: list[FunctionToolCall] = field(default_factory=list)
+    pending_step: RunStep | None = None
+    final_message: Message | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The persisted part of the state."""
+        return {
+            "mode": self.mode,
+            "items": items_to_json(self.items),
+            "turn": self.turn,
+            "usage": asdict(self.usage),
+            "failures": dict(self.failures),
+            "pending_step_id": self.pending_step.id if self.pending_step else None,
+        }
+
+    def load_json(self, data: dict[str, Any]) -> None:
+        """Restore the persisted part (the pending step is loaded by the caller)."""
+        self.mode = data.get("mode", "auto")
+        self.items = items_from_json(data.get("items", []))
+        self.turn = int(data.get("turn", 0))
+        self.usage = Usage(**data.get("usage", {}))
+        self.failures = {str(k): int(v) for k, v in data.get("failures", {}).items()}

@@ -1,0 +1,274 @@
+"""The run loop's steps. Each takes the `RunState`, does one thing, and records it.
+
+Objects that were emitted in an event are never mutated afterwards: a step builds the new
+version with ``model_copy`` and replaces it in the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from agentkit.exceptions import ModelError
+from agentkit.middleware.base import ModelCall, ModelHandler, ModelResponse, ToolCall
+from agentkit.models.events import ModelResponseDone, ModelTextDelta, ModelToolCall
+from agentkit.models.request import (
+    AssistantMessageItem,
+    ModelRequest,
+    ToolCallItem,
+    ToolOutputItem,
+)
+from agentkit.runs.dispatcher import ToolOutcome
+from agentkit.runs.events import RunStatusEvent, StepCompletedEvent, StepCreatedEvent, UsageEvent
+from agentkit.runs.message_writer import MessageWriter
+from agentkit.runs.objects import (
+    FunctionCall,
+    FunctionToolCall,
+    IncompleteDetails,
+    LastError,
+    RequiredAction,
+    RunStatus,
+    RunStep,
+    RunUsage,
+    SubmitToolOutputs,
+    ToolCallsStepDetails,
+    now,
+)
+from agentkit.runs.state import RunState
+from agentkit.tools.definition import ToolDefinition
+from agentkit.usage import Usage
+
+__all__ = [
+    "apply_outcomes",
+    "build_request",
+    "call_model",
+    "close_tool_step",
+    "end_run",
+    "model_stream_handler",
+    "open_tool_step",
+    "pause_run",
+    "pending_calls",
+    "set_status",
+]
+
+Emit = Callable[[Any], None]
+
+
+async def set_status(state: RunState, status: RunStatus, **fields: Any) -> None:
+    """Move the run to ``status``, save it with the engine state, and emit the change."""
+    state.run = state.run.model_copy(update={"status": status, **fields})
+    await state.store.save_run(state.run, state.to_json())
+    state.ctx.emit(RunStatusEvent(state.run))
+
+
+def build_request(state: RunState) -> ModelRequest:
+    """The model request for the next turn (tool choice is the policy middleware's job)."""
+    agent = state.agent
+    return ModelRequest(
+        instructions=state.run.instructions or None,
+        items=(*state.history, *state.items),
+        tools=tuple(agent.toolset.definitions()),
+        parallel_tool_calls=agent.parallel_tool_calls,
+        settings=agent.settings,
+        run_id=state.run.id,
+        turn=state.turn,
+    )
+
+
+def model_stream_handler(stream: Callable[[ModelRequest], Any]) -> ModelHandler:
+    """The innermost model handler: drain the adapter's stream into a `ModelResponse`."""
+
+    async def handle(call: ModelCall) -> ModelResponse:
+        parts: list[str] = []
+        calls: list[ModelToolCall] = []
+        done: ModelResponseDone | None = None
+        async for event in stream(call.request):
+            if isinstance(event, ModelTextDelta):
+                parts.append(event.text)
+                call.on_text(event.text)
+            elif isinstance(event, ModelToolCall):
+                calls.append(event)
+            else:
+                done = event
+        if done is None:
+            raise ModelError(
+                "the model stream ended without a final event",
+                code="stream_interrupted",
+                retryable=True,
+            )
+        usage = done.usage
+        return ModelResponse(
+            text="".join(parts),
+            tool_calls=tuple(calls),
+            usage=Usage(1, usage.input_tokens, usage.output_tokens),
+            response_id=done.response_id,
+            finish_reason=done.finish_reason,
+            incomplete_reason=done.incomplete_reason,
+        )
+
+    return handle
+
+
+async def call_model(state: RunState, chain: ModelHandler, writer: MessageWriter) -> ModelResponse:
+    """Make the next model call through the middleware chain and account for its usage."""
+    state.turn += 1
+    call = ModelCall(build_request(state), writer.on_text, tuple(state.tool_history))
+    response = await chain(call)
+    state.usage = state.usage + response.usage
+    if response.usage.requests or response.usage.total_tokens:
+        state.ctx.emit(UsageEvent(response.usage, state.usage))
+    return response
+
+
+async def open_tool_step(state: RunState, response: ModelResponse) -> None:
+    """Record the model's tool calls as a new ``tool_calls`` step, outputs pending."""
+    run = state.run
+    calls = [
+        FunctionToolCall(id=c.call_id, function=FunctionCall(name=c.name, arguments=c.arguments))
+        for c in response.tool_calls
+    ]
+    step = RunStep(
+        run_id=run.id,
+        thread_id=run.thread_id,
+        assistant_id=run.assistant_id,
+        type="tool_calls",
+        step_details=ToolCallsStepDetails(tool_calls=calls),
+    )
+    if response.text:
+        state.items.append(AssistantMessageItem(response.text, response.response_id))
+    state.items.extend(
+        ToolCallItem(c.call_id, c.name, c.arguments, response.response_id)
+        for c in response.tool_calls
+    )
+    state.pending_step = step
+    await state.store.save_step(step)
+    state.ctx.emit(StepCreatedEvent(step))
+
+
+def _calls(step: RunStep) -> list[FunctionToolCall]:
+    details = step.step_details
+    assert isinstance(details, ToolCallsStepDetails)
+    return details.tool_calls
+
+
+def pending_calls(state: RunState) -> tuple[list[ToolCall], list[FunctionToolCall]]:
+    """The pending step's calls without output: (ours to run, the caller's to answer)."""
+    assert state.pending_step is not None
+    ours: list[ToolCall] = []
+    callers: list[FunctionToolCall] = []
+    for call in _calls(state.pending_step):
+        if call.function.output is not None:
+            continue
+        tool = state.agent.toolset.get(call.function.name)
+        if state.mode == "manual" or isinstance(tool, ToolDefinition):
+            callers.append(call)
+        else:
+            ours.append(ToolCall(call.id, call.function.name, call.function.arguments, tool))
+    return ours, callers
+
+
+async def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
+    """Write tool outputs (and errors, durations) into the pending step and save it."""
+    assert state.pending_step is not None
+    by_id = {o.call.call_id: o for o in outcomes}
+    updated = []
+    for call in _calls(state.pending_step):
+        outcome = by_id.get(call.id)
+        if outcome is None:
+            updated.append(call)
+            continue
+        function = call.function.model_copy(update={"output": outcome.output})
+        updated.append(
+            call.model_copy(
+                update={
+                    "function": function,
+                    "error": outcome.error,
+                    "duration_ms": round(outcome.duration_ms, 3),
+                }
+            )
+        )
+        _count_failure(state, call.function.name, outcome.failed)
+    state.pending_step = state.pending_step.model_copy(
+        update={"step_details": ToolCallsStepDetails(tool_calls=updated)}
+    )
+    await state.store.save_step(state.pending_step)
+
+
+def _count_failure(state: RunState, name: str, failed: bool) -> None:
+    state.failures[name] = state.failures.get(name, 0) + 1 if failed else 0
+
+
+async def pause_run(state: RunState, calls: list[FunctionToolCall]) -> None:
+    """Stop in ``requires_action`` until the caller submits outputs for ``calls``."""
+    action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=calls))
+    await set_status(state, "requires_action", required_action=action)
+
+
+async def close_tool_step(state: RunState) -> None:
+    """Complete the pending step: its outputs join the conversation."""
+    assert state.pending_step is not None
+    step = state.pending_step.model_copy(update={"status": "completed", "completed_at": now()})
+    calls = _calls(step)
+    state.items.extend(ToolOutputItem(c.id, c.function.output or "") for c in calls)
+    state.tool_history.extend(calls)
+    state.pending_step = None
+    await state.store.save_step(step)
+    state.ctx.emit(StepCompletedEvent(step))
+
+
+_STEP_ENDINGS: dict[str, Literal["cancelled", "failed", "expired"]] = {
+    "cancelled": "cancelled",
+    "failed": "failed",
+    "expired": "expired",
+    "incomplete": "cancelled",
+}
+_TIMESTAMPS = {
+    "completed": "completed_at",
+    "cancelled": "cancelled_at",
+    "failed": "failed_at",
+    "expired": "expired_at",
+}
+
+
+async def end_run(
+    state: RunState,
+    status: Literal["completed", "incomplete", "failed", "cancelled", "expired"],
+    *,
+    reason: str | None = None,
+    error: LastError | None = None,
+) -> None:
+    """Finish the run: terminal status, usage, reason or error; close a pending step."""
+    timestamp = now()
+    if state.pending_step is not None:
+        await _end_step(state, state.pending_step, _STEP_ENDINGS[status], timestamp, error)
+        state.pending_step = None
+    fields: dict[str, Any] = {
+        "required_action": None,
+        "usage": RunUsage(
+            prompt_tokens=state.usage.input_tokens,
+            completion_tokens=state.usage.output_tokens,
+            total_tokens=state.usage.total_tokens,
+        ),
+        "last_error": error,
+        "incomplete_details": IncompleteDetails(reason=reason) if reason else None,
+    }
+    if status != "expired":
+        fields["expires_at"] = None
+    if status in _TIMESTAMPS and status != "expired":
+        fields[_TIMESTAMPS[status]] = timestamp
+    await set_status(state, status, **fields)
+
+
+async def _end_step(
+    state: RunState,
+    step: RunStep,
+    status: Literal["cancelled", "failed", "expired"],
+    timestamp: int,
+    error: LastError | None,
+) -> None:
+    update: dict[str, Any] = {"status": status, _TIMESTAMPS[status]: timestamp}
+    if status == "failed":
+        update["last_error"] = error
+    ended = step.model_copy(update=update)
+    await state.store.save_step(ended)
+    state.ctx.emit(StepCompletedEvent(ended))
