@@ -58,7 +58,8 @@ class FunctionTool(Tool, Generic[P, R]):
             raise UserError(f"@tool needs a function, got {func!r}")
         self.func = func
         where = f"@tool on {_source(func)}"
-        tool_name = check_tool_name(name or str(getattr(func, "__name__", "")), where=where)
+        default_name = str(getattr(func, "__name__", ""))
+        tool_name = check_tool_name(default_name if name is None else name, where=where)
         self.timeout = _check_timeout(timeout, where)
         self.max_retries = _check_max_retries(max_retries, where)
         self.show_errors = show_errors

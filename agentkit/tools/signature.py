@@ -83,7 +83,8 @@ def analyze_signature(
         annotation = hints.get(param.name, Any)
         if _is_run_context(annotation):
             raise UserError(
-                f"{where}: parameter {param.name!r} is a RunContext; it must be the first parameter"
+                f"{where}: parameter {param.name!r} is a RunContext; it must be first "
+                "(before the parameters the model fills in)"
             )
         field_name = f"p{index}"
         fields[field_name] = _field(param, annotation, param_docs.get(param.name))

@@ -58,15 +58,17 @@ class StrictSchemaError(ValueError):
 def describe_path(path: str) -> str:
     """Name the parameter or model field a schema path belongs to, for error messages."""
     parts = path.split(".") if path else []
+    if not parts:  # only the arguments object itself: it is open because of **kwargs
+        return "the **kwargs parameter"
     if len(parts) >= 2 and parts[0] == "properties":
         return f"parameter {parts[1]!r}"
     if len(parts) >= 4 and parts[0] in ("$defs", "definitions") and parts[2] == "properties":
         return f"field {parts[3]!r} of {parts[1]!r}"
     if len(parts) >= 2 and parts[0] in ("$defs", "definitions"):
         return f"type {parts[1]!r}"
-    if parts and parts[0] == "additionalProperties":
-        return "**kwargs"
-    return f"schema at {path or 'the root'!r}"
+    if parts[0] == "additionalProperties":
+        return "the **kwargs parameter"
+    return f"the schema at {path!r}"
 
 
 def to_strict_schema(schema: JsonSchema) -> JsonSchema:
