@@ -89,9 +89,7 @@ def test_sixty_four_character_name_is_accepted() -> None:
 def test_run_context_not_first_is_a_user_error_naming_the_parameter() -> None:
     def f(city: str, ctx: RunContext[None]) -> None: ...
 
-    with pytest.raises(
-        UserError, match=r"\.f: parameter 'ctx' is a RunContext; it must be the first"
-    ):
+    with pytest.raises(UserError, match=r"\.f: parameter 'ctx' is a RunContext; it must be first"):
         tool(f)
 
 
