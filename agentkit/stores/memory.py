@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentkit.exceptions import ActiveRunError, NotFoundError
+from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.runs.objects import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores.base import ListOrder, Store
 from agentkit.stores.paging import page
@@ -52,6 +52,7 @@ class MemoryStore(Store):
         return owner_thread[1]
 
     async def create_thread(self, thread: Thread) -> Thread:
+        _refuse_duplicate(self._data.threads, thread.id, "thread")
         self._data.threads[thread.id] = (self.project, thread.model_copy(deep=True))
         self._data.thread_messages[thread.id] = []
         self._data.thread_runs[thread.id] = []
@@ -92,6 +93,7 @@ class MemoryStore(Store):
             raise ActiveRunError(
                 f"Can't add messages to {message.thread_id} while a run {active.id} is active."
             )
+        _refuse_duplicate(self._data.messages, message.id, "message")
         self._data.messages[message.id] = message.model_copy(deep=True)
         self._data.thread_messages[message.thread_id].append(message.id)
         return message
@@ -144,6 +146,7 @@ class MemoryStore(Store):
         self._thread(run.thread_id)
         if (active := self._active_run(run.thread_id)) is not None:
             raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active.id}.")
+        _refuse_duplicate(self._data.runs, run.id, "run")
         self._data.runs[run.id] = (run.model_copy(deep=True), _copy_state(state))
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
@@ -156,7 +159,15 @@ class MemoryStore(Store):
         return _copy_state(self._run(run_id)[1])
 
     async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
-        old_state = self._run(run.id)[1]
+        old_run, old_state = self._run(run.id)
+        if (
+            run.status in ACTIVE_RUN_STATUSES
+            and old_run.status not in ACTIVE_RUN_STATUSES
+            and (active := self._active_run(old_run.thread_id)) is not None
+        ):
+            raise ActiveRunError(
+                f"Thread {old_run.thread_id} already has an active run {active.id}."
+            )
         new_state = old_state if state is None else _copy_state(state)
         self._data.runs[run.id] = (run.model_copy(deep=True), new_state)
 
@@ -193,7 +204,10 @@ class MemoryStore(Store):
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:
         self._run(step.run_id)
-        if step.id not in self._data.steps:
+        existing = self._data.steps.get(step.id)
+        if existing is not None and existing.run_id != step.run_id:
+            raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
+        if existing is None:
             self._data.run_steps[step.run_id].append(step.id)
         self._data.steps[step.id] = step.model_copy(deep=True)
 
@@ -260,6 +274,11 @@ class MemoryStore(Store):
 
 def _id(obj: Thread | Message | Run | RunStep) -> str:
     return obj.id
+
+
+def _refuse_duplicate(table: dict[str, Any], object_id: str, what: str) -> None:
+    if object_id in table:
+        raise UserError(f"A {what} with id {object_id!r} already exists.")
 
 
 def _copy_state(state: dict[str, Any]) -> dict[str, Any]:

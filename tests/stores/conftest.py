@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from agentkit.runs.objects import Message, Run, RunStep, Thread, ToolCallsStepDetails
+from agentkit.stores import MemoryStore, SQLiteStore, Store
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Each contract test runs once per store implementation."""
+    made: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    async with made:
+        yield made
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "agentkit.db"
+
+
+def user_message(thread_id: str, text: str = "hi", run_id: str | None = None) -> Message:
+    message = Message.of_text(thread_id, "user", text)
+    message.run_id = run_id
+    return message
+
+
+def new_run(thread_id: str, status: str = "queued") -> Run:
+    return Run.model_validate({"thread_id": thread_id, "assistant_id": "asst_1", "status": status})
+
+
+def new_step(run: Run) -> RunStep:
+    return RunStep(
+        run_id=run.id,
+        thread_id=run.thread_id,
+        assistant_id=run.assistant_id,
+        type="tool_calls",
+        step_details=ToolCallsStepDetails(tool_calls=[]),
+    )
+
+
+async def thread_with_run(store: Store, status: str = "queued") -> tuple[Thread, Run]:
+    thread = await store.create_thread(Thread())
+    run = await store.create_run(new_run(thread.id, status), {"turn": 0})
+    return thread, run
+
+
+def ids(objects: Sequence[Thread | Message | Run | RunStep]) -> list[str]:
+    return [obj.id for obj in objects]
