@@ -112,11 +112,12 @@ def test_explicit_strict_with_var_kwargs_is_a_user_error() -> None:
 
 
 def test_default_strict_falls_back_to_non_strict_with_a_warning_naming_the_parameter() -> None:
-    with pytest.warns(StrictModeWarning, match=r"parameter 'scores'.*strict=False"):
+    with pytest.warns(StrictModeWarning, match=r"parameter 'scores'.*strict=False") as record:
 
         @tool
         def f(scores: dict[str, int]) -> None: ...
 
+    assert record[0].filename == __file__  # points at the decorated function, not agentkit
     assert f.strict is False
     assert f.parameters["properties"]["scores"] == {
         "additionalProperties": {"type": "integer"},
