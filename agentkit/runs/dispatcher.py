@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import structlog
 
 from agentkit.exceptions import RetryTool, ToolError
 from agentkit.middleware.base import ToolCall, ToolHandler
@@ -17,7 +16,8 @@ from agentkit.runs.objects import ToolCallError
 
 __all__ = ["ToolOutcome", "dispatch_tools", "truncate_output"]
 
-_log = structlog.get_logger("agentkit.dispatcher")
+# Internal failures go to stdlib logging: silent unless the application configures it.
+_log = logging.getLogger("agentkit.dispatcher")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ async def _invoke(handler: ToolHandler, call: ToolCall) -> tuple[str, ToolCallEr
     except RetryTool as signal:
         return signal.hint, ToolCallError(code="retry", message=signal.hint)
     except Exception as exc:  # a custom Tool or middleware broke its contract
-        _log.exception("tool call raised outside the ToolError contract", tool=call.name)
+        _log.exception("tool %r raised outside the ToolError contract", call.name)
         message = f"{type(exc).__name__}: {exc}"
         return (
             f"Error: the tool {call.name!r} failed. Try a different approach.",

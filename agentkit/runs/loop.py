@@ -21,11 +21,10 @@ the caller cancelled                  ``cancelled`` (in-flight tools are cancell
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, replace
 from functools import partial
-
-import structlog
 
 from agentkit.exceptions import (
     ModelError,
@@ -61,7 +60,8 @@ from agentkit.tools.base import Tool
 
 __all__ = ["drive"]
 
-_log = structlog.get_logger("agentkit.run")
+# Internal failures go to stdlib logging: silent unless the application configures it.
+_log = logging.getLogger("agentkit.run")
 
 
 class _ToolsExhausted(Exception):
@@ -109,7 +109,7 @@ async def _drive_to_end(state: RunState, chains: _Chains) -> None:
         await end_run(state, "cancelled")
         raise
     except Exception as exc:
-        _log.exception("run failed unexpectedly", run_id=state.run.id)
+        _log.exception("run %s failed unexpectedly", state.run.id)
         error = LastError(code="server_error", message=f"{type(exc).__name__}: {exc}")
         await end_run(state, "failed", error=error)
 
