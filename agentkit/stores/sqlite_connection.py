@@ -66,6 +66,9 @@ class _Worker:
         self.fast_lock = threading.Lock()
         self.thread: threading.Thread | None = None
         self.stopping = False
+        # While a checkpoint is queued, operations queue behind it: writes racing a passive
+        # checkpoint would keep it from finishing, and the WAL would never restart.
+        self.checkpointing = False
         self._conn: sqlite3.Connection | None = None
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
 
@@ -101,6 +104,13 @@ class _Worker:
         if not self.stopping and self.thread is not None:
             self.stopping = True
             self._jobs.put(_Job(None, None, None))
+
+    def checkpoint(self, conn: sqlite3.Connection) -> None:
+        """Copy the WAL into the database file (this fsyncs, so it runs on this thread)."""
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            self.checkpointing = False
 
     def _serve(self) -> None:
         while True:
@@ -203,7 +213,11 @@ class SQLiteConnection:
         if self.closed:
             raise StoreError(f"The SQLite store {self.path!r} is closed.")
         worker = self._worker
-        if worker.fast is not None and worker.fast_lock.acquire(blocking=False):
+        if (
+            worker.fast is not None
+            and not worker.checkpointing
+            and worker.fast_lock.acquire(blocking=False)
+        ):
             try:
                 if worker.fast is not None:  # Read again under the lock: aclose may have run.
                     return self._run_here(worker.fast, op)
@@ -225,7 +239,8 @@ class SQLiteConnection:
             raise error from exc
         if conn.total_changes - self._changes_seen >= _CHECKPOINT_EVERY:
             self._changes_seen = conn.total_changes
-            self._worker.submit(_Job(_checkpoint, None, None))
+            self._worker.checkpointing = True
+            self._worker.submit(_Job(self._worker.checkpoint, None, None))
         return result
 
     async def aclose(self) -> None:
@@ -241,7 +256,3 @@ class _Busy(Exception):
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return exc.sqlite_errorcode & 0xFF in _BUSY_CODES
-
-
-def _checkpoint(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
