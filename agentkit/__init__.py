@@ -1,3 +1,37 @@
-"""agentkit: tool-using AI assistants on asyncio."""
+"""agentkit: tool-using AI assistants on asyncio.
+
+The everyday names live here; families you extend or pick from have their own packages:
+`agentkit.models` (model adapters), `agentkit.toolsets`, `agentkit.middleware`,
+`agentkit.stores`, `agentkit.testing`; the typed events are in `agentkit.events`.
+"""
+
+from agentkit.agent import Agent
+from agentkit.context import RunContext
+from agentkit.exceptions import AgentkitError, RetryTool, UserError
+from agentkit.limits import RunLimits
+from agentkit.middleware.base import Middleware
+from agentkit.models.request import ModelSettings
+from agentkit.runner import Runner
+from agentkit.runs.events import RunEvent
+from agentkit.runs.result import RunResult
+from agentkit.tools.decorator import FunctionTool, tool
+from agentkit.tools.definition import ToolDefinition
 
 __version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Agent",
+    "AgentkitError",
+    "FunctionTool",
+    "Middleware",
+    "ModelSettings",
+    "RetryTool",
+    "RunContext",
+    "RunEvent",
+    "RunLimits",
+    "RunResult",
+    "Runner",
+    "ToolDefinition",
+    "UserError",
+    "tool",
+]

@@ -205,3 +205,28 @@ async def test_tool_events_pair_up_with_durations() -> None:
     assert sorted(e.call_id for e in finished) == ["c0", "c1"]
     assert all(e.duration_ms >= 0 and e.error is None for e in finished)
     assert all(c.duration_ms is not None for c in result.tool_calls)
+
+
+async def test_eight_sync_tools_of_100ms_run_at_once_in_worker_threads() -> None:
+    import threading
+
+    from agentkit import tool
+
+    spans: dict[int, tuple[float, float, str]] = {}
+
+    @tool
+    def blocking(i: int) -> str:
+        """Block for 100 ms, as a sync client call would."""
+        started = time.perf_counter()
+        time.sleep(0.1)
+        spans[i] = (started, time.perf_counter(), str(threading.get_ident()))
+        return str(i)
+
+    agent = Agent(name="a", model=ScriptedModel([fan_out(8, "blocking"), "done"]), tools=[blocking])
+    started = time.perf_counter()
+    result = await Runner().run(agent, "go")
+    elapsed = time.perf_counter() - started
+    assert result.status == "completed"
+    assert len({name for _, _, name in spans.values()}) == 8
+    assert max(s for s, _, _ in spans.values()) < min(e for _, e, _ in spans.values())
+    assert elapsed < 0.6, f"8 x 100 ms sync calls took {elapsed:.3f}s"

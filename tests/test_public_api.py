@@ -1,0 +1,55 @@
+"""The public surface: sorted, complete, importable without side effects."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import agentkit
+import agentkit.events
+
+
+def _public_names(module: object) -> list[str]:
+    return [name for name in vars(module) if not name.startswith("_")]
+
+
+def test_all_is_sorted_case_sensitively() -> None:
+    assert agentkit.__all__ == sorted(agentkit.__all__)
+
+
+def test_all_lists_every_everyday_name_and_nothing_else() -> None:
+    exported = set(agentkit.__all__)
+    modules = {
+        "agent",
+        "context",
+        "exceptions",
+        "limits",
+        "middleware",
+        "models",
+        "runner",
+        "runs",
+        "tools",
+        "toolsets",
+        "usage",
+        "events",
+        "stores",
+        "testing",
+        "cli",
+    }
+    defined = {n for n in _public_names(agentkit) if n not in modules}
+    assert defined == exported
+
+
+def test_events_module_exports_every_event_kind() -> None:
+    from agentkit.runs import events
+
+    kinds = {name for name in events.__all__}
+    assert set(agentkit.events.__all__) == kinds
+
+
+def test_importing_agentkit_does_not_import_the_openai_sdk() -> None:
+    code = "import sys, agentkit; print('openai' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
