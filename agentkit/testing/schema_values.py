@@ -47,7 +47,7 @@ class _Generator:
             return schema["const"]
         if schema.get("enum"):
             options = schema["enum"]
-            return options[(self.seed + len(path)) % len(options)]
+            return options[self.seed % len(options)]
         for key in ("anyOf", "oneOf"):
             if schema.get(key):
                 merged = {k: v for k, v in schema.items() if k != key}
@@ -160,8 +160,10 @@ def _number(schema: dict[str, Any], *, integer: bool, seed: int) -> int | float:
     low, low_open = _bound(schema, "minimum", "exclusiveMinimum", max)
     high, high_open = _bound(schema, "maximum", "exclusiveMaximum", min)
     if integer:
-        low = math.floor(low) + 1 if low_open else math.ceil(low)
-        high = math.ceil(high) - 1 if high_open else math.floor(high)
+        if math.isfinite(low):
+            low = math.floor(low) + 1 if low_open else math.ceil(low)
+        if math.isfinite(high):
+            high = math.ceil(high) - 1 if high_open else math.floor(high)
         low_open = high_open = False
     value: float = 1 + seed
 

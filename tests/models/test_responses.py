@@ -84,7 +84,12 @@ async def test_replay_sends_the_whole_history() -> None:
                     "name": "get_weather",
                     "arguments": '{"city": "Paris"}',
                 },
-                {"type": "function_call", "call_id": "call_b", "name": "get_time", "arguments": "{}"},
+                {
+                    "type": "function_call",
+                    "call_id": "call_b",
+                    "name": "get_time",
+                    "arguments": "{}",
+                },
                 {"type": "function_call_output", "call_id": "call_a", "output": "sunny"},
                 {"type": "function_call_output", "call_id": "call_b", "output": "noon"},
             ],

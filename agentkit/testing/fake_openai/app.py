@@ -27,8 +27,12 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-class FakeConnectionDropped(Exception):
-    """Raised inside the app to abort the connection, as `FakeReply.drop_after` asks."""
+class FakeConnectionDropped(httpx2.RemoteProtocolError):
+    """Raised inside the app to abort the connection, as `FakeReply.drop_after` asks.
+
+    Over real HTTP the server closes the socket; in process it reaches the client as the
+    transport error a dropped connection would be.
+    """
 
 
 class FakeOpenAI:
@@ -126,7 +130,8 @@ class FakeOpenAI:
         try:
             yield f"http://{host}:{sock.getsockname()[1]}/v1"
         finally:
-            server.should_exit = True
+            # Leaving the block means the test is done: do not wait for slow scripted replies.
+            server.should_exit = server.force_exit = True
             await task
             sock.close()
 
