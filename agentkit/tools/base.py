@@ -21,10 +21,12 @@ class Tool(ABC):
         timeout: seconds a call may take, or None for the agent's default.
         max_retries: how many failed calls the model may retry in one run, or None for the
             agent's default.
+        retry: a `ToolRetry` policy retrying transient failures (`ToolRetryMiddleware`).
     """
 
     timeout: float | None = None
     max_retries: int | None = None
+    retry: Any = None
 
     @property
     @abstractmethod
