@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -143,7 +143,7 @@ class _CallBuffer:
     def count(self) -> int:
         return len(self._calls)
 
-    def feed(self, fragments: tuple[()] | list[ChoiceDeltaToolCall]) -> None:
+    def feed(self, fragments: Sequence[ChoiceDeltaToolCall]) -> None:
         for fragment in fragments:
             name = fragment.function.name if fragment.function else None
             current = self._by_index.get(fragment.index)

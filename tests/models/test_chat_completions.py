@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 from typing import Any
 
 import httpx2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openai import AsyncOpenAI
 
 from agentkit.exceptions import ModelError
@@ -237,7 +241,7 @@ async def test_length_finish_reports_max_output_tokens(stream: bool) -> None:
 
 
 async def test_calls_without_ids_get_synthesized_ids() -> None:
-    fake = FakeOpenAI([TWO_CALLS.__class__.calls(*TWO_CALLS.tool_calls, omit_call_ids=True)])
+    fake = FakeOpenAI([dataclasses.replace(TWO_CALLS, omit_call_ids=True)])
     model = ChatCompletionsModel("gpt-test", client=fake.client())
 
     events = await collect(model, make_request(tools=(WEATHER, TIME)))
@@ -312,3 +316,28 @@ async def test_error_object_in_the_stream_raises_model_error() -> None:
         await collect(model, make_request())
 
     assert (info.value.code, info.value.retryable) == ("rate_limit_exceeded", True)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    arguments=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=4), size=st.integers(1, 9)
+)
+def test_arguments_survive_any_fragmentation(arguments: dict[str, Any], size: int) -> None:
+    reply = FakeReply.calls(
+        FakeToolCall("get_weather", arguments), FakeToolCall("get_time", arguments), chunk_size=size
+    )
+    model = ChatCompletionsModel("gpt-test", client=FakeOpenAI([reply]).client())
+
+    events = asyncio.run(collect(model, make_request(tools=(WEATHER, TIME))))
+
+    calls = [e for e in events if isinstance(e, ModelToolCall)]
+    assert [json.loads(c.arguments) for c in calls] == [arguments, arguments]
