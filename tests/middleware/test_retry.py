@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any, cast
+
+import structlog
+from tenacity import RetryCallState, stop_after_attempt, wait_fixed, wait_none
+
+from agentkit.agent import Agent
+from agentkit.exceptions import ModelError
+from agentkit.middleware import RetryMiddleware, current_attempt, wait_retry_after
+from agentkit.middleware.base import ModelCall
+from agentkit.middleware.model_info import client_retries
+from agentkit.models import Model, ModelRequest, ModelResponseDone, ModelTextDelta, ResponsesModel
+from agentkit.models.events import ModelStreamEvent
+from agentkit.runs.events import RetryEvent, TextDeltaEvent
+from agentkit.testing import FakeOpenAI
+from agentkit.usage import Usage
+
+
+class FlakyModel(Model):
+    """Streams ``first`` then breaks; later attempts stream ``then`` completely."""
+
+    def __init__(self, first: str, then: str, error: Exception | None = None) -> None:
+        self.first, self.then = first, then
+        self.error = error or ModelError("cut", code="stream_interrupted", retryable=True)
+        self.calls = 0
+        self.attempts_seen: list[int] = []
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
+        self.calls += 1
+        self.attempts_seen.append(current_attempt())
+        if self.calls == 1:
+            yield ModelTextDelta(self.first)
+            raise self.error
+        yield ModelTextDelta(self.then)
+        yield ModelResponseDone("resp", "stop", Usage(1, 1, 1))
+
+
+def _state(error: BaseException) -> RetryCallState:
+    state = RetryCallState(None, None, (), {})
+    state.set_exception((type(error), error, None))
+    return state
+
+
+def test_retry_after_replaces_the_fallback_wait() -> None:
+    wait = wait_retry_after(wait_fixed(5), max_wait=60)
+    error = ModelError("429", code="rate_limit_exceeded", retryable=True, retry_after=2.5)
+    assert wait(_state(error)) == 2.5
+
+
+def test_without_retry_after_the_fallback_wait_applies() -> None:
+    wait = wait_retry_after(wait_fixed(5), max_wait=60)
+    assert wait(_state(ModelError("500", retryable=True))) == 5
+
+
+def test_retry_after_is_capped_at_max_wait() -> None:
+    wait = wait_retry_after(wait_fixed(5), max_wait=10)
+    assert wait(_state(ModelError("429", retryable=True, retry_after=3600))) == 10
+
+
+async def test_a_diverging_retry_keeps_the_shown_text_and_stores_the_new_answer() -> None:
+    model = FlakyModel("Hello wor", "Hi there, friend.")
+    agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_none())])
+    result = await agent.run("hi")
+
+    deltas = "".join(e.text for e in result.events if isinstance(e, TextDeltaEvent))
+    assert deltas == "Hello wor"
+    assert result.output_text == "Hi there, friend."
+
+
+async def test_each_retry_emits_a_retry_event() -> None:
+    model = FlakyModel("Hel", "Hello")
+    agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_fixed(0.001))])
+    result = await agent.run("hi")
+
+    retries = [e for e in result.events if isinstance(e, RetryEvent)]
+    assert retries == [
+        RetryEvent("model", 1, 0.001, "ModelError: cut"),
+    ]
+
+
+async def test_each_retry_is_logged_with_the_error_code() -> None:
+    agent = Agent(
+        name="a", model=FlakyModel("", "ok"), middleware=[RetryMiddleware(wait=wait_none())]
+    )
+    with structlog.testing.capture_logs() as logs:
+        await agent.run("hi")
+
+    retries = [entry for entry in logs if entry["event"] == "retrying"]
+    assert retries == [
+        {
+            "event": "retrying",
+            "log_level": "warning",
+            "target": "model",
+            "attempt": 1,
+            "delay": 0.0,
+            "error": "ModelError: cut",
+            "error_code": "stream_interrupted",
+            "status_code": None,
+        }
+    ]
+
+
+async def test_errors_that_are_not_model_errors_are_not_retried() -> None:
+    model = FlakyModel("", "ok", error=ValueError("bug"))
+    agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_none())])
+    result = await agent.run("hi")
+
+    assert result.status == "failed"
+    assert model.calls == 1
+
+
+async def test_inner_layers_see_the_attempt_number() -> None:
+    model = FlakyModel("", "ok")
+    retry = RetryMiddleware(stop=stop_after_attempt(2), wait=wait_none())
+    await Agent(name="a", model=model, middleware=[retry]).run("hi")
+    assert model.attempts_seen == [1, 2]
+
+
+def test_client_retries_reads_the_sdk_clients_max_retries() -> None:
+    model = ResponsesModel("m", client=FakeOpenAI().client(max_retries=2))
+    call = cast(ModelCall, SimpleNamespace(model=model))
+    assert client_retries(call) == 2
+
+
+def test_client_retries_is_zero_for_models_without_a_client() -> None:
+    call = cast(Any, SimpleNamespace(model=FlakyModel("", "")))
+    assert client_retries(call) == 0
