@@ -16,8 +16,6 @@ def test_mypy_strict_accepts_what_tool_infers() -> None:
             "-m",
             "mypy",
             "--strict",
-            "--no-incremental",
-            "--cache-dir=/dev/null",
             str(HERE / "tool_types.py"),
         ],
         capture_output=True,
