@@ -70,6 +70,7 @@ class Runner:
         middleware: Sequence[Middleware] = (),
         additional_instructions: str | None = None,
         metadata: Mapping[str, str] | None = None,
+        run_fields: Mapping[str, Any] | None = None,
     ) -> AsyncGenerator[RunEvent, None]:
         """Start a run of ``agent`` and stream its events until it ends or pauses.
 
@@ -83,13 +84,17 @@ class Runner:
             middleware: wraps this run only, inside the runner's and the agent's.
             additional_instructions: appended to the agent's instructions for this run.
             metadata: stored on the run.
+            run_fields: `Run` fields recorded as given instead of derived from the agent
+                (``tool_choice``, ``tools``, ``max_prompt_tokens``, ``max_completion_tokens``,
+                ``response_format``...), as `agentkit serve` echoes a request's values;
+                ``max_prompt_tokens`` also bounds the history the model sees.
 
         Raises:
             ActiveRunError: the thread already has an active run.
             NotFoundError: ``thread`` does not exist.
         """
         state = await self._start(
-            agent, input, thread, deps, dispatch, additional_instructions, metadata
+            agent, input, thread, deps, dispatch, additional_instructions, metadata, run_fields
         )
         async with aclosing(self._stream(state, middleware, resumed=False)) as events:
             async for event in events:
@@ -178,6 +183,7 @@ class Runner:
         dispatch: DispatchMode,
         additional_instructions: str | None,
         metadata: Mapping[str, str] | None,
+        run_fields: Mapping[str, Any] | None = None,
     ) -> RunState:
         store = self.store
         if thread is None:
@@ -188,6 +194,8 @@ class Runner:
         if input is not None:
             message = await store.add_message(Message.of_text(thread_id, "user", input))
         run = _new_run(agent, thread_id, additional_instructions, metadata)
+        if run_fields:
+            run = Run.model_validate({**run.model_dump(), **run_fields})
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from agentkit.cli.serve import serve
 from agentkit.cli.tools import tools
 
 __all__ = ["ALL"]
@@ -11,3 +12,4 @@ __all__ = ["ALL"]
 ALL: list[click.Command] = []
 
 ALL.append(tools)
+ALL.append(serve)

@@ -1,1 +1,22 @@
+"""An Assistants-compatible HTTP API over the engine (``agentkit serve``).
 
+Code written for the OpenAI Assistants API (v2) runs against it by changing ``base_url``::
+
+    from agentkit.server import ServerConfig, create_app
+
+    app = create_app(ServerConfig(db_path="agentkit.db", api_keys={"sk-local": "default"}))
+
+Needs the ``server`` extra (starlette, uvicorn).
+"""
+
+from agentkit.server.app import create_app
+from agentkit.server.config import ServerConfig, parse_api_keys, test_model_factory
+from agentkit.server.upstream import upstream_model_factory
+
+__all__ = [
+    "ServerConfig",
+    "create_app",
+    "parse_api_keys",
+    "test_model_factory",
+    "upstream_model_factory",
+]

@@ -1,0 +1,70 @@
+"""`create_app`: the Assistants v2 API over the engine, as a Starlette application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import structlog
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from agentkit.server import assistants, messages, runs, steps, threads
+from agentkit.server.auth import AuthMiddleware
+from agentkit.server.config import ServerConfig
+from agentkit.server.errors import exception_handlers
+from agentkit.server.executor import RunExecutor
+from agentkit.server.sweeper import close_orphans, sweep_forever
+from agentkit.stores.sqlite import SQLiteStore
+
+__all__ = ["create_app"]
+
+_log = structlog.get_logger("agentkit.server")
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    """The ASGI application serving ``/v1/assistants``, ``/v1/threads`` and their children.
+
+    Everything is kept in the SQLite file ``config.db_path``. On startup, runs a previous
+    process left ``queued`` or ``in_progress`` are failed and the expiry sweeper starts; on
+    shutdown, runs still being driven are cancelled and the file is closed. Serve it with
+    any ASGI server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
+    """
+    store = SQLiteStore(config.db_path)
+    executor = RunExecutor(store)
+    project_stores = [store.scoped(project) for project in config.projects]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await store.open()
+        closed = await close_orphans(project_stores)
+        if closed:
+            _log.warning("closed runs left in progress by a previous process", count=closed)
+        sweeper = asyncio.create_task(
+            sweep_forever(project_stores, config.sweep_interval), name="agentkit-serve-sweeper"
+        )
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            await asyncio.wait({sweeper})
+            await executor.aclose()
+            await store.aclose()
+
+    app = Starlette(
+        routes=[
+            *assistants.routes,
+            *runs.routes,
+            *threads.routes,
+            *messages.routes,
+            *steps.routes,
+        ],
+        middleware=[Middleware(AuthMiddleware, keys=config.api_keys)],
+        exception_handlers=exception_handlers(),
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.store = store
+    app.state.executor = executor
+    return app

@@ -1,0 +1,147 @@
+"""Reading requests safely: bounded bodies, JSON objects only, validated into request models."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect, Request
+
+from agentkit.server.errors import APIError
+
+__all__ = ["ListParams", "list_params", "parse_body", "read_json"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object body (``{}`` when empty).
+
+    Raises:
+        APIError: 413 past ``request.app.state.max_body_bytes``; 400 for anything that is not
+            a JSON object encoded in UTF-8.
+    """
+    limit: int = request.app.state.config.max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if _is_number(declared) and (len(declared) > 18 or int(declared) > limit):
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise APIError(400, "The client disconnected while sending the body.") from None
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        message = (
+            "We could not parse the JSON body of your request. (HINT: This likely means you "
+            "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
+            "but what was sent was not valid JSON.)"
+        )
+        raise APIError(400, message, code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise APIError(400, "The request body must be a JSON object.", code="invalid_type")
+    return data
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _too_large(limit: int) -> APIError:
+    return APIError(
+        413, f"The request body is larger than the limit of {limit} bytes.", code="body_too_large"
+    )
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """Read the body and validate it into ``model``, or raise a 400 naming the parameter."""
+    return validate(model, await read_json(request))
+
+
+def validate(model: type[M], data: dict[str, Any]) -> M:
+    """``data`` validated into ``model``; the first problem becomes an `APIError` 400."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _first_problem(exc) from None
+    except RecursionError:
+        raise APIError(400, "The request body is nested too deeply.") from None
+
+
+def _first_problem(exc: ValidationError) -> APIError:
+    error = exc.errors(include_url=False, include_input=False)[0]
+    param = _param(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return APIError(
+            400, f"Unknown parameter: '{param}'.", param=param, code="unknown_parameter"
+        )
+    if kind == "missing":
+        message = f"Missing required parameter: '{param}'."
+        return APIError(400, message, param=param, code="missing_required_parameter")
+    message = f"Invalid value for '{param}': {error['msg']}."
+    code = "invalid_type" if kind.endswith("_type") else "invalid_value"
+    return APIError(400, message, param=param, code=code)
+
+
+def _param(loc: tuple[int | str, ...]) -> str:
+    # Pydantic puts union member tags in the path ("function", "str"); OpenAI's params do not.
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in _UNION_TAGS or item.startswith(("list[", "dict[", "literal[")):
+            continue
+        else:
+            parts.append(("." if parts else "") + item)
+    return "".join(parts) or "body"
+
+
+_UNION_TAGS = {
+    "str",
+    "int",
+    "float",
+    "bool",
+    "ToolChoiceObject",
+    "function-after[_check_metadata(), dict[str,str]]",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ListParams:
+    """Cursor paging parameters of a list request."""
+
+    limit: int
+    order: Literal["asc", "desc"]
+    after: str | None
+    before: str | None
+
+
+def list_params(request: Request) -> ListParams:
+    """``limit`` (1-100, default 20), ``order`` (default desc), ``after``, ``before``."""
+    query = request.query_params
+    raw_limit = query.get("limit", "20")
+    if not (_is_number(raw_limit) and len(raw_limit) <= 3 and 1 <= int(raw_limit) <= 100):
+        message = f"Invalid 'limit': expected an integer between 1 and 100, got '{raw_limit[:40]}'."
+        raise APIError(400, message, param="limit", code="invalid_value")
+    order = query.get("order", "desc")
+    if order not in ("asc", "desc"):
+        message = f"Invalid 'order': expected 'asc' or 'desc', got '{order[:40]}'."
+        raise APIError(400, message, param="order", code="invalid_value")
+    return ListParams(
+        int(raw_limit),
+        "asc" if order == "asc" else "desc",
+        query.get("after") or None,
+        query.get("before") or None,
+    )

@@ -1,0 +1,39 @@
+"""What a route needs from the app: its project's store view, the run executor, the config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from agentkit.runner import Runner
+from agentkit.server.config import ServerConfig
+from agentkit.server.executor import RunExecutor
+from agentkit.stores.base import Store
+
+__all__ = ["RequestContext", "context_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """The request's view of the server.
+
+    Attributes:
+        project: the project of the request's API key.
+        store: the store scoped to that project (other projects' ids are not found).
+        runner: the project's runner.
+    """
+
+    project: str
+    store: Store
+    runner: Runner
+    executor: RunExecutor
+    config: ServerConfig
+
+
+def context_of(request: Request) -> RequestContext:
+    """The context of an authenticated request."""
+    project: str = request.state.project
+    executor: RunExecutor = request.app.state.executor
+    runner = executor.runner(project)
+    return RequestContext(project, runner.store, runner, executor, request.app.state.config)

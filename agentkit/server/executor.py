@@ -1,0 +1,94 @@
+"""Runs in the background of the server: one task per run activity, owned by the app.
+
+Creating a run (or submitting tool outputs) starts a task that drains the engine's event
+stream. The request gets the run as soon as the engine has recorded it; a streaming request
+also gets the task's events through a queue. A client that goes away does not stop the run
+(as with the Assistants API); the server's shutdown cancels every task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+
+import structlog
+
+from agentkit.runner import Runner
+from agentkit.runs.events import RunEvent, RunStatusEvent
+from agentkit.runs.objects import Run
+from agentkit.stores.base import Store
+
+__all__ = ["EventQueue", "RunExecutor"]
+
+_log = structlog.get_logger("agentkit.server")
+
+EventQueue = asyncio.Queue[RunEvent | None]
+"""A run's events for one streaming response; None marks the end (run ended or paused)."""
+
+
+class RunExecutor:
+    """Owns the runners (one per project) and the background tasks driving runs.
+
+    Args:
+        store: the root store; each project's runner gets a scoped view of it.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._runners: dict[str, Runner] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def runner(self, project: str) -> Runner:
+        """The runner of ``project`` (created on first use)."""
+        if project not in self._runners:
+            self._runners[project] = Runner(self.store.scoped(project))
+        return self._runners[project]
+
+    async def start(
+        self, events: AsyncGenerator[RunEvent, None], *, stream: bool
+    ) -> tuple[Run, EventQueue | None]:
+        """Drive ``events`` in the background; return the run's first state (and the queue).
+
+        Raises:
+            whatever the engine raises before the run is recorded (`ActiveRunError`,
+            `NotFoundError`, `InvalidRunStateError`...).
+        """
+        first: asyncio.Future[Run] = asyncio.get_running_loop().create_future()
+        queue: EventQueue | None = asyncio.Queue() if stream else None
+        task = asyncio.create_task(self._pump(events, first, queue), name="agentkit-serve-run")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return await asyncio.shield(first), queue
+
+    async def _pump(
+        self,
+        events: AsyncGenerator[RunEvent, None],
+        first: asyncio.Future[Run],
+        queue: EventQueue | None,
+    ) -> None:
+        try:
+            async with aclosing(events) as stream:
+                async for event in stream:
+                    if not first.done() and isinstance(event, RunStatusEvent):
+                        first.set_result(event.run)
+                    if queue is not None:
+                        queue.put_nowait(event)
+        except Exception as exc:
+            if not first.done():
+                first.set_exception(exc)
+            else:
+                _log.exception("run task failed", error=repr(exc))
+        finally:
+            if not first.done():
+                first.cancel()
+            if queue is not None:
+                queue.put_nowait(None)
+
+    async def aclose(self) -> None:
+        """Cancel every run task and wait for them (runs being driven end ``cancelled``)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)

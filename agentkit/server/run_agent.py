@@ -1,0 +1,101 @@
+"""The agent behind a run: built from the run's own fields, so a paused run rebuilds it exactly.
+
+A run's fields are the assistant's, overridden by the request (``model``, ``instructions``,
+``tools``, ``tool_choice``...). Every function tool is a bare `ToolDefinition`: when the model
+calls one, the run stops in ``requires_action`` for the client, as in the Assistants API.
+``code_interpreter`` and ``file_search`` tools are recorded but never offered to the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agentkit.agent import Agent
+from agentkit.limits import RunLimits
+from agentkit.models.request import ModelSettings, NamedToolChoice, ToolChoice
+from agentkit.runs.objects import Run, TruncationStrategy
+from agentkit.server.budget import TokenBudgetMiddleware
+from agentkit.server.config import ServerConfig
+from agentkit.server.schemas import RunOptions
+from agentkit.stores.base import Store
+from agentkit.tools.definition import ToolDefinition
+
+__all__ = ["agent_for_run", "canonical_choice", "run_fields"]
+
+
+def run_fields(
+    assistant: dict[str, Any], options: RunOptions, additional_instructions: str | None = None
+) -> dict[str, Any]:
+    """The new run's wire fields: the assistant's settings overridden by the request's."""
+    instructions = options.instructions
+    if instructions is None:
+        instructions = assistant.get("instructions") or ""
+    if additional_instructions:
+        instructions = f"{instructions}\n\n{additional_instructions}".strip()
+    tools = (
+        [tool.model_dump(exclude_none=True) for tool in options.tools]
+        if options.tools is not None
+        else list(assistant.get("tools") or [])
+    )
+    truncation = options.truncation_strategy
+    return {
+        "model": options.model or assistant["model"],
+        "instructions": instructions,
+        "tools": tools,
+        "temperature": _first(options.temperature, assistant.get("temperature")),
+        "top_p": _first(options.top_p, assistant.get("top_p")),
+        "max_prompt_tokens": options.max_prompt_tokens,
+        "max_completion_tokens": options.max_completion_tokens,
+        "truncation_strategy": truncation.model_dump() if truncation else {"type": "auto"},
+        "tool_choice": _wire_choice(options),
+        "parallel_tool_calls": options.parallel_tool_calls is not False,
+        "response_format": _first(options.response_format, assistant.get("response_format"))
+        or "auto",
+    }
+
+
+def _first(*values: Any) -> Any:
+    return next((value for value in values if value is not None), None)
+
+
+def _wire_choice(options: RunOptions) -> Any:
+    choice = options.tool_choice
+    if choice is None:
+        return "auto"
+    if isinstance(choice, str):
+        return choice
+    return choice.model_dump(exclude_none=True)
+
+
+def canonical_choice(choice: Any) -> ToolChoice:
+    """The engine's tool choice for a wire ``tool_choice``.
+
+    Naming ``code_interpreter`` or ``file_search`` means ``auto``: those tools are not run.
+    """
+    if choice in ("auto", "none", "required"):
+        return choice  # type: ignore[no-any-return]
+    if isinstance(choice, dict) and choice.get("type") == "function":
+        name = (choice.get("function") or {}).get("name")
+        if isinstance(name, str) and name:
+            return NamedToolChoice(name)
+    return "auto"
+
+
+def agent_for_run(run: Run, *, name: str, config: ServerConfig, store: Store) -> Agent[None]:
+    """The agent that drives ``run`` (on creation and on every resume)."""
+    definitions = [
+        ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
+    ]
+    return Agent(
+        name=name or run.assistant_id,
+        id=run.assistant_id,
+        model=config.model_factory(run.model),
+        instructions=run.instructions,
+        tools=definitions,
+        tool_choice=canonical_choice(run.tool_choice),
+        parallel_tool_calls=None if run.parallel_tool_calls else False,
+        settings=ModelSettings(temperature=run.temperature, top_p=run.top_p),
+        middleware=[TokenBudgetMiddleware(store)],
+        limits=RunLimits(timeout=config.run_timeout, max_turns=config.max_turns),
+        truncation=TruncationStrategy.model_validate(run.truncation_strategy.model_dump()),
+    )

@@ -1,0 +1,197 @@
+"""``/v1/threads/{thread_id}/runs`` and ``/v1/threads/runs``: runs over the engine.
+
+Creating a run (or submitting tool outputs) hands the engine's event stream to the
+`RunExecutor`: without ``stream`` the response is the run as recorded (``queued``; clients poll
+``GET``), with ``stream`` it is the run's Server-Sent Events until it ends or pauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from agentkit.exceptions import NotFoundError
+from agentkit.runs.events import RunEvent
+from agentkit.runs.objects import Run, now
+from agentkit.server.assistants import get_assistant
+from agentkit.server.body import list_params, parse_body
+from agentkit.server.context import RequestContext, context_of
+from agentkit.server.errors import APIError, not_found
+from agentkit.server.messages import add_message
+from agentkit.server.run_agent import agent_for_run, run_fields
+from agentkit.server.schemas import (
+    CreateRunRequest,
+    CreateThreadAndRunRequest,
+    ModifyRunRequest,
+    RunOptions,
+    SubmitToolOutputsRequest,
+)
+from agentkit.server.sse import RunFrames, sse_stream
+from agentkit.server.sweeper import expire_if_due
+from agentkit.server.threads import create_thread_from, get_thread
+from agentkit.server.wire import list_page, run_wire
+from agentkit.stores.base import Store
+
+__all__ = ["get_run", "routes"]
+
+
+async def get_run(store: Store, thread_id: str, run_id: str) -> Run:
+    """The run of this thread (expired first if overdue), or a 404."""
+    try:
+        run = await store.get_run(run_id)
+    except NotFoundError:
+        run = None
+    if run is None or run.thread_id != thread_id:
+        raise not_found("run", run_id)
+    return await expire_if_due(store, run)
+
+
+async def _launch(
+    ctx: RequestContext,
+    events: AsyncGenerator[RunEvent, None],
+    *,
+    stream: bool,
+    resumed: bool = False,
+    prelude: tuple[tuple[str, Any], ...] = (),
+) -> Response:
+    run, queue = await ctx.executor.start(events, stream=stream)
+    if queue is None:
+        return JSONResponse(run_wire(run))
+    body = sse_stream(queue, RunFrames(resumed=resumed), prelude)
+    return StreamingResponse(
+        body, media_type="text/event-stream", headers={"cache-control": "no-cache"}
+    )
+
+
+async def _start_run(
+    ctx: RequestContext,
+    thread_id: str,
+    options: RunOptions,
+    *,
+    additional_instructions: str | None = None,
+    prelude: tuple[tuple[str, Any], ...] = (),
+) -> Response:
+    assistant = await get_assistant(ctx.store, options.assistant_id)
+    fields = run_fields(assistant, options, additional_instructions)
+    probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
+    agent = agent_for_run(
+        probe, name=assistant.get("name") or "", config=ctx.config, store=ctx.store
+    )
+    events = ctx.runner.iter_run(
+        agent, None, thread=thread_id, metadata=options.metadata, run_fields=fields
+    )
+    return await _launch(ctx, events, stream=bool(options.stream), prelude=prelude)
+
+
+async def create_run(request: Request) -> Response:
+    body = await parse_body(request, CreateRunRequest)
+    ctx = context_of(request)
+    thread_id = request.path_params["thread_id"]
+    await get_thread(ctx.store, thread_id)
+    await get_assistant(ctx.store, body.assistant_id)
+    for message in body.additional_messages or []:
+        await add_message(ctx.store, thread_id, message)
+    return await _start_run(
+        ctx, thread_id, body, additional_instructions=body.additional_instructions
+    )
+
+
+async def create_thread_and_run(request: Request) -> Response:
+    body = await parse_body(request, CreateThreadAndRunRequest)
+    ctx = context_of(request)
+    await get_assistant(ctx.store, body.assistant_id)
+    thread = await create_thread_from(ctx.store, body.thread)
+    if body.tool_resources:
+        thread = thread.model_copy(update={"tool_resources": body.tool_resources})
+        await ctx.store.update_thread(thread)
+    prelude = (("thread.created", thread.wire()),) if body.stream else ()
+    return await _start_run(ctx, thread.id, body, prelude=prelude)
+
+
+async def list_runs(request: Request) -> JSONResponse:
+    params = list_params(request)
+    store = context_of(request).store
+    thread_id = request.path_params["thread_id"]
+    await get_thread(store, thread_id)
+    runs = await store.list_runs(
+        thread_id,
+        order=params.order,
+        after=params.after,
+        before=params.before,
+        limit=params.limit + 1,
+    )
+    runs = [await expire_if_due(store, run) for run in runs]
+    return JSONResponse(list_page([run_wire(run) for run in runs], params.limit))
+
+
+async def retrieve_run(request: Request) -> JSONResponse:
+    ctx = context_of(request)
+    path = request.path_params
+    run = await get_run(ctx.store, path["thread_id"], path["run_id"])
+    headers = {"openai-poll-after-ms": str(ctx.config.poll_after_ms)}
+    return JSONResponse(run_wire(run), headers=headers)
+
+
+async def modify_run(request: Request) -> JSONResponse:
+    body = await parse_body(request, ModifyRunRequest)
+    store = context_of(request).store
+    path = request.path_params
+    run = await get_run(store, path["thread_id"], path["run_id"])
+    if "metadata" in body.model_fields_set:
+        run = run.model_copy(update={"metadata": body.metadata or {}})
+        await store.save_run(run)
+    return JSONResponse(run_wire(run))
+
+
+async def cancel_run(request: Request) -> JSONResponse:
+    ctx = context_of(request)
+    path = request.path_params
+    run = await get_run(ctx.store, path["thread_id"], path["run_id"])
+    if run.is_terminal:
+        raise APIError(400, f"Cannot cancel run with status '{run.status}'.")
+    cancelled = await ctx.runner.cancel(run.id)
+    stamp = now()
+    for step in await ctx.store.list_steps(run.id):
+        if step.status == "in_progress":
+            update = {"status": "cancelled", "cancelled_at": stamp}
+            await ctx.store.save_step(step.model_copy(update=update))
+    return JSONResponse(run_wire(cancelled))
+
+
+async def submit_tool_outputs(request: Request) -> Response:
+    body = await parse_body(request, SubmitToolOutputsRequest)
+    ctx = context_of(request)
+    path = request.path_params
+    run = await get_run(ctx.store, path["thread_id"], path["run_id"])
+    if run.status != "requires_action":
+        message = f'Runs in status "{run.status}" do not accept tool outputs.'
+        raise APIError(400, message)
+    assistant_name = await _assistant_name(ctx.store, run.assistant_id)
+    agent = agent_for_run(run, name=assistant_name, config=ctx.config, store=ctx.store)
+    outputs = [output.model_dump() for output in body.tool_outputs]
+    events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
+    return await _launch(ctx, events, stream=bool(body.stream), resumed=True)
+
+
+async def _assistant_name(store: Store, assistant_id: str) -> str:
+    # The run keeps everything it needs; the assistant may even have been deleted since.
+    try:
+        return str((await store.get_assistant(assistant_id)).get("name") or "")
+    except NotFoundError:
+        return ""
+
+
+_RUN = "/v1/threads/{thread_id}/runs/{run_id}"
+routes = [
+    Route("/v1/threads/runs", create_thread_and_run, methods=["POST"]),
+    Route("/v1/threads/{thread_id}/runs", create_run, methods=["POST"]),
+    Route("/v1/threads/{thread_id}/runs", list_runs, methods=["GET"]),
+    Route(_RUN, retrieve_run, methods=["GET"]),
+    Route(_RUN, modify_run, methods=["POST"]),
+    Route(_RUN + "/cancel", cancel_run, methods=["POST"]),
+    Route(_RUN + "/submit_tool_outputs", submit_tool_outputs, methods=["POST"]),
+]

@@ -1,0 +1,230 @@
+"""Request bodies of the Assistants v2 API, validated strictly (unknown fields are errors).
+
+Field names, types and bounds follow the OpenAI OpenAPI spec's request schemas
+(``CreateAssistantRequest``, ``CreateRunRequest``, ...). Validation failures become OpenAI-style
+400s naming the parameter; see `agentkit.server.body`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CreateAssistantRequest",
+    "CreateMessageRequest",
+    "CreateRunRequest",
+    "CreateThreadAndRunRequest",
+    "CreateThreadRequest",
+    "ModifyAssistantRequest",
+    "ModifyMessageRequest",
+    "ModifyRunRequest",
+    "ModifyThreadRequest",
+    "RunOptions",
+    "SubmitToolOutputsRequest",
+    "ToolParam",
+]
+
+
+def _check_metadata(value: dict[str, str]) -> dict[str, str]:
+    if len(value) > 16:
+        raise ValueError("at most 16 key-value pairs are allowed")
+    for key, item in value.items():
+        if len(key) > 64 or len(item) > 512:
+            raise ValueError("keys are at most 64 characters and values at most 512")
+    return value
+
+
+Metadata = Annotated[dict[str, str], AfterValidator(_check_metadata)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class FunctionDefinition(_Body):
+    """A function tool's definition."""
+
+    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
+    description: str | None = Field(default=None, max_length=1_048_576)
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class FunctionToolParam(_Body):
+    """``{"type": "function", "function": {...}}``."""
+
+    type: Literal["function"]
+    function: FunctionDefinition
+
+
+class CodeInterpreterToolParam(_Body):
+    """``{"type": "code_interpreter"}``: accepted and stored; agentkit does not run code."""
+
+    type: Literal["code_interpreter"]
+
+
+class FileSearchToolParam(_Body):
+    """``{"type": "file_search"}``: accepted and stored; agentkit does not search files."""
+
+    type: Literal["file_search"]
+    file_search: dict[str, Any] | None = None
+
+
+ToolParam = Annotated[
+    FunctionToolParam | CodeInterpreterToolParam | FileSearchToolParam,
+    Field(discriminator="type"),
+]
+
+
+class NamedFunction(_Body):
+    """The function a tool choice names."""
+
+    name: str
+
+
+class ToolChoiceObject(_Body):
+    """A tool choice naming a tool type (and, for functions, the function)."""
+
+    type: Literal["function", "code_interpreter", "file_search"]
+    function: NamedFunction | None = None
+
+
+ToolChoiceParam = Literal["none", "auto", "required"] | ToolChoiceObject
+
+
+class TruncationParam(_Body):
+    """``truncation_strategy``."""
+
+    type: Literal["auto", "last_messages"]
+    last_messages: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class TextPart(_Body):
+    """A text content part of a new message."""
+
+    type: Literal["text"]
+    text: str
+
+
+class CreateMessageRequest(_Body):
+    """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
+
+    role: Literal["user", "assistant"]
+    content: str | list[TextPart] = Field(min_length=1)
+    attachments: list[dict[str, Any]] | None = None
+    metadata: Metadata | None = None
+
+    @property
+    def text(self) -> str:
+        """The content as one string."""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(part.text for part in self.content)
+
+
+class CreateThreadRequest(_Body):
+    """``POST /threads``."""
+
+    messages: list[CreateMessageRequest] | None = Field(default=None, max_length=1000)
+    tool_resources: dict[str, Any] | None = None
+    metadata: Metadata | None = None
+
+
+class ModifyThreadRequest(_Body):
+    """``POST /threads/{thread_id}``."""
+
+    tool_resources: dict[str, Any] | None = None
+    metadata: Metadata | None = None
+
+
+class ModifyMessageRequest(_Body):
+    """``POST /threads/{thread_id}/messages/{message_id}``."""
+
+    metadata: Metadata | None = None
+
+
+class ModifyRunRequest(_Body):
+    """``POST /threads/{thread_id}/runs/{run_id}``."""
+
+    metadata: Metadata | None = None
+
+
+Temperature = Annotated[float, Field(ge=0, le=2)]
+TopP = Annotated[float, Field(ge=0, le=1)]
+TokenLimit = Annotated[int, Field(ge=256, le=2**31)]
+ResponseFormat = Literal["auto"] | dict[str, Any]
+
+
+class _AssistantFields(_Body):
+    name: str | None = Field(default=None, max_length=256)
+    description: str | None = Field(default=None, max_length=512)
+    instructions: str | None = Field(default=None, max_length=256_000)
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    tools: list[ToolParam] | None = Field(default=None, max_length=128)
+    tool_resources: dict[str, Any] | None = None
+    metadata: Metadata | None = None
+    temperature: Temperature | None = None
+    top_p: TopP | None = None
+    response_format: ResponseFormat | None = None
+
+
+class CreateAssistantRequest(_AssistantFields):
+    """``POST /assistants``."""
+
+    model: str = Field(min_length=1, max_length=256)
+
+
+class ModifyAssistantRequest(_AssistantFields):
+    """``POST /assistants/{assistant_id}``; only the fields given change."""
+
+    model: str | None = Field(default=None, min_length=1, max_length=256)
+
+
+class RunOptions(_Body):
+    """The per-run overrides shared by create-run and create-thread-and-run."""
+
+    assistant_id: str = Field(min_length=1, max_length=256)
+    model: str | None = Field(default=None, min_length=1, max_length=256)
+    instructions: str | None = Field(default=None, max_length=256_000)
+    tools: list[ToolParam] | None = Field(default=None, max_length=20)
+    metadata: Metadata | None = None
+    temperature: Temperature | None = None
+    top_p: TopP | None = None
+    stream: bool | None = None
+    max_prompt_tokens: TokenLimit | None = None
+    max_completion_tokens: TokenLimit | None = None
+    truncation_strategy: TruncationParam | None = None
+    tool_choice: ToolChoiceParam | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat | None = None
+
+
+class CreateRunRequest(RunOptions):
+    """``POST /threads/{thread_id}/runs``."""
+
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    additional_instructions: str | None = Field(default=None, max_length=256_000)
+    additional_messages: list[CreateMessageRequest] | None = Field(default=None, max_length=100)
+
+
+class CreateThreadAndRunRequest(RunOptions):
+    """``POST /threads/runs``."""
+
+    thread: CreateThreadRequest | None = None
+    tool_resources: dict[str, Any] | None = None
+
+
+class ToolOutput(_Body):
+    """One output in ``submit_tool_outputs``."""
+
+    tool_call_id: str
+    output: str = ""
+
+
+class SubmitToolOutputsRequest(_Body):
+    """``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``."""
+
+    tool_outputs: list[ToolOutput] = Field(max_length=128)
+    stream: bool | None = None

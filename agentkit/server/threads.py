@@ -1,0 +1,96 @@
+"""``/v1/threads``: create (with initial messages), retrieve, modify, delete."""
+
+from __future__ import annotations
+
+import contextlib
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from agentkit.exceptions import InvalidRunStateError, NotFoundError
+from agentkit.runs.objects import Message, Text, TextContent, Thread
+from agentkit.server.body import parse_body
+from agentkit.server.context import RequestContext, context_of
+from agentkit.server.errors import not_found
+from agentkit.server.schemas import CreateMessageRequest, CreateThreadRequest, ModifyThreadRequest
+from agentkit.server.wire import deleted
+from agentkit.stores.base import Store
+
+__all__ = ["create_thread_from", "get_thread", "new_message", "routes"]
+
+
+async def get_thread(store: Store, thread_id: str) -> Thread:
+    """The thread, or a 404."""
+    try:
+        return await store.get_thread(thread_id)
+    except NotFoundError:
+        raise not_found("thread", thread_id) from None
+
+
+def new_message(thread_id: str, body: CreateMessageRequest) -> Message:
+    """A message for the store from a create-message body."""
+    return Message(
+        thread_id=thread_id,
+        role=body.role,
+        content=[TextContent(text=Text(value=body.text))],
+        attachments=body.attachments or [],
+        metadata=body.metadata or {},
+    )
+
+
+async def create_thread_from(store: Store, body: CreateThreadRequest | None) -> Thread:
+    """Store a new thread and its initial messages."""
+    body = body or CreateThreadRequest()
+    thread = await store.create_thread(
+        Thread(metadata=body.metadata or {}, tool_resources=body.tool_resources or {})
+    )
+    for message in body.messages or []:
+        await store.add_message(new_message(thread.id, message))
+    return thread
+
+
+async def create_thread(request: Request) -> JSONResponse:
+    body = await parse_body(request, CreateThreadRequest)
+    thread = await create_thread_from(context_of(request).store, body)
+    return JSONResponse(thread.wire())
+
+
+async def retrieve_thread(request: Request) -> JSONResponse:
+    thread = await get_thread(context_of(request).store, request.path_params["thread_id"])
+    return JSONResponse(thread.wire())
+
+
+async def modify_thread(request: Request) -> JSONResponse:
+    body = await parse_body(request, ModifyThreadRequest)
+    store = context_of(request).store
+    thread = await get_thread(store, request.path_params["thread_id"])
+    changes = {name: getattr(body, name) or {} for name in body.model_fields_set}
+    thread = thread.model_copy(update=changes)
+    await store.update_thread(thread)
+    return JSONResponse(thread.wire())
+
+
+async def delete_thread(request: Request) -> JSONResponse:
+    ctx = context_of(request)
+    thread_id = request.path_params["thread_id"]
+    await get_thread(ctx.store, thread_id)
+    await _cancel_active_runs(ctx, thread_id)
+    await ctx.store.delete_thread(thread_id)
+    return JSONResponse(deleted(thread_id, "thread.deleted"))
+
+
+async def _cancel_active_runs(ctx: RequestContext, thread_id: str) -> None:
+    # A thread's runs go with it; stop the one still going so no task writes into a deleted thread.
+    for run in await ctx.store.active_runs():
+        if run.thread_id == thread_id:
+            with contextlib.suppress(InvalidRunStateError, NotFoundError):
+                await ctx.runner.cancel(run.id)
+
+
+routes = [
+    Route("/v1/threads", create_thread, methods=["POST"]),
+    Route("/v1/threads/{thread_id}", retrieve_thread, methods=["GET"]),
+    Route("/v1/threads/{thread_id}", modify_thread, methods=["POST"]),
+    Route("/v1/threads/{thread_id}", delete_thread, methods=["DELETE"]),
+]
