@@ -105,7 +105,7 @@ def containers(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy
 SCHEMAS = st.recursive(LEAVES, containers, max_leaves=12)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(schema=SCHEMAS, seed=st.integers(0, 5))
 def test_generated_values_validate(schema: dict[str, Any], seed: int) -> None:
     assert_valid(schema, seed)
