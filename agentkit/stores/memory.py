@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.runs.objects import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
@@ -53,17 +53,17 @@ class MemoryStore(Store):
 
     async def create_thread(self, thread: Thread) -> Thread:
         _refuse_duplicate(self._data.threads, thread.id, "thread")
-        self._data.threads[thread.id] = (self.project, thread.model_copy(deep=True))
+        self._data.threads[thread.id] = (self.project, _copy(thread))
         self._data.thread_messages[thread.id] = []
         self._data.thread_runs[thread.id] = []
         return thread
 
     async def get_thread(self, thread_id: str) -> Thread:
-        return self._thread(thread_id).model_copy(deep=True)
+        return _copy(self._thread(thread_id))
 
     async def update_thread(self, thread: Thread) -> None:
         self._thread(thread.id)
-        self._data.threads[thread.id] = (self.project, thread.model_copy(deep=True))
+        self._data.threads[thread.id] = (self.project, _copy(thread))
 
     async def delete_thread(self, thread_id: str) -> None:
         self._thread(thread_id)
@@ -77,7 +77,7 @@ class MemoryStore(Store):
 
     async def list_threads(self, *, limit: int = 20, order: ListOrder = "desc") -> list[Thread]:
         mine = [t for owner, t in self._data.threads.values() if owner == self.project]
-        return [t.model_copy(deep=True) for t in page(mine, key=_id, order=order, limit=limit)]
+        return [_copy(t) for t in page(mine, key=_id, order=order, limit=limit)]
 
     # -- messages --------------------------------------------------------------------------
     def _active_run(self, thread_id: str) -> Run | None:
@@ -94,7 +94,7 @@ class MemoryStore(Store):
                 f"Can't add messages to {message.thread_id} while a run {active.id} is active."
             )
         _refuse_duplicate(self._data.messages, message.id, "message")
-        self._data.messages[message.id] = message.model_copy(deep=True)
+        self._data.messages[message.id] = _copy(message)
         self._data.thread_messages[message.thread_id].append(message.id)
         return message
 
@@ -106,11 +106,11 @@ class MemoryStore(Store):
         return message
 
     async def get_message(self, message_id: str) -> Message:
-        return self._message(message_id).model_copy(deep=True)
+        return _copy(self._message(message_id))
 
     async def update_message(self, message: Message) -> None:
         self._message(message.id)
-        self._data.messages[message.id] = message.model_copy(deep=True)
+        self._data.messages[message.id] = _copy(message)
 
     async def delete_message(self, message_id: str) -> None:
         message = self._message(message_id)
@@ -132,7 +132,7 @@ class MemoryStore(Store):
         if run_id is not None:
             items = [m for m in items if m.run_id == run_id]
         selected = page(items, key=_id, order=order, after=after, before=before, limit=limit)
-        return [m.model_copy(deep=True) for m in selected]
+        return [_copy(m) for m in selected]
 
     # -- runs ------------------------------------------------------------------------------
     def _run(self, run_id: str) -> tuple[Run, dict[str, Any]]:
@@ -147,13 +147,13 @@ class MemoryStore(Store):
         if (active := self._active_run(run.thread_id)) is not None:
             raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active.id}.")
         _refuse_duplicate(self._data.runs, run.id, "run")
-        self._data.runs[run.id] = (run.model_copy(deep=True), _copy_state(state))
+        self._data.runs[run.id] = (_copy(run), _copy_state(state))
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
         return run
 
     async def get_run(self, run_id: str) -> Run:
-        return self._run(run_id)[0].model_copy(deep=True)
+        return _copy(self._run(run_id)[0])
 
     async def get_run_state(self, run_id: str) -> dict[str, Any]:
         return _copy_state(self._run(run_id)[1])
@@ -169,7 +169,7 @@ class MemoryStore(Store):
                 f"Thread {old_run.thread_id} already has an active run {active.id}."
             )
         new_state = old_state if state is None else _copy_state(state)
-        self._data.runs[run.id] = (run.model_copy(deep=True), new_state)
+        self._data.runs[run.id] = (_copy(run), new_state)
 
     async def transition_run(
         self, run: Run, *, expected: Collection[str], state: dict[str, Any] | None = None
@@ -191,11 +191,11 @@ class MemoryStore(Store):
         self._thread(thread_id)
         items = [self._data.runs[i][0] for i in self._data.thread_runs[thread_id]]
         selected = page(items, key=_id, order=order, after=after, before=before, limit=limit)
-        return [r.model_copy(deep=True) for r in selected]
+        return [_copy(r) for r in selected]
 
     async def active_runs(self) -> list[Run]:
         return [
-            run.model_copy(deep=True)
+            _copy(run)
             for run, _ in self._data.runs.values()
             if run.status in ACTIVE_RUN_STATUSES
             and self._data.threads[run.thread_id][0] == self.project
@@ -209,14 +209,14 @@ class MemoryStore(Store):
             raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
         if existing is None:
             self._data.run_steps[step.run_id].append(step.id)
-        self._data.steps[step.id] = step.model_copy(deep=True)
+        self._data.steps[step.id] = _copy(step)
 
     async def get_step(self, step_id: str) -> RunStep:
         step = self._data.steps.get(step_id)
         if step is None:
             raise NotFoundError(f"No run step found with id {step_id!r}.")
         self._run(step.run_id)
-        return step.model_copy(deep=True)
+        return _copy(step)
 
     async def list_steps(
         self,
@@ -230,12 +230,12 @@ class MemoryStore(Store):
         self._run(run_id)
         items = [self._data.steps[i] for i in self._data.run_steps[run_id]]
         selected = page(items, key=_id, order=order, after=after, before=before, limit=limit)
-        return [s.model_copy(deep=True) for s in selected]
+        return [_copy(s) for s in selected]
 
     async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
         self._thread(thread_id)
         return [
-            self._data.steps[step_id].model_copy(deep=True)
+            _copy(self._data.steps[step_id])
             for run_id in self._data.thread_runs[thread_id]
             for step_id in self._data.run_steps[run_id]
         ]
@@ -274,6 +274,14 @@ class MemoryStore(Store):
 
 def _id(obj: Thread | Message | Run | RunStep) -> str:
     return obj.id
+
+
+_Object = TypeVar("_Object", Thread, Message, Run, RunStep)
+
+
+def _copy(obj: _Object) -> _Object:
+    # Three times faster than model_copy(deep=True), which goes through copy.deepcopy.
+    return type(obj).model_validate(obj.model_dump())
 
 
 def _refuse_duplicate(table: dict[str, Any], object_id: str, what: str) -> None:
