@@ -1,0 +1,117 @@
+"""The Assistants-wire calls a remote run makes, through the openai SDK.
+
+Each call silences the SDK's deprecation warning at the moment the SDK method is called (see
+`assistants_api`) and, for the non-streaming calls, returns the response headers too, so the
+caller can honour ``openai-poll-after-ms`` on every response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from openai import AsyncOpenAI, AsyncStream
+from openai._response import AsyncAPIResponse
+from openai.types.beta.assistant_stream_event import AssistantStreamEvent
+from openai.types.beta.thread import Thread as SdkThread
+from openai.types.beta.threads.message import Message as SdkMessage
+from openai.types.beta.threads.run import Run as SdkRun
+from openai.types.beta.threads.runs.run_step import RunStep as SdkRunStep
+
+from agentkit.remote.sdk import assistants_api
+
+__all__ = ["AssistantsCalls", "Headers"]
+
+T = TypeVar("T")
+Headers = Mapping[str, str]
+
+
+class AssistantsCalls:
+    """The threads, messages, runs and steps calls of one client."""
+
+    def __init__(self, client: AsyncOpenAI) -> None:
+        self.client = client
+
+    async def create_thread(self, metadata: Mapping[str, str] | None = None) -> SdkThread:
+        """``POST /threads``."""
+        with assistants_api():
+            pending = self.client.beta.threads.create(metadata=dict(metadata or {}))
+        return await pending
+
+    async def add_message(self, thread_id: str, text: str) -> SdkMessage:
+        """``POST /threads/{id}/messages`` with a user message."""
+        with assistants_api():
+            pending = self.client.beta.threads.messages.create(thread_id, role="user", content=text)
+        return await pending
+
+    async def retrieve_message(self, thread_id: str, message_id: str) -> SdkMessage:
+        """``GET /threads/{id}/messages/{id}``."""
+        with assistants_api():
+            pending = self.client.beta.threads.messages.retrieve(message_id, thread_id=thread_id)
+        return await pending
+
+    async def stream_run(
+        self, thread_id: str, params: Mapping[str, Any]
+    ) -> AsyncStream[AssistantStreamEvent]:
+        """``POST /threads/{id}/runs`` with ``stream: true``."""
+        with assistants_api():
+            pending = self.client.beta.threads.runs.create(thread_id, stream=True, **params)
+        stream: AsyncStream[AssistantStreamEvent] = await pending
+        return stream
+
+    async def stream_submit(
+        self, thread_id: str, run_id: str, outputs: Sequence[Mapping[str, str]]
+    ) -> AsyncStream[AssistantStreamEvent]:
+        """``POST …/submit_tool_outputs`` with ``stream: true``: all outputs at once."""
+        with assistants_api():
+            pending = self.client.beta.threads.runs.submit_tool_outputs(
+                run_id, thread_id=thread_id, tool_outputs=_outputs(outputs), stream=True
+            )
+        return await pending
+
+    async def create_run(self, thread_id: str, params: Mapping[str, Any]) -> tuple[SdkRun, Headers]:
+        """``POST /threads/{id}/runs``, with the response headers."""
+        runs = self.client.beta.threads.runs.with_streaming_response
+        return await _with_headers(lambda: runs.create(thread_id, **params))
+
+    async def retrieve_run(self, thread_id: str, run_id: str) -> tuple[SdkRun, Headers]:
+        """``GET /threads/{id}/runs/{id}``, with the response headers."""
+        runs = self.client.beta.threads.runs.with_streaming_response
+        return await _with_headers(lambda: runs.retrieve(run_id, thread_id=thread_id))
+
+    async def submit(
+        self, thread_id: str, run_id: str, outputs: Sequence[Mapping[str, str]]
+    ) -> tuple[SdkRun, Headers]:
+        """``POST …/submit_tool_outputs``: all outputs at once, with the response headers."""
+        runs = self.client.beta.threads.runs.with_streaming_response
+        return await _with_headers(
+            lambda: runs.submit_tool_outputs(
+                run_id, thread_id=thread_id, tool_outputs=_outputs(outputs)
+            )
+        )
+
+    async def cancel(self, thread_id: str, run_id: str) -> tuple[SdkRun, Headers]:
+        """``POST …/cancel``, with the response headers."""
+        runs = self.client.beta.threads.runs.with_streaming_response
+        return await _with_headers(lambda: runs.cancel(run_id, thread_id=thread_id))
+
+    async def list_steps(self, thread_id: str, run_id: str) -> list[SdkRunStep]:
+        """Every step of the run, oldest first."""
+        with assistants_api():
+            pages = self.client.beta.threads.runs.steps.list(
+                run_id, thread_id=thread_id, order="asc", limit=100
+            )
+        return [step async for step in pages]
+
+
+def _outputs(outputs: Sequence[Mapping[str, str]]) -> list[Any]:
+    return [{"tool_call_id": o["tool_call_id"], "output": o["output"]} for o in outputs]
+
+
+async def _with_headers(call: Callable[[], Any]) -> tuple[T, Headers]:
+    with assistants_api():
+        manager = call()
+    async with manager as response:
+        typed: AsyncAPIResponse[T] = response
+        parsed: Awaitable[T] = typed.parse()
+        return await parsed, dict(typed.headers)

@@ -1,0 +1,349 @@
+"""Driving one remote run: stream or poll it to each stop, answer its tools, submit, repeat.
+
+How a remote run ends, decided here in one place (as `agentkit.runs.loop` does locally):
+
+=========================================  ==================================================
+what happened                              how the run ends
+=========================================  ==================================================
+the service ended the run                  as the service says (status, ``last_error``)
+a tool the caller answers was called       ``requires_action`` (`submit_tool_outputs` resumes)
+``max_turns`` tool rounds were made        ``incomplete``, reason ``max_turns``
+a tool kept failing                        ``failed``, ``last_error.code == "tool_error"``
+the service asked for another action kind  ``failed``, ``unsupported_required_action``
+``expires_at`` passed without an ending    ``expired``, ``last_error.code == "run_expired"``
+the service could not be reached           ``failed``, ``last_error`` from the `ModelError`
+the caller cancelled                       the remote run is cancelled (see `RemoteRunner`)
+=========================================  ==================================================
+
+Whenever agentkit ends a run itself, it first cancels the remote run so nothing keeps going.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import openai
+from openai import AsyncStream
+from openai.types.beta.assistant_stream_event import AssistantStreamEvent
+
+from agentkit.exceptions import ModelError
+from agentkit.models.errors import model_error_from
+from agentkit.remote.answering import ToolAnswerer, ToolsExhaustedError
+from agentkit.remote.calls import AssistantsCalls, Headers
+from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
+from agentkit.remote.errors import start_error
+from agentkit.remote.events import RunMirror, as_created, feed
+from agentkit.remote.objects import message_from, run_from, step_from
+from agentkit.remote.polling import PollPolicy
+from agentkit.runs.objects import (
+    FunctionToolCall,
+    IncompleteDetails,
+    LastError,
+    MessageCreationStepDetails,
+    RequiredAction,
+    Run,
+    SubmitToolOutputs,
+    now,
+)
+from agentkit.runs.resume import ToolOutputs, match_outputs
+
+__all__ = ["RemoteRun", "RemoteSettings"]
+
+_log = logging.getLogger("agentkit.remote")
+# Keeps shielded cancel requests alive when their caller is cancelled while waiting.
+_BACKGROUND: set[asyncio.Task[Any]] = set()
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """How remote runs are watched (shared by every run of a `RemoteRunner`)."""
+
+    mode: Literal["stream", "poll"]
+    poll: PollPolicy
+    expiry_grace: float
+    cancel_timeout: float
+
+
+class _EndRun(Exception):
+    def __init__(
+        self,
+        status: Literal["failed", "incomplete", "expired"],
+        *,
+        reason: str | None = None,
+        error: LastError | None = None,
+    ) -> None:
+        super().__init__(status)
+        self.status = status
+        self.reason = reason
+        self.error = error
+
+
+class RemoteRun:
+    """One run on the service, mirrored into agentkit events and answered by agentkit tools."""
+
+    def __init__(
+        self,
+        calls: AssistantsCalls,
+        settings: RemoteSettings,
+        mirror: RunMirror,
+        answerer: ToolAnswerer,
+        thread_id: str,
+    ) -> None:
+        self.calls = calls
+        self.settings = settings
+        self.mirror = mirror
+        self.answerer = answerer
+        self.thread_id = thread_id
+        self.turns = 0
+        self._held: dict[str, str] = {}
+        self._waiting: list[FunctionToolCall] = []
+        self._order: list[str] = []
+        self._deadline: asyncio.Timeout | None = None
+
+    @property
+    def run(self) -> Run | None:
+        """The run as last seen (None until the service created it)."""
+        return self.mirror.run
+
+    # -- entry points ------------------------------------------------------------------------
+    async def start(self, params: Mapping[str, Any]) -> None:
+        """Create the run and drive it until it ends or waits for the caller."""
+        await self._drive(lambda: self._begin(params))
+
+    async def resume(self, outputs: ToolOutputs) -> None:
+        """Submit the caller's outputs with agentkit's own, and drive on.
+
+        Raises:
+            ToolOutputsMismatchError: the outputs do not cover the waiting calls exactly once.
+        """
+        given = match_outputs([c.id for c in self._waiting], outputs)
+        merged = {**self._held, **given}
+        run = self.mirror.run
+        assert run is not None
+        self._waiting, self._held = [], {}
+        await self._drive(lambda: self._submit(run, [(i, merged[i]) for i in self._order]))
+
+    async def cancel_remote(self) -> Run | None:
+        """Ask the service to cancel the run; sent even if the caller is cancelled meanwhile."""
+        run = self.mirror.run
+        if run is None or run.is_terminal:
+            return None
+        task = asyncio.create_task(self.calls.cancel(self.thread_id, run.id))
+        _BACKGROUND.add(task)
+        task.add_done_callback(_forget)
+        try:
+            sdk_run, _ = await asyncio.shield(task)
+        except _SERVICE_ERRORS as exc:
+            _log.warning("could not cancel remote run %s: %s", run.id, exc)
+            return None
+        return run_from(sdk_run, self.mirror.flavor)
+
+    async def finish_cancel(self) -> None:
+        """After `cancel_remote`: watch the run until it ends; if it will not, end it locally."""
+        seen = await self.cancel_remote()
+        if seen is not None:
+            self.mirror.on_run(seen)
+        run = self.mirror.run
+        if run is None or run.is_terminal:
+            return
+        try:
+            async with asyncio.timeout(self.settings.cancel_timeout):
+                while not run.is_terminal:
+                    sdk_run, headers = await self.calls.retrieve_run(self.thread_id, run.id)
+                    run = run_from(sdk_run, self.mirror.flavor)
+                    if not run.is_terminal:
+                        await self.settings.poll.sleep(self.settings.poll.interval(headers))
+        except (TimeoutError, *_SERVICE_ERRORS):
+            run = run.model_copy(
+                update={"status": "cancelled", "cancelled_at": now(), "required_action": None}
+            )
+        self.mirror.on_run(run)
+
+    # -- the loop ----------------------------------------------------------------------------
+    async def _drive(self, first: Callable[[], Awaitable[Run]]) -> None:
+        try:
+            async with asyncio.timeout(None) as deadline:
+                self._deadline = deadline
+                self._arm()
+                await self._advance(first)
+        except TimeoutError:
+            if self._deadline is None or not self._deadline.expired():
+                raise
+            await self._expire()
+        except _EndRun as end:
+            await self._end_locally(end.status, reason=end.reason, error=end.error)
+        except ToolsExhaustedError as exc:
+            await self._end_locally("failed", error=LastError(code="tool_error", message=str(exc)))
+        except _SERVICE_ERRORS as exc:
+            if self.mirror.run is None:
+                raise start_error(exc) from exc
+            error = model_error_from(exc)
+            await self._end_locally("failed", error=LastError(code=error.code, message=str(error)))
+        except asyncio.CancelledError:
+            await self.cancel_remote()
+            raise
+
+    async def _advance(self, first: Callable[[], Awaitable[Run]]) -> None:
+        run = await first()
+        while run.status == "requires_action":
+            outputs = await self._answer(run)
+            if outputs is None:
+                return
+            run = await self._submit(run, outputs)
+
+    async def _answer(self, run: Run) -> list[tuple[str, str]] | None:
+        if run.required_action is None:
+            raise _EndRun(
+                "failed",
+                error=LastError(
+                    code="unsupported_required_action",
+                    message="The service asked for an action other than submit_tool_outputs, "
+                    "which agentkit cannot perform.",
+                ),
+            )
+        self.turns += 1
+        if self.turns >= self.answerer.agent.limits.max_turns:
+            raise _EndRun("incomplete", reason="max_turns")
+        calls = run.required_action.submit_tool_outputs.tool_calls
+        step = self.mirror.tool_step(run)
+        ours, callers = self.answerer.split(calls)
+        outcomes = await self.answerer.answer(ours, run.id)
+        self.mirror.record_outcomes(step, outcomes)
+        outputs = {o.call.call_id: o.output for o in outcomes}
+        self._order = [c.id for c in calls]
+        if callers:
+            self._held, self._waiting = outputs, callers
+            action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=callers))
+            self.mirror.show_pause(run.model_copy(update={"required_action": action}))
+            return None
+        return [(call_id, outputs[call_id]) for call_id in self._order]
+
+    # -- talking to the service --------------------------------------------------------------
+    async def _begin(self, params: Mapping[str, Any]) -> Run:
+        if self.settings.mode == "stream":
+            return await self._consume(await self.calls.stream_run(self.thread_id, params))
+        sdk_run, headers = await self.calls.create_run(self.thread_id, params)
+        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
+
+    async def _submit(self, run: Run, outputs: list[tuple[str, str]]) -> Run:
+        body = [{"tool_call_id": call_id, "output": output} for call_id, output in outputs]
+        if self.settings.mode == "stream":
+            return await self._consume(await self.calls.stream_submit(self.thread_id, run.id, body))
+        sdk_run, headers = await self.calls.submit(self.thread_id, run.id, body)
+        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
+
+    async def _consume(self, stream: AsyncStream[AssistantStreamEvent]) -> Run:
+        try:
+            async for event in stream:
+                feed(self.mirror, event.event, event.data)
+                self._arm()
+        except _SERVICE_ERRORS as exc:
+            # A dropped stream (or an error event) does not end the run: find out by polling.
+            _log.warning("remote run stream broke, polling instead: %s", exc)
+            if self.mirror.run is None:
+                raise
+        finally:
+            await stream.close()
+        run = self.mirror.run
+        if run is None:
+            raise ModelError(
+                "The run stream ended before the run was created.", code="stream_interrupted"
+            )
+        if _stopped(run):
+            return run
+        return await self._poll_from(run, {})
+
+    async def _poll_from(self, run: Run, headers: Headers) -> Run:
+        if not _stopped(run):
+            self.mirror.on_run(run)
+            self._arm()
+        while not _stopped(run):
+            await self.settings.poll.sleep(self.settings.poll.interval(headers))
+            sdk_run, headers = await self.calls.retrieve_run(self.thread_id, run.id)
+            run = run_from(sdk_run, self.mirror.flavor)
+            if not _stopped(run):
+                self.mirror.on_run(run)
+        await self._sync_steps(run)
+        self.mirror.on_run(run)
+        self._arm()
+        return run
+
+    async def _sync_steps(self, run: Run) -> None:
+        """Report the steps (and messages) the stream did not show: polling sees them here."""
+        try:
+            steps = [step_from(s) for s in await self.calls.list_steps(self.thread_id, run.id)]
+        except openai.NotFoundError:
+            return  # a service without the steps route: the run's status is all there is
+        known = self.mirror.known_steps()
+        for step in steps:
+            if step.id in known:
+                continue
+            details = step.step_details
+            if isinstance(details, MessageCreationStepDetails) and step.status == "completed":
+                self.mirror.on_step(as_created(step))
+                message_id = details.message_creation.message_id
+                sdk_message = await self.calls.retrieve_message(self.thread_id, message_id)
+                self.mirror.replay_message(message_from(sdk_message))
+            self.mirror.on_step(step)
+
+    # -- endings -----------------------------------------------------------------------------
+    def _arm(self) -> None:
+        """Set the deadline to the run's ``expires_at`` (plus grace) once it is known."""
+        run = self.mirror.run
+        if self._deadline is None or run is None or run.expires_at is None:
+            return
+        left = run.expires_at + self.settings.expiry_grace - time.time()
+        self._deadline.reschedule(asyncio.get_running_loop().time() + max(left, 0))
+
+    async def _expire(self) -> None:
+        run = self.mirror.run
+        assert run is not None
+        try:
+            sdk_run, _ = await self.calls.retrieve_run(self.thread_id, run.id)
+            run = run_from(sdk_run, self.mirror.flavor)
+        except _SERVICE_ERRORS:
+            pass
+        if run.is_terminal:
+            await self._sync_steps(run)
+            self.mirror.on_run(run)
+            return
+        message = (
+            f"The remote run {run.id} did not end by its expires_at ({run.expires_at}); "
+            "agentkit stopped waiting and cancelled it."
+        )
+        await self._end_locally("expired", error=LastError(code="run_expired", message=message))
+
+    async def _end_locally(
+        self,
+        status: Literal["failed", "incomplete", "expired"],
+        *,
+        reason: str | None = None,
+        error: LastError | None = None,
+    ) -> None:
+        await self.cancel_remote()
+        run = self.mirror.run
+        assert run is not None
+        fields: dict[str, Any] = {
+            "status": status,
+            "required_action": None,
+            "last_error": error,
+            "incomplete_details": IncompleteDetails(reason=reason) if reason else None,
+        }
+        if status == "failed":
+            fields["failed_at"] = now()
+        self.mirror.on_run(run.model_copy(update=fields))
+
+
+def _stopped(run: Run) -> bool:
+    return run.is_terminal or run.status == "requires_action"
+
+
+def _forget(task: asyncio.Task[Any]) -> None:
+    _BACKGROUND.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved, so a failed background cancel is not reported twice

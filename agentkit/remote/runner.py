@@ -1,0 +1,297 @@
+"""`RemoteRunner`: runs agents on a remote Assistants-wire service, with agentkit's tools."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
+from dataclasses import replace
+from typing import Any, Literal
+
+from openai import AsyncOpenAI
+
+from agentkit.agent import Agent
+from agentkit.context import RunContext
+from agentkit.exceptions import InvalidRunStateError, UserError
+from agentkit.middleware.base import Middleware
+from agentkit.middleware.tool_choice import TurnInfo
+from agentkit.remote.answering import ToolAnswerer
+from agentkit.remote.calls import AssistantsCalls
+from agentkit.remote.driver import RemoteRun, RemoteSettings
+from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
+from agentkit.remote.errors import start_error
+from agentkit.remote.events import RunMirror
+from agentkit.remote.flavors import RemoteFlavor, flavor_for
+from agentkit.remote.objects import message_from, run_from, thread_from
+from agentkit.remote.polling import PollPolicy
+from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
+from agentkit.runs.events import RunEvent
+from agentkit.runs.objects import Message, Run, Thread
+from agentkit.runs.result import RunResult, RunResultBuilder
+from agentkit.runs.resume import ToolOutputs
+from agentkit.runs.state import DispatchMode
+
+__all__ = ["RemoteRunner"]
+
+
+class RemoteRunner:
+    """Runs agents on a remote Assistants-wire service while agentkit supplies the tools.
+
+    The counterpart of `agentkit.Runner` for Foundry classic agents, `agentkit serve` and
+    other Assistants-compatible servers: the same `iter_run` / `run` / `submit_tool_outputs`
+    / `cancel`, the same events and `RunResult`. The service owns threads, messages and runs;
+    each agent is synced to a remote assistant first (see `sync`).
+
+    Args:
+        client: an ``AsyncOpenAI`` (or ``AsyncAzureOpenAI``) for the service.
+        mode: ``stream`` (SSE, the default) or ``poll`` (``openai-poll-after-ms``).
+        flavor: the backend's deviations (default: Foundry classic for Azure clients, else
+            `OPENAI`).
+        model: the remote model or deployment name (default: ``agent.model.model_name``).
+        middleware: wraps every tool call of this runner's runs, outside the agent's own.
+        poll: poll intervals (used in poll mode, and to watch a run being cancelled).
+        expiry_grace: seconds past the run's ``expires_at`` to wait for the service to end
+            it before agentkit expires it locally.
+        cancel_timeout: seconds to wait for a cancelled run to end on the service.
+    """
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        *,
+        mode: Literal["stream", "poll"] = "stream",
+        flavor: RemoteFlavor | None = None,
+        model: str | None = None,
+        middleware: Sequence[Middleware] = (),
+        poll: PollPolicy | None = None,
+        expiry_grace: float = 2.0,
+        cancel_timeout: float = 10.0,
+    ) -> None:
+        if mode not in ("stream", "poll"):
+            raise UserError(f"RemoteRunner: mode must be 'stream' or 'poll', not {mode!r}")
+        self.client = client
+        self.calls = AssistantsCalls(client)
+        self.flavor = flavor or flavor_for(client)
+        self.model = model
+        self.middleware = tuple(middleware)
+        self.settings = RemoteSettings(mode, poll or PollPolicy(), expiry_grace, cancel_timeout)
+        self._synced: dict[str, SyncedAssistant] = {}
+        self._active: dict[int, RemoteRun] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._paused: dict[str, RemoteRun] = {}
+        self._cancelling: set[int] = set()
+
+    # -- assistants, threads, messages -------------------------------------------------------
+    async def sync(self, agent: Agent[Any]) -> SyncedAssistant:
+        """Create or update the agent's remote assistant (once per runner while unchanged)."""
+        spec = AssistantSpec.of(agent, self.model)
+        known = self._synced.get(agent.name)
+        if known is not None and known.digest == spec.digest:
+            return known
+        try:
+            synced = await sync_assistant(self.client, spec)
+        except _SERVICE_ERRORS as exc:
+            raise start_error(exc) from exc
+        self._synced[agent.name] = synced
+        return synced
+
+    async def create_thread(
+        self, *, messages: Sequence[str] = (), metadata: Mapping[str, str] | None = None
+    ) -> Thread:
+        """A new remote thread, optionally starting with user messages."""
+        try:
+            thread = thread_from(await self.calls.create_thread(metadata))
+            for text in messages:
+                await self.calls.add_message(thread.id, text)
+        except _SERVICE_ERRORS as exc:
+            raise start_error(exc) from exc
+        return thread
+
+    async def add_message(self, thread: Thread | str, text: str) -> Message:
+        """Add a user message to a remote thread."""
+        thread_id = thread if isinstance(thread, str) else thread.id
+        try:
+            return message_from(await self.calls.add_message(thread_id, text))
+        except _SERVICE_ERRORS as exc:
+            raise start_error(exc) from exc
+
+    # -- runs --------------------------------------------------------------------------------
+    async def iter_run(
+        self,
+        agent: Agent[Any],
+        input: str | None = None,
+        *,
+        thread: Thread | str | None = None,
+        deps: Any = None,
+        dispatch: DispatchMode = "auto",
+        middleware: Sequence[Middleware] = (),
+        additional_instructions: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Start a remote run of ``agent`` and stream its events until it ends or pauses.
+
+        Arguments as in `agentkit.Runner.iter_run`.
+
+        Raises:
+            NotFoundError: ``thread`` does not exist on the service.
+            ActiveRunError: the thread already has an active run.
+            ModelError: the service could not be reached or refused the run.
+        """
+        synced = await self.sync(agent)
+        thread_id = await self._thread_for(thread, input)
+        params = self._params(agent, synced.id, additional_instructions, metadata)
+        ctx: RunContext[Any] = RunContext(deps=deps, thread_id=thread_id, agent_name=agent.name)
+        layers = (*self.middleware, *agent.middleware, *middleware)
+        answerer = ToolAnswerer(agent, ctx, layers, dispatch)
+        driver = RemoteRun(
+            self.calls, self.settings, RunMirror(self.flavor, _discard), answerer, thread_id
+        )
+        async with aclosing(self._stream(driver, lambda: driver.start(params))) as events:
+            async for event in events:
+                yield event
+
+    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+        """Start a remote run, drain its events and return the result; see `iter_run`."""
+        return await _collect(self.iter_run(agent, input, **options))
+
+    async def iter_submit_tool_outputs(
+        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run this runner paused in ``requires_action`` with the caller's outputs.
+
+        agentkit's own outputs for the same step were kept, and everything is submitted in one
+        request, as the service requires.
+
+        Raises:
+            InvalidRunStateError: this runner has no run waiting with that id.
+            ToolOutputsMismatchError: the outputs do not cover the waiting calls exactly once.
+        """
+        run_id = run if isinstance(run, str) else run.id
+        driver = self._paused.get(run_id)
+        if driver is None or driver.answerer.agent is not agent:
+            raise InvalidRunStateError(
+                f"Run {run_id} is not waiting for tool outputs from this runner and agent."
+            )
+        del self._paused[run_id]
+        async with aclosing(self._stream(driver, lambda: driver.resume(outputs))) as events:
+            async for event in events:
+                yield event
+
+    async def submit_tool_outputs(
+        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs
+    ) -> RunResult:
+        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
+        return await _collect(self.iter_submit_tool_outputs(agent, run, outputs))
+
+    async def cancel(self, run: Run) -> Run:
+        """Cancel a run on the service; a run this runner is driving ends ``cancelled``.
+
+        Raises:
+            InvalidRunStateError: the run has already ended.
+        """
+        for key, driver in self._active.items():
+            if driver.run is not None and driver.run.id == run.id:
+                self._cancelling.add(key)
+                task = self._tasks[key]
+                task.cancel()
+                await asyncio.wait({task})
+                assert driver.run is not None
+                return driver.run
+        paused = self._paused.pop(run.id, None)
+        try:
+            sdk_run, _ = await self.calls.cancel(run.thread_id, run.id)
+        except _SERVICE_ERRORS as exc:
+            raise start_error(exc) from exc
+        cancelled = run_from(sdk_run, self.flavor)
+        if paused is not None:
+            paused.mirror.run = cancelled
+        return cancelled
+
+    # -- internals ---------------------------------------------------------------------------
+    async def _thread_for(self, thread: Thread | str | None, input: str | None) -> str:
+        if thread is None:
+            thread_id = (await self.create_thread()).id
+        else:
+            thread_id = thread if isinstance(thread, str) else thread.id
+        if input is not None:
+            await self.add_message(thread_id, input)
+        return thread_id
+
+    def _params(
+        self,
+        agent: Agent[Any],
+        assistant_id: str,
+        additional_instructions: str | None,
+        metadata: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        # The service fixes tool_choice for the whole run: only turn 1's resolution is sent.
+        info = TurnInfo(
+            turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
+        )
+        params: dict[str, Any] = {
+            "assistant_id": assistant_id,
+            "tool_choice": self.flavor.wire_tool_choice(agent.tool_choice.resolve(info)),
+        }
+        settings = agent.settings
+        optional = {
+            "additional_instructions": additional_instructions,
+            "metadata": dict(metadata) if metadata else None,
+            "parallel_tool_calls": agent.parallel_tool_calls,
+            "temperature": settings.temperature,
+            "top_p": settings.top_p,
+            "max_completion_tokens": settings.max_output_tokens,
+        }
+        params.update({k: v for k, v in optional.items() if v is not None})
+        if agent.truncation.type != "auto":
+            params["truncation_strategy"] = agent.truncation.model_dump()
+        return params
+
+    async def _stream(self, driver: RemoteRun, drive: Any) -> AsyncGenerator[RunEvent, None]:
+        queue: asyncio.Queue[RunEvent | None] = asyncio.Queue()
+        driver.mirror.emit = queue.put_nowait
+        driver.answerer.ctx = replace(driver.answerer.ctx, emit=queue.put_nowait)
+        key = id(driver)
+        task = asyncio.create_task(
+            self._drive(key, driver, drive, queue), name="agentkit-remote-run"
+        )
+        self._active[key], self._tasks[key] = driver, task
+        try:
+            while (event := await queue.get()) is not None:
+                yield event
+            await task
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.wait({task})
+            del self._active[key], self._tasks[key]
+            self._cancelling.discard(key)
+
+    async def _drive(
+        self, key: int, driver: RemoteRun, drive: Any, queue: asyncio.Queue[RunEvent | None]
+    ) -> None:
+        try:
+            await drive()
+            run = driver.run
+            if run is not None and run.status == "requires_action":
+                self._paused[run.id] = driver
+        except asyncio.CancelledError:
+            if key not in self._cancelling:
+                raise
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            await driver.finish_cancel()
+        finally:
+            queue.put_nowait(None)
+
+
+async def _collect(events: AsyncGenerator[RunEvent, None]) -> RunResult:
+    builder = RunResultBuilder()
+    async with aclosing(events) as stream:
+        async for event in stream:
+            builder.add(event)
+    return builder.result()
+
+
+def _discard(event: object) -> None:
+    """Events before the run's stream exists have nowhere to go (replaced in `_stream`)."""

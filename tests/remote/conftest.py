@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+import pytest
+import uvicorn
+from openai import AsyncAzureOpenAI, AsyncOpenAI
+
+from .double import Double
+
+
+@asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+@pytest.fixture
+def double() -> Double:
+    return Double()
+
+
+@pytest.fixture
+async def client(double: Double) -> AsyncIterator[AsyncOpenAI]:
+    async with serve(double.app) as url:
+        client = AsyncOpenAI(base_url=f"{url}/v1", api_key="test", max_retries=0)
+        yield client
+        await client.close()
+
+
+def azure_client(double: Double) -> AsyncAzureOpenAI:
+    return AsyncAzureOpenAI(
+        azure_endpoint="http://double",
+        api_version="2025-05-15-preview",
+        api_key="test",
+        max_retries=0,
+        http_client=httpx2.AsyncClient(transport=httpx2.ASGITransport(app=double.app)),
+    )
+
+
+ClientFactory = Callable[[Double], AsyncOpenAI]
