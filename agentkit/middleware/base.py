@@ -24,6 +24,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentkit.context import RunContext
+from agentkit.models.base import Model
 from agentkit.models.events import FinishReason, ModelToolCall
 from agentkit.models.request import ModelRequest
 from agentkit.runs.objects import FunctionToolCall, Run
@@ -68,11 +69,13 @@ class ModelCall:
         on_text: receives each text delta as it streams; a retry middleware may filter it so
             that text already shown is not shown again.
         tool_history: every tool call made so far in this run, oldest first, with outputs.
+        model: the adapter the call goes to (for its name and provider in logs and spans).
     """
 
     request: ModelRequest
     on_text: Callable[[str], None]
     tool_history: tuple[FunctionToolCall, ...] = ()
+    model: Model | None = None
 
 
 @dataclass(frozen=True, slots=True)

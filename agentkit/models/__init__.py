@@ -5,8 +5,9 @@ Ollama) or `ChatCompletionsModel` for any Chat Completions server; `model_from_e
 from the environment. Write your own adapter by subclassing `Model` and implementing `stream`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from agentkit.models.base import Model
-from agentkit.models.chat_completions import ChatCompletionsModel
 from agentkit.models.env import describe_model, model_from_env
 from agentkit.models.events import (
     FinishReason,
@@ -27,7 +28,25 @@ from agentkit.models.request import (
     ToolOutputItem,
     UserMessageItem,
 )
-from agentkit.models.responses import ResponsesModel
+
+if TYPE_CHECKING:
+    from agentkit.models.chat_completions import ChatCompletionsModel
+    from agentkit.models.responses import ResponsesModel
+
+# The adapters import the openai SDK (about a second); load them on first use so that
+# `import agentkit` stays fast.
+_LAZY = {
+    "ChatCompletionsModel": "agentkit.models.chat_completions",
+    "ResponsesModel": "agentkit.models.responses",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'agentkit.models' has no attribute {name!r}")
 
 __all__ = [
     "AllowedTools",

@@ -112,7 +112,9 @@ def model_stream_handler(stream: Callable[[ModelRequest], Any]) -> ModelHandler:
 async def call_model(state: RunState, chain: ModelHandler, writer: MessageWriter) -> ModelResponse:
     """Make the next model call through the middleware chain and account for its usage."""
     state.turn += 1
-    call = ModelCall(build_request(state), writer.on_text, tuple(state.tool_history))
+    call = ModelCall(
+        build_request(state), writer.on_text, tuple(state.tool_history), state.agent.model
+    )
     response = await chain(call)
     state.usage = state.usage + response.usage
     if response.usage.requests or response.usage.total_tokens:
