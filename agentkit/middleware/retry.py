@@ -91,7 +91,7 @@ def default_model_stop() -> stop_base:
 
 def default_model_wait() -> wait_base:
     """Exponential backoff from 0.5 s with up to 1 s of jitter, at most 20 s per wait."""
-    return wait_exponential_jitter(initial=0.5, max=20, jitter=1)
+    return wait_exponential_jitter(multiplier=0.5, max=20, jitter=1)
 
 
 def _is_retryable(error: BaseException) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tenacity import stop_after_attempt, wait_exponential_jitter
+from tenacity import stop_after_attempt, wait_exponential_jitter, wait_fixed
 from tenacity.wait import wait_base
 
 from agentkit.context import RunContext
@@ -28,7 +28,7 @@ __all__ = ["ToolRetry", "ToolRetryMiddleware"]
 
 
 def _default_wait() -> wait_base:
-    return wait_exponential_jitter(initial=0.2, max=5, jitter=0.2)
+    return wait_exponential_jitter(multiplier=0.2, max=5, jitter=0.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +67,7 @@ class ToolRetry:
         """``wait`` as a tenacity wait object."""
         if isinstance(self.wait, wait_base):
             return self.wait
-        seconds = float(self.wait)
-        return wait_exponential_jitter(initial=seconds, max=seconds, jitter=0)
+        return wait_fixed(float(self.wait))
 
 
 class ToolRetryMiddleware(Middleware):

@@ -9,7 +9,12 @@ from tenacity import RetryCallState, stop_after_attempt, wait_fixed, wait_none
 
 from agentkit.agent import Agent
 from agentkit.exceptions import ModelError
-from agentkit.middleware import RetryMiddleware, current_attempt, wait_retry_after
+from agentkit.middleware import (
+    RetryMiddleware,
+    current_attempt,
+    default_model_stop,
+    wait_retry_after,
+)
 from agentkit.middleware.base import ModelCall
 from agentkit.middleware.model_info import client_retries
 from agentkit.models import Model, ModelRequest, ModelResponseDone, ModelTextDelta, ResponsesModel
@@ -128,3 +133,20 @@ def test_client_retries_reads_the_sdk_clients_max_retries() -> None:
 def test_client_retries_is_zero_for_models_without_a_client() -> None:
     call = cast(Any, SimpleNamespace(model=FlakyModel("", "")))
     assert client_retries(call) == 0
+
+
+def test_the_default_stop_ends_after_four_attempts() -> None:
+    state = _state(ModelError("500", retryable=True))
+    state.attempt_number = 3
+    assert not default_model_stop()(state)
+    state.attempt_number = 4
+    assert default_model_stop()(state)
+
+
+def test_the_default_wait_grows_and_is_bounded() -> None:
+    middleware = RetryMiddleware()
+    state = _state(ModelError("500", retryable=True))
+    state.attempt_number = 1
+    assert 0.5 <= middleware.wait(state) <= 1.5
+    state.attempt_number = 30
+    assert middleware.wait(state) <= 20
