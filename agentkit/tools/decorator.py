@@ -42,6 +42,10 @@ class FunctionTool(Tool, Generic[P, R]):
         show_errors: whether the model sees the text of exceptions the function raises.
     """
 
+    # Set by functools.update_wrapper; declared so that type checkers know them.
+    __name__: str
+    __wrapped__: Callable[P, R]
+
     def __init__(
         self,
         func: Callable[P, R],

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from agentkit.tools import FunctionTool
 from agentkit.tools.schema import JsonSchema, resolve_ref
@@ -93,7 +93,7 @@ def test_display_quiz_non_strict_schema_is_equivalent_to_the_cookbook() -> None:
 def test_cookbook_arguments_validate_against_both_schemas() -> None:
     quiz = load_display_quiz()
 
-    jsonschema.validate(ARGUMENTS, COOKBOOK["parameters"])  # type: ignore[arg-type]
+    jsonschema.validate(ARGUMENTS, COOKBOOK["parameters"])
     jsonschema.validate(ARGUMENTS, quiz.parameters)
 
 

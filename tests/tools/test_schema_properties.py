@@ -14,7 +14,7 @@ from typing import Any, Literal, Optional
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from pydantic import TypeAdapter, create_model
 from typing_extensions import TypedDict
 
@@ -68,7 +68,7 @@ def fields_of(children: list[Node]) -> dict[str, Node]:
 
 def typed_dict(children: list[Node]) -> Node:
     fields = fields_of(children)
-    annotation = TypedDict(f"TD{next(_names)}", {k: n.annotation for k, n in fields.items()})  # type: ignore[operator]
+    annotation = TypedDict(f"TD{next(_names)}", {k: n.annotation for k, n in fields.items()})  # type: ignore[misc]
     values = st.fixed_dictionaries({k: n.values for k, n in fields.items()})
     return Node(annotation, values, any(n.has_open_dict for n in children))
 
