@@ -268,6 +268,7 @@ class RemoteRun:
             run = run_from(sdk_run, self.mirror.flavor)
             if not _stopped(run):
                 self.mirror.on_run(run)
+        self.mirror.show_started(run)
         await self._sync_steps(run)
         self.mirror.on_run(run)
         self._arm()

@@ -40,6 +40,7 @@ from agentkit.usage import Usage
 __all__ = ["RunMirror", "as_created", "feed"]
 
 _STATUSES = frozenset(get_args(RunStatus))
+_NEVER_STARTED = frozenset({"queued", "cancelling", "cancelled", "expired"})
 # How a step still open when the run ends is closed, as the local engine closes it.
 _STEP_ENDINGS: dict[str, Literal["completed", "cancelled", "failed", "expired"]] = {
     "completed": "completed",
@@ -89,6 +90,12 @@ class RunMirror:
             self._shown = status
             self.emit(RunStatusEvent(run))
 
+    def show_started(self, run: Run) -> None:
+        """Show ``in_progress`` if the run got past it between two polls without being seen."""
+        if self._shown in (None, "queued") and run.status not in _NEVER_STARTED:
+            self._shown = "in_progress"
+            self.emit(RunStatusEvent(run.model_copy(update={"status": "in_progress"})))
+
     def show_pause(self, run: Run) -> None:
         """Show the run waiting in ``requires_action`` for the caller's outputs."""
         self.run = run
@@ -102,6 +109,7 @@ class RunMirror:
         step made up here when the service showed none.
         """
         assert run.required_action is not None
+        self.show_started(run)
         calls = run.required_action.submit_tool_outputs.tool_calls
         wanted = {c.id for c in calls}
         for step in reversed(self._steps.values()):

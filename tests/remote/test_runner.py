@@ -49,7 +49,9 @@ Mode = Literal["stream", "poll"]
 
 
 @pytest.mark.parametrize("mode", ["stream", "poll"])
-async def test_run_answers_tools_and_completes(client: AsyncOpenAI, double: Double, mode: Mode) -> None:
+async def test_run_answers_tools_and_completes(
+    client: AsyncOpenAI, double: Double, mode: Mode
+) -> None:
     double.arguments["get_weather"] = '{"city": "Oslo"}'
     runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01))
     result = await runner.run(weather_agent(), "Weather in Oslo?")
