@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import openai
 
 from agentkit.middleware.base import ModelCall
-from agentkit.models.base import Model
 from agentkit.models.client import OpenAIClientModel
 
 __all__ = ["ModelInfo", "client_retries", "model_info"]
@@ -15,7 +14,7 @@ __all__ = ["ModelInfo", "client_retries", "model_info"]
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
-    """The adapter's model name and provider, when the engine says which adapter it is.
+    """The adapter's model name and provider (None when the call names no adapter).
 
     Attributes:
         name: the model (or deployment) name, e.g. ``gpt-4.1``.
@@ -26,24 +25,16 @@ class ModelInfo:
     provider: str | None = None
 
 
-def _model_of(call: ModelCall) -> Model | None:
-    # The engine passes the adapter on the call as ``ModelCall.model`` (requested field);
-    # until then nothing is known beyond the run's model name.
-    model = getattr(call, "model", None)
-    return model if isinstance(model, Model) else None
-
-
 def model_info(call: ModelCall) -> ModelInfo:
-    """The name and provider of the adapter ``call`` goes to (empty when unknown)."""
-    model = _model_of(call)
-    if model is None:
+    """The name and provider of the adapter ``call`` goes to."""
+    if call.model is None:
         return ModelInfo()
-    return ModelInfo(model.model_name, model.provider)
+    return ModelInfo(call.model.model_name, call.model.provider)
 
 
 def client_retries(call: ModelCall) -> int:
     """How many times the adapter's openai client retries on its own (0 if not an SDK model)."""
-    model = _model_of(call)
+    model = call.model
     if not isinstance(model, OpenAIClientModel):
         return 0
     try:

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
-from typing import Any, cast
 
 import structlog
-from tenacity import RetryCallState, stop_after_attempt, wait_fixed, wait_none
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_fixed, wait_none
 
 from agentkit.agent import Agent
 from agentkit.exceptions import ModelError
@@ -44,7 +42,7 @@ class FlakyModel(Model):
 
 
 def _state(error: BaseException) -> RetryCallState:
-    state = RetryCallState(None, None, (), {})
+    state = RetryCallState(AsyncRetrying(), None, (), {})
     state.set_exception((type(error), error, None))
     return state
 
@@ -126,13 +124,24 @@ async def test_inner_layers_see_the_attempt_number() -> None:
 
 def test_client_retries_reads_the_sdk_clients_max_retries() -> None:
     model = ResponsesModel("m", client=FakeOpenAI().client(max_retries=2))
-    call = cast(ModelCall, SimpleNamespace(model=model))
+    call = ModelCall(ModelRequest(None, ()), print, model=model)
     assert client_retries(call) == 2
 
 
 def test_client_retries_is_zero_for_models_without_a_client() -> None:
-    call = cast(Any, SimpleNamespace(model=FlakyModel("", "")))
+    call = ModelCall(ModelRequest(None, ()), print, model=FlakyModel("", ""))
     assert client_retries(call) == 0
+
+
+async def test_a_client_that_retries_on_its_own_is_warned_about_once() -> None:
+    fake = FakeOpenAI(["one", "two"])
+    model = ResponsesModel("m", client=fake.client(max_retries=2))
+    agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_none())])
+    with structlog.testing.capture_logs() as logs:
+        await agent.run("hi")
+        await agent.run("again")
+    warnings = [entry for entry in logs if "max_retries=0" in entry["event"]]
+    assert [w["client_max_retries"] for w in warnings] == [2]
 
 
 def test_the_default_stop_ends_after_four_attempts() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ class RawText(Middleware):
             seen.append(text)
             call.on_text(text)
 
-        return await next(ModelCall(call.request, on_text, call.tool_history))
+        return await next(replace(call, on_text=on_text))
 
 
 def _agent(model_cls: type[Model], fake: FakeOpenAI, *layers: Middleware) -> Agent[Any]:
