@@ -12,7 +12,7 @@ import copy
 import json
 import os
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
@@ -94,19 +94,41 @@ class SQLiteStore(Store):
         return self
 
     # -- plumbing --------------------------------------------------------------------------
-    async def _one(self, sql: str, params: tuple[Any, ...]) -> Any:
-        return await self._db.run(lambda conn: conn.execute(sql, params).fetchone())
-
-    async def _change(self, sql: str, params: tuple[Any, ...]) -> int:
-        return await self._db.run(lambda conn: conn.execute(sql, params).rowcount)
-
-    async def _data(self, table: str, what: str, object_id: str) -> str:
-        row = await self._one(
-            f"SELECT data FROM {table} WHERE id = ? AND project = ?", (object_id, self.project)
-        )
+    async def _data(self, table: str, what: str, object_id: str, column: str = "data") -> str:
+        sql = f"SELECT {column} FROM {table} WHERE id = ? AND project = ?"
+        params = (object_id, self.project)
+        row = await self._db.run(lambda conn: conn.execute(sql, params).fetchone())
         if row is None:
             raise NotFoundError(f"No {what} found with id {object_id!r}.")
         return str(row[0])
+
+    async def _change_one(
+        self, sql: str, params: tuple[Any, ...], what: str, object_id: str
+    ) -> None:
+        if not await self._db.run(lambda conn: conn.execute(sql, params).rowcount):
+            raise NotFoundError(f"No {what} found with id {object_id!r}.")
+
+    async def _insert_on_thread(
+        self,
+        thread_id: str,
+        insert: tuple[str, tuple[Any, ...], str],
+        refuse: Callable[[str], str] | None,
+    ) -> None:
+        """Insert under the write lock if the thread is this project's and, with ``refuse``, idle.
+
+        ``refuse`` makes the `ActiveRunError` message from the active run's id.
+        """
+        key = (thread_id, self.project)
+
+        def op(conn: sqlite3.Connection) -> None:
+            with immediate(conn):
+                if conn.execute(THREAD_EXISTS, key).fetchone() is None:
+                    raise NotFoundError(f"No thread found with id {thread_id!r}.")
+                if refuse and (active := conn.execute(ACTIVE_RUN, (thread_id,)).fetchone()):
+                    raise ActiveRunError(refuse(active[0]))
+                _insert(conn, *insert)
+
+        await self._db.run(op)
 
     async def _list(
         self, parent: tuple[str, str, str], sql: str, params: tuple[Any, ...]
@@ -140,14 +162,13 @@ class SQLiteStore(Store):
 
     async def update_thread(self, thread: Thread) -> None:
         sql = "UPDATE threads SET data = ? WHERE id = ? AND project = ?"
-        if not await self._change(sql, (thread.model_dump_json(), thread.id, self.project)):
-            raise NotFoundError(f"No thread found with id {thread.id!r}.")
+        params = (thread.model_dump_json(), thread.id, self.project)
+        await self._change_one(sql, params, "thread", thread.id)
 
     async def delete_thread(self, thread_id: str) -> None:
         # Foreign keys cascade to the thread's messages, runs and their steps.
         sql = "DELETE FROM threads WHERE id = ? AND project = ?"
-        if not await self._change(sql, (thread_id, self.project)):
-            raise NotFoundError(f"No thread found with id {thread_id!r}.")
+        await self._change_one(sql, (thread_id, self.project), "thread", thread_id)
 
     async def list_threads(self, *, limit: int = 20, order: ListOrder = "desc") -> list[Thread]:
         sql, params = page_query(
@@ -158,28 +179,15 @@ class SQLiteStore(Store):
 
     # -- messages --------------------------------------------------------------------------
     async def add_message(self, message: Message, *, require_idle: bool = True) -> Message:
-        thread_key = (message.thread_id, self.project)
-        params = (
-            message.id,
-            self.project,
-            message.thread_id,
-            message.run_id,
-            message.model_dump_json(),
+        thread_id = message.thread_id
+        params = (message.id, self.project, thread_id, message.run_id, message.model_dump_json())
+
+        def refuse(run_id: str) -> str:
+            return f"Can't add messages to {thread_id} while a run {run_id} is active."
+
+        await self._insert_on_thread(
+            thread_id, (INSERT_MESSAGE, params, "message"), refuse if require_idle else None
         )
-
-        def op(conn: sqlite3.Connection) -> None:
-            with immediate(conn):
-                if conn.execute(THREAD_EXISTS, thread_key).fetchone() is None:
-                    raise NotFoundError(f"No thread found with id {message.thread_id!r}.")
-                active = conn.execute(ACTIVE_RUN, (message.thread_id,)).fetchone()
-                if require_idle and active is not None:
-                    raise ActiveRunError(
-                        f"Can't add messages to {message.thread_id} "
-                        f"while a run {active[0]} is active."
-                    )
-                _insert(conn, INSERT_MESSAGE, params, "message")
-
-        await self._db.run(op)
         return message
 
     async def get_message(self, message_id: str) -> Message:
@@ -188,13 +196,11 @@ class SQLiteStore(Store):
     async def update_message(self, message: Message) -> None:
         sql = "UPDATE messages SET run_id = ?, data = ? WHERE id = ? AND project = ?"
         params = (message.run_id, message.model_dump_json(), message.id, self.project)
-        if not await self._change(sql, params):
-            raise NotFoundError(f"No message found with id {message.id!r}.")
+        await self._change_one(sql, params, "message", message.id)
 
     async def delete_message(self, message_id: str) -> None:
         sql = "DELETE FROM messages WHERE id = ? AND project = ?"
-        if not await self._change(sql, (message_id, self.project)):
-            raise NotFoundError(f"No message found with id {message_id!r}.")
+        await self._change_one(sql, (message_id, self.project), "message", message_id)
 
     async def list_messages(
         self,
@@ -216,40 +222,20 @@ class SQLiteStore(Store):
 
     # -- runs ------------------------------------------------------------------------------
     async def create_run(self, run: Run, state: dict[str, Any]) -> Run:
-        thread_key = (run.thread_id, self.project)
-        params = (
-            run.id,
-            self.project,
-            run.thread_id,
-            run.status,
-            run.model_dump_json(),
-            _json(state),
+        data, thread_id = run.model_dump_json(), run.thread_id
+        params = (run.id, self.project, thread_id, run.status, data, _json(state))
+        await self._insert_on_thread(
+            thread_id,
+            (INSERT_RUN, params, "run"),
+            lambda run_id: f"Thread {thread_id} already has an active run {run_id}.",
         )
-
-        def op(conn: sqlite3.Connection) -> None:
-            with immediate(conn):
-                if conn.execute(THREAD_EXISTS, thread_key).fetchone() is None:
-                    raise NotFoundError(f"No thread found with id {run.thread_id!r}.")
-                active = conn.execute(ACTIVE_RUN, (run.thread_id,)).fetchone()
-                if active is not None:
-                    raise ActiveRunError(
-                        f"Thread {run.thread_id} already has an active run {active[0]}."
-                    )
-                _insert(conn, INSERT_RUN, params, "run")
-
-        await self._db.run(op)
         return run
 
     async def get_run(self, run_id: str) -> Run:
         return Run.model_validate_json(await self._data("runs", "run", run_id))
 
     async def get_run_state(self, run_id: str) -> dict[str, Any]:
-        row = await self._one(
-            "SELECT state FROM runs WHERE id = ? AND project = ?", (run_id, self.project)
-        )
-        if row is None:
-            raise NotFoundError(f"No run found with id {run_id!r}.")
-        state: dict[str, Any] = json.loads(row[0])
+        state: dict[str, Any] = json.loads(await self._data("runs", "run", run_id, "state"))
         return state
 
     async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
@@ -347,9 +333,8 @@ class SQLiteStore(Store):
 
     # -- assistants ------------------------------------------------------------------------
     async def save_assistant(self, assistant: dict[str, Any]) -> None:
-        assistant_id = assistant["id"]
-        if not await self._change(UPSERT_ASSISTANT, (assistant_id, self.project, _json(assistant))):
-            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
+        params = (assistant["id"], self.project, _json(assistant))
+        await self._change_one(UPSERT_ASSISTANT, params, "assistant", assistant["id"])
 
     async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
         assistant: dict[str, Any] = json.loads(
@@ -359,8 +344,7 @@ class SQLiteStore(Store):
 
     async def delete_assistant(self, assistant_id: str) -> None:
         sql = "DELETE FROM assistants WHERE id = ? AND project = ?"
-        if not await self._change(sql, (assistant_id, self.project)):
-            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
+        await self._change_one(sql, (assistant_id, self.project), "assistant", assistant_id)
 
     async def list_assistants(
         self,
