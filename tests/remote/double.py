@@ -54,6 +54,8 @@ class Double:
     runs: dict[str, Run] = field(default_factory=dict)
     steps: dict[str, list[RunStep]] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
+    sent: list[tuple[str | None, float]] = field(default_factory=list)
+    threads: set[str] = field(default_factory=set)
     _ticks: dict[str, int] = field(default_factory=dict)
     _headers: Any = None
 
@@ -84,7 +86,10 @@ class Double:
         return body
 
     def _json(self, data: Any, status: int = 200) -> JSONResponse:
-        return JSONResponse(data, status, headers={"openai-poll-after-ms": next(self._headers)})
+        after = next(self._headers)
+        if data.get("object") == "thread.run":
+            self.sent.append((data["status"], float(after) / 1000))
+        return JSONResponse(data, status, headers={"openai-poll-after-ms": after})
 
     # -- assistants, threads, messages -------------------------------------------------------
     async def create_assistant(self, request: Request) -> Response:
@@ -115,10 +120,15 @@ class Double:
 
     async def create_thread(self, request: Request) -> Response:
         await self._record(request)
-        return self._json(Thread().wire())
+        thread = Thread()
+        self.threads.add(thread.id)
+        return self._json(thread.wire())
 
     async def add_message(self, request: Request) -> Response:
         body = await self._record(request)
+        if request.path_params["tid"] not in self.threads:
+            error = {"message": "No thread found.", "type": "invalid_request_error"}
+            return self._json({"error": {**error, "code": None, "param": None}}, 404)
         message = Message.of_text(request.path_params["tid"], "user", body["content"])
         return self._json(message.wire())
 

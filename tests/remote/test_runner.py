@@ -8,7 +8,7 @@ import pytest
 from openai import AsyncOpenAI
 
 from agentkit.agent import Agent
-from agentkit.exceptions import ToolError
+from agentkit.exceptions import RetryTool
 from agentkit.remote import PollPolicy, RemoteRunner
 from agentkit.runs.events import RunStatusEvent
 from agentkit.testing import TestModel
@@ -26,7 +26,7 @@ def get_weather(city: str) -> str:
 @tool
 def broken(x: int) -> str:
     """Always fails."""
-    raise ToolError("no luck", tool_name="broken")
+    raise RetryTool("no luck")
 
 
 def weather_agent() -> Agent:
