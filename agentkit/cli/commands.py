@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
+from agentkit.cli.chat import chat
+from agentkit.cli.run import run
 from agentkit.cli.serve import serve
+from agentkit.cli.threads import threads
 from agentkit.cli.tools import tools
 
 __all__ = ["ALL"]
@@ -13,3 +16,6 @@ ALL: list[click.Command] = []
 
 ALL.append(tools)
 ALL.append(serve)
+ALL.append(chat)
+ALL.append(run)
+ALL.append(threads)

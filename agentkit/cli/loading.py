@@ -1,0 +1,75 @@
+"""Find the agent a command runs: ``MODULE:AGENT`` or ``path/to/file.py:AGENT``."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from agentkit.agent import Agent
+from agentkit.exceptions import UserError
+
+__all__ = ["load_agent"]
+
+
+def load_agent(target: str) -> Agent[Any]:
+    """Import the agent named by ``target``.
+
+    ``target`` is ``package.module:name`` (imported with the current directory on
+    ``sys.path``, as ``python -m`` would) or ``path/to/file.py:name`` (the file's directory goes
+    on ``sys.path``, as ``python file.py`` would). ``name`` may be dotted, and may name an
+    `Agent` or a function taking no arguments that returns one.
+
+    Raises:
+        UserError: the target is malformed, cannot be imported, or is not an agent.
+    """
+    location, sep, attr = target.rpartition(":")
+    if not sep or not location or not attr:
+        raise UserError(f"{target!r} is not MODULE:AGENT or path/to/file.py:AGENT")
+    module = _import(location)
+    value: Any = module
+    for part in attr.split("."):
+        if not hasattr(value, part):
+            raise UserError(f"{location!r} has no attribute {attr!r}")
+        value = getattr(value, part)
+    if not isinstance(value, Agent) and callable(value):
+        try:
+            value = value()
+        except Exception as exc:
+            raise UserError(f"{target}() raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(value, Agent):
+        raise UserError(f"{target!r} is a {type(value).__name__}, not an agentkit Agent")
+    return value
+
+
+def _import(location: str) -> Any:
+    try:
+        if location.endswith(".py") or "/" in location or os.sep in location:
+            return _import_file(Path(location))
+        if "" not in sys.path and os.getcwd() not in sys.path:
+            # Console scripts do not put the current directory on sys.path; users expect it.
+            sys.path.insert(0, os.getcwd())
+        return importlib.import_module(location)
+    except UserError:
+        raise
+    except Exception as exc:  # the user's module failed: report it in one line
+        raise UserError(f"cannot import {location!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def _import_file(path: Path) -> Any:
+    if not path.is_file():
+        raise UserError(f"no such file: {str(path)!r}")
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    name = f"_agentkit_cli_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UserError(f"cannot load {str(path)!r} as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # pydantic and dataclasses resolve types through sys.modules
+    spec.loader.exec_module(module)
+    return module
