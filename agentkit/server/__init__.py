@@ -10,13 +10,15 @@ Needs the ``server`` extra (starlette, uvicorn).
 """
 
 from agentkit.server.app import create_app
-from agentkit.server.config import ServerConfig, parse_api_keys, test_model_factory
+from agentkit.server.background import BackgroundServer
+from agentkit.server.config import ServerConfig, offline_model_factory, parse_api_keys
 from agentkit.server.upstream import upstream_model_factory
 
 __all__ = [
+    "BackgroundServer",
     "ServerConfig",
     "create_app",
+    "offline_model_factory",
     "parse_api_keys",
-    "test_model_factory",
     "upstream_model_factory",
 ]

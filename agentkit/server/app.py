@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 
 from agentkit.server import assistants, messages, runs, steps, threads
 from agentkit.server.auth import AuthMiddleware
+from agentkit.server.azure import AzurePathMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.errors import exception_handlers
 from agentkit.server.executor import RunExecutor
@@ -60,7 +61,10 @@ def create_app(config: ServerConfig) -> Starlette:
             *messages.routes,
             *steps.routes,
         ],
-        middleware=[Middleware(AuthMiddleware, keys=config.api_keys)],
+        middleware=[
+            Middleware(AzurePathMiddleware),
+            Middleware(AuthMiddleware, keys=config.api_keys),
+        ],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,
     )

@@ -30,6 +30,8 @@ def project_for_key(keys: Mapping[str, str], presented: str) -> str | None:
 class AuthMiddleware:
     """Answers 401 without a valid ``Authorization: Bearer <key>``; else records the project.
 
+    Azure clients' ``api-key: <key>`` header is accepted too.
+
     The project is put in ``scope["state"]["project"]`` (``request.state.project``).
     """
 
@@ -41,16 +43,19 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        header = Headers(scope=scope).get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        headers = Headers(scope=scope)
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            token = ""
+        token = token.strip() or headers.get("api-key", "").strip()
+        if not token:
             message = (
                 "You didn't provide an API key. You need to provide your API key in an "
                 "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
             )
             await error_response(401, message, code="missing_api_key")(scope, receive, send)
             return
-        project = project_for_key(self.keys, token.strip())
+        project = project_for_key(self.keys, token)
         if project is None:
             message = "Incorrect API key provided."
             await error_response(401, message, code="invalid_api_key")(scope, receive, send)

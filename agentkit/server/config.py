@@ -11,13 +11,13 @@ from pathlib import Path
 from agentkit.exceptions import UserError
 from agentkit.models.base import Model
 
-__all__ = ["ModelFactory", "ServerConfig", "parse_api_keys", "test_model_factory"]
+__all__ = ["ModelFactory", "ServerConfig", "offline_model_factory", "parse_api_keys"]
 
 ModelFactory = Callable[[str], Model]
 """Builds the model adapter for one run from the model name the assistant (or run) names."""
 
 
-def test_model_factory(model_name: str) -> Model:
+def offline_model_factory(model_name: str) -> Model:
     """The offline default: a `TestModel` that reports the requested model name."""
     from agentkit.testing import TestModel
 
@@ -45,7 +45,7 @@ class ServerConfig:
 
     db_path: str
     api_keys: Mapping[str, str]
-    model_factory: ModelFactory = test_model_factory
+    model_factory: ModelFactory = offline_model_factory
     model_description: str = "TestModel (offline, deterministic)"
     max_body_bytes: int = 1024 * 1024
     run_timeout: float = 600.0

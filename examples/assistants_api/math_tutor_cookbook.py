@@ -1,0 +1,285 @@
+"""The OpenAI "Assistants API overview" cookbook (the Math Tutor), run against ``agentkit serve``.
+
+The client code is the cookbook's, unchanged except for how the client is built (``base_url``
+and ``api_key`` point at a local ``agentkit serve``) and ``show_json`` printing instead of
+using Jupyter's ``display``. The code_interpreter and file_search parts are kept as far as the
+API calls go (the tools are accepted and stored) but agentkit runs neither; the vector-store
+upload is left out. With no upstream model configured the server answers with the offline
+``TestModel``, which calls ``display_quiz`` with schema-valid arguments.
+
+Run it: ``python examples/assistants_api/math_tutor_cookbook.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from openai import OpenAI
+
+from agentkit.server import BackgroundServer, ServerConfig
+
+
+def show_json(obj: Any) -> None:
+    print(json.loads(obj.model_dump_json()))
+
+
+def tutorial(client: OpenAI) -> dict[str, Any]:
+    """The cookbook's client code; returns what it produced, for the tests."""
+    assistant = client.beta.assistants.create(
+        name="Math Tutor",
+        instructions="You are a personal math tutor. Answer questions briefly, in a sentence or less.",
+        model="gpt-4o",
+    )
+    show_json(assistant)
+
+    thread = client.beta.threads.create()
+    show_json(thread)
+
+    message = client.beta.threads.messages.create(
+        thread_id=thread.id,
+        role="user",
+        content="I need to solve the equation `3x + 11 = 14`. Can you help me?",
+    )
+    show_json(message)
+
+    run = client.beta.threads.runs.create(
+        thread_id=thread.id,
+        assistant_id=assistant.id,
+    )
+    show_json(run)
+
+    def wait_on_run(run, thread):  # type: ignore[no-untyped-def]
+        while run.status == "queued" or run.status == "in_progress":
+            run = client.beta.threads.runs.retrieve(
+                thread_id=thread.id,
+                run_id=run.id,
+            )
+            time.sleep(0.5)
+        return run
+
+    run = wait_on_run(run, thread)
+    show_json(run)
+
+    messages = client.beta.threads.messages.list(thread_id=thread.id)
+    show_json(messages)
+
+    # Create a message to append to our thread
+    message = client.beta.threads.messages.create(
+        thread_id=thread.id, role="user", content="Could you explain this to me?"
+    )
+
+    # Execute our run
+    run = client.beta.threads.runs.create(
+        thread_id=thread.id,
+        assistant_id=assistant.id,
+    )
+
+    # Wait for completion
+    wait_on_run(run, thread)
+
+    # Retrieve all the messages added after our last user message
+    messages = client.beta.threads.messages.list(
+        thread_id=thread.id, order="asc", after=message.id
+    )
+    show_json(messages)
+    after_explain = messages
+
+    MATH_ASSISTANT_ID = assistant.id  # or a hard-coded ID like "asst-..."
+
+    def submit_message(assistant_id, thread, user_message):  # type: ignore[no-untyped-def]
+        client.beta.threads.messages.create(
+            thread_id=thread.id, role="user", content=user_message
+        )
+        return client.beta.threads.runs.create(
+            thread_id=thread.id,
+            assistant_id=assistant_id,
+        )
+
+    def get_response(thread):  # type: ignore[no-untyped-def]
+        return client.beta.threads.messages.list(thread_id=thread.id, order="asc")
+
+    def create_thread_and_run(user_input):  # type: ignore[no-untyped-def]
+        thread = client.beta.threads.create()
+        run = submit_message(MATH_ASSISTANT_ID, thread, user_input)
+        return thread, run
+
+    # Emulating concurrent user requests
+    thread1, run1 = create_thread_and_run(
+        "I need to solve the equation `3x + 11 = 14`. Can you help me?"
+    )
+    thread2, run2 = create_thread_and_run("Could you explain linear algebra to me?")
+    thread3, run3 = create_thread_and_run("I don't like math. What can I do?")
+
+    # Now all Runs are executing...
+
+    # Pretty printing helper
+    def pretty_print(messages):  # type: ignore[no-untyped-def]
+        print("# Messages")
+        for m in messages:
+            print(f"{m.role}: {m.content[0].text.value}")
+        print()
+
+    # Wait for Run 1
+    run1 = wait_on_run(run1, thread1)
+    pretty_print(get_response(thread1))
+
+    # Wait for Run 2
+    run2 = wait_on_run(run2, thread2)
+    pretty_print(get_response(thread2))
+
+    # Wait for Run 3
+    run3 = wait_on_run(run3, thread3)
+    pretty_print(get_response(thread3))
+
+    # Thank our assistant on Thread 3 :)
+    run4 = submit_message(MATH_ASSISTANT_ID, thread3, "Thank you!")
+    run4 = wait_on_run(run4, thread3)
+    pretty_print(get_response(thread3))
+
+    assistant = client.beta.assistants.update(
+        MATH_ASSISTANT_ID,
+        tools=[{"type": "code_interpreter"}],
+    )
+    show_json(assistant)
+
+    thread, run = create_thread_and_run("Generate the first 20 fibbonaci numbers with code.")
+    run = wait_on_run(run, thread)
+    pretty_print(get_response(thread))
+
+    run_steps = client.beta.threads.runs.steps.list(
+        thread_id=thread.id, run_id=run.id, order="asc"
+    )
+    for step in run_steps.data:
+        step_details = step.step_details
+        print(json.dumps(show_json(step_details), indent=4))
+
+    def get_mock_response_from_user_multiple_choice():  # type: ignore[no-untyped-def]
+        return "a"
+
+    def get_mock_response_from_user_free_response():  # type: ignore[no-untyped-def]
+        return "I don't know."
+
+    def display_quiz(title, questions):  # type: ignore[no-untyped-def]
+        print("Quiz:", title)
+        print()
+        responses = []
+
+        for q in questions:
+            print(q["question_text"])
+            response = ""
+
+            # If multiple choice, print options
+            if q["question_type"] == "MULTIPLE_CHOICE":
+                for i, choice in enumerate(q["choices"]):
+                    print(f"{i}. {choice}")
+                response = get_mock_response_from_user_multiple_choice()
+
+            # Otherwise, just get response
+            elif q["question_type"] == "FREE_RESPONSE":
+                response = get_mock_response_from_user_free_response()
+
+            responses.append(response)
+            print()
+
+        return responses
+
+    function_json = {
+        "name": "display_quiz",
+        "description": "Displays a quiz to the student, and returns the student's response. A single quiz can have multiple questions.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "title": {"type": "string"},
+                "questions": {
+                    "type": "array",
+                    "description": "An array of questions, each with a title and potentially options (if multiple choice).",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "question_text": {"type": "string"},
+                            "question_type": {
+                                "type": "string",
+                                "enum": ["MULTIPLE_CHOICE", "FREE_RESPONSE"],
+                            },
+                            "choices": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["question_text"],
+                    },
+                },
+            },
+            "required": ["title", "questions"],
+        },
+    }
+
+    assistant = client.beta.assistants.update(
+        MATH_ASSISTANT_ID,
+        tools=[
+            {"type": "code_interpreter"},
+            {"type": "file_search"},
+            {"type": "function", "function": function_json},
+        ],
+    )
+    show_json(assistant)
+
+    thread, run = create_thread_and_run(
+        "Make a quiz with 2 questions: One open ended, one multiple choice. Then, give me feedback for the responses."
+    )
+    run = wait_on_run(run, thread)
+    print(run.status)
+    quiz_status = run.status
+    show_json(run)
+
+    # Extract single tool call
+    tool_call = run.required_action.submit_tool_outputs.tool_calls[0]
+    name = tool_call.function.name
+    arguments = json.loads(tool_call.function.arguments)
+
+    print("Function Name:", name)
+    print("Function Arguments:")
+    print(arguments)
+
+    responses = display_quiz(arguments["title"], arguments["questions"])
+    print("Responses:", responses)
+
+    run = client.beta.threads.runs.submit_tool_outputs(
+        thread_id=thread.id,
+        run_id=run.id,
+        tool_outputs=[
+            {
+                "tool_call_id": tool_call.id,
+                "output": json.dumps(responses),
+            }
+        ],
+    )
+    show_json(run)
+
+    run = wait_on_run(run, thread)
+    pretty_print(get_response(thread))
+    return {
+        "after_explain": after_explain,
+        "concurrent": [run1, run2, run3, run4],
+        "thread3": get_response(thread3),
+        "steps": run_steps,
+        "quiz_status": quiz_status,
+        "quiz_name": name,
+        "final": run,
+        "quiz_thread": get_response(thread),
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        config = ServerConfig(
+            db_path=str(Path(folder) / "agentkit.db"), api_keys={"sk-local": "default"}
+        )
+        with BackgroundServer(config) as server:
+            client = OpenAI(base_url=server.base_url, api_key="sk-local")
+            tutorial(client)
+
+
+if __name__ == "__main__":
+    main()
