@@ -27,16 +27,19 @@ def tutorial(client: AzureOpenAI) -> dict[str, Any]:
     # Create an assistant
     assistant = client.beta.assistants.create(
         name="Data Visualization",
-        instructions=f"You are a helpful AI assistant who makes interesting visualizations based on data."
-        f"You have access to a sandboxed environment for writing and testing code."
-        f"When you are asked to create a visualization you should follow these steps:"
-        f"1. Write the code."
-        f"2. Anytime you write new code display a preview of the code to show your work."
-        f"3. Run the code to confirm that it runs."
-        f"4. If the code is successful display the visualization."
-        f"5. If the code is unsuccessful display the error message and try to revise the code and rerun going through the steps from above again.",
+        instructions="You are a helpful AI assistant who makes interesting visualizations "
+        "based on data."
+        "You have access to a sandboxed environment for writing and testing code."
+        "When you are asked to create a visualization you should follow these steps:"
+        "1. Write the code."
+        "2. Anytime you write new code display a preview of the code to show your work."
+        "3. Run the code to confirm that it runs."
+        "4. If the code is successful display the visualization."
+        "5. If the code is unsuccessful display the error message and try to revise the code "
+        "and rerun going through the steps from above again.",
         tools=[{"type": "code_interpreter"}],
-        model="gpt-4-1106-preview",  # You must replace this value with the deployment name for your model.
+        # You must replace this value with the deployment name for your model.
+        model="gpt-4-1106-preview",
     )
     print(assistant.model_dump_json(indent=2))
 
@@ -55,7 +58,8 @@ def tutorial(client: AzureOpenAI) -> dict[str, Any]:
     run = client.beta.threads.runs.create(
         thread_id=thread.id,
         assistant_id=assistant.id,
-        # instructions="New instructions" #You can optionally provide new instructions but these will override the default instructions
+        # instructions="New instructions" #You can optionally provide new instructions but
+        # these will override the default instructions
     )
 
     # Retrieve the status of the run
@@ -71,22 +75,16 @@ def tutorial(client: AzureOpenAI) -> dict[str, Any]:
     while status not in ["completed", "cancelled", "expired", "failed"]:
         time.sleep(5)
         run = client.beta.threads.runs.retrieve(thread_id=thread.id, run_id=run.id)
-        print(
-            "Elapsed time: {} minutes {} seconds".format(
-                int((time.time() - start_time) // 60), int((time.time() - start_time) % 60)
-            )
-        )
+        elapsed = time.time() - start_time
+        print(f"Elapsed time: {int(elapsed // 60)} minutes {int(elapsed % 60)} seconds")
         status = run.status
         print(f"Status: {status}")
 
     messages = client.beta.threads.messages.list(thread_id=thread.id)
 
     print(f"Status: {status}")
-    print(
-        "Elapsed time: {} minutes {} seconds".format(
-            int((time.time() - start_time) // 60), int((time.time() - start_time) % 60)
-        )
-    )
+    elapsed = time.time() - start_time
+    print(f"Elapsed time: {int(elapsed // 60)} minutes {int(elapsed % 60)} seconds")
     print(messages.model_dump_json(indent=2))
 
     # Add a user question to the thread

@@ -27,11 +27,124 @@ def show_json(obj: Any) -> None:
     print(json.loads(obj.model_dump_json()))
 
 
-def tutorial(client: OpenAI) -> dict[str, Any]:
-    """The cookbook's client code; returns what it produced, for the tests."""
+client: OpenAI  # the cookbook's global client; set by `use`
+
+
+def use(sdk_client: OpenAI) -> None:
+    """Point the cookbook's global ``client`` at a server."""
+    global client
+    client = sdk_client
+
+
+def wait_on_run(run, thread):  # type: ignore[no-untyped-def]
+    while run.status == "queued" or run.status == "in_progress":
+        run = client.beta.threads.runs.retrieve(
+            thread_id=thread.id,
+            run_id=run.id,
+        )
+        time.sleep(0.5)
+    return run
+
+
+def submit_message(assistant_id, thread, user_message):  # type: ignore[no-untyped-def]
+    client.beta.threads.messages.create(thread_id=thread.id, role="user", content=user_message)
+    return client.beta.threads.runs.create(
+        thread_id=thread.id,
+        assistant_id=assistant_id,
+    )
+
+
+def get_response(thread):  # type: ignore[no-untyped-def]
+    return client.beta.threads.messages.list(thread_id=thread.id, order="asc")
+
+
+def create_thread_and_run(user_input):  # type: ignore[no-untyped-def]
+    thread = client.beta.threads.create()
+    run = submit_message(MATH_ASSISTANT_ID, thread, user_input)
+    return thread, run
+
+
+# Pretty printing helper
+def pretty_print(messages):  # type: ignore[no-untyped-def]
+    print("# Messages")
+    for m in messages:
+        print(f"{m.role}: {m.content[0].text.value}")
+    print()
+
+
+def get_mock_response_from_user_multiple_choice():  # type: ignore[no-untyped-def]
+    return "a"
+
+
+def get_mock_response_from_user_free_response():  # type: ignore[no-untyped-def]
+    return "I don't know."
+
+
+def display_quiz(title, questions):  # type: ignore[no-untyped-def]
+    print("Quiz:", title)
+    print()
+    responses = []
+
+    for q in questions:
+        print(q["question_text"])
+        response = ""
+
+        # If multiple choice, print options
+        if q["question_type"] == "MULTIPLE_CHOICE":
+            for i, choice in enumerate(q["choices"]):
+                print(f"{i}. {choice}")
+            response = get_mock_response_from_user_multiple_choice()
+
+        # Otherwise, just get response
+        elif q["question_type"] == "FREE_RESPONSE":
+            response = get_mock_response_from_user_free_response()
+
+        responses.append(response)
+        print()
+
+    return responses
+
+
+function_json = {
+    "name": "display_quiz",
+    "description": "Displays a quiz to the student, and returns the student's response. "
+    "A single quiz can have multiple questions.",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "questions": {
+                "type": "array",
+                "description": "An array of questions, each with a title and potentially "
+                "options (if multiple choice).",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "question_text": {"type": "string"},
+                        "question_type": {
+                            "type": "string",
+                            "enum": ["MULTIPLE_CHOICE", "FREE_RESPONSE"],
+                        },
+                        "choices": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["question_text"],
+                },
+            },
+        },
+        "required": ["title", "questions"],
+    },
+}
+
+MATH_ASSISTANT_ID = ""
+
+
+def first_steps() -> Any:
+    """Assistant, thread, message, run, polling; then a follow-up question."""
+    global MATH_ASSISTANT_ID
     assistant = client.beta.assistants.create(
         name="Math Tutor",
-        instructions="You are a personal math tutor. Answer questions briefly, in a sentence or less.",
+        instructions="You are a personal math tutor. Answer questions briefly, in a sentence "
+        "or less.",
         model="gpt-4o",
     )
     show_json(assistant)
@@ -51,15 +164,6 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
         assistant_id=assistant.id,
     )
     show_json(run)
-
-    def wait_on_run(run, thread):  # type: ignore[no-untyped-def]
-        while run.status == "queued" or run.status == "in_progress":
-            run = client.beta.threads.runs.retrieve(
-                thread_id=thread.id,
-                run_id=run.id,
-            )
-            time.sleep(0.5)
-        return run
 
     run = wait_on_run(run, thread)
     show_json(run)
@@ -82,31 +186,14 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
     wait_on_run(run, thread)
 
     # Retrieve all the messages added after our last user message
-    messages = client.beta.threads.messages.list(
-        thread_id=thread.id, order="asc", after=message.id
-    )
+    messages = client.beta.threads.messages.list(thread_id=thread.id, order="asc", after=message.id)
     show_json(messages)
-    after_explain = messages
-
     MATH_ASSISTANT_ID = assistant.id  # or a hard-coded ID like "asst-..."
+    return messages
 
-    def submit_message(assistant_id, thread, user_message):  # type: ignore[no-untyped-def]
-        client.beta.threads.messages.create(
-            thread_id=thread.id, role="user", content=user_message
-        )
-        return client.beta.threads.runs.create(
-            thread_id=thread.id,
-            assistant_id=assistant_id,
-        )
 
-    def get_response(thread):  # type: ignore[no-untyped-def]
-        return client.beta.threads.messages.list(thread_id=thread.id, order="asc")
-
-    def create_thread_and_run(user_input):  # type: ignore[no-untyped-def]
-        thread = client.beta.threads.create()
-        run = submit_message(MATH_ASSISTANT_ID, thread, user_input)
-        return thread, run
-
+def concurrent_threads() -> Any:
+    """Three threads at once, then a fourth run on thread 3."""
     # Emulating concurrent user requests
     thread1, run1 = create_thread_and_run(
         "I need to solve the equation `3x + 11 = 14`. Can you help me?"
@@ -115,13 +202,6 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
     thread3, run3 = create_thread_and_run("I don't like math. What can I do?")
 
     # Now all Runs are executing...
-
-    # Pretty printing helper
-    def pretty_print(messages):  # type: ignore[no-untyped-def]
-        print("# Messages")
-        for m in messages:
-            print(f"{m.role}: {m.content[0].text.value}")
-        print()
 
     # Wait for Run 1
     run1 = wait_on_run(run1, thread1)
@@ -139,7 +219,11 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
     run4 = submit_message(MATH_ASSISTANT_ID, thread3, "Thank you!")
     run4 = wait_on_run(run4, thread3)
     pretty_print(get_response(thread3))
+    return [run1, run2, run3, run4], get_response(thread3)
 
+
+def run_steps_with_code_interpreter() -> Any:
+    """Add code_interpreter (stored; agentkit runs no code) and look at the run's steps."""
     assistant = client.beta.assistants.update(
         MATH_ASSISTANT_ID,
         tools=[{"type": "code_interpreter"}],
@@ -150,71 +234,15 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
     run = wait_on_run(run, thread)
     pretty_print(get_response(thread))
 
-    run_steps = client.beta.threads.runs.steps.list(
-        thread_id=thread.id, run_id=run.id, order="asc"
-    )
+    run_steps = client.beta.threads.runs.steps.list(thread_id=thread.id, run_id=run.id, order="asc")
     for step in run_steps.data:
         step_details = step.step_details
         print(json.dumps(show_json(step_details), indent=4))
+    return run_steps
 
-    def get_mock_response_from_user_multiple_choice():  # type: ignore[no-untyped-def]
-        return "a"
 
-    def get_mock_response_from_user_free_response():  # type: ignore[no-untyped-def]
-        return "I don't know."
-
-    def display_quiz(title, questions):  # type: ignore[no-untyped-def]
-        print("Quiz:", title)
-        print()
-        responses = []
-
-        for q in questions:
-            print(q["question_text"])
-            response = ""
-
-            # If multiple choice, print options
-            if q["question_type"] == "MULTIPLE_CHOICE":
-                for i, choice in enumerate(q["choices"]):
-                    print(f"{i}. {choice}")
-                response = get_mock_response_from_user_multiple_choice()
-
-            # Otherwise, just get response
-            elif q["question_type"] == "FREE_RESPONSE":
-                response = get_mock_response_from_user_free_response()
-
-            responses.append(response)
-            print()
-
-        return responses
-
-    function_json = {
-        "name": "display_quiz",
-        "description": "Displays a quiz to the student, and returns the student's response. A single quiz can have multiple questions.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "title": {"type": "string"},
-                "questions": {
-                    "type": "array",
-                    "description": "An array of questions, each with a title and potentially options (if multiple choice).",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "question_text": {"type": "string"},
-                            "question_type": {
-                                "type": "string",
-                                "enum": ["MULTIPLE_CHOICE", "FREE_RESPONSE"],
-                            },
-                            "choices": {"type": "array", "items": {"type": "string"}},
-                        },
-                        "required": ["question_text"],
-                    },
-                },
-            },
-            "required": ["title", "questions"],
-        },
-    }
-
+def function_calling() -> Any:
+    """The display_quiz function: requires_action, run it, submit its output."""
     assistant = client.beta.assistants.update(
         MATH_ASSISTANT_ID,
         tools=[
@@ -226,11 +254,12 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
     show_json(assistant)
 
     thread, run = create_thread_and_run(
-        "Make a quiz with 2 questions: One open ended, one multiple choice. Then, give me feedback for the responses."
+        "Make a quiz with 2 questions: One open ended, one multiple choice. "
+        "Then, give me feedback for the responses."
     )
     run = wait_on_run(run, thread)
     print(run.status)
-    quiz_status = run.status
+    paused = run
     show_json(run)
 
     # Extract single tool call
@@ -259,15 +288,24 @@ def tutorial(client: OpenAI) -> dict[str, Any]:
 
     run = wait_on_run(run, thread)
     pretty_print(get_response(thread))
+    return paused, run, get_response(thread)
+
+
+def tutorial(sdk_client: OpenAI) -> dict[str, Any]:
+    """The whole cookbook against ``sdk_client``; returns what it produced, for the tests."""
+    use(sdk_client)
+    after_explain = first_steps()
+    runs, thread3 = concurrent_threads()
+    steps = run_steps_with_code_interpreter()
+    paused, final, quiz_thread = function_calling()
     return {
         "after_explain": after_explain,
-        "concurrent": [run1, run2, run3, run4],
-        "thread3": get_response(thread3),
-        "steps": run_steps,
-        "quiz_status": quiz_status,
-        "quiz_name": name,
-        "final": run,
-        "quiz_thread": get_response(thread),
+        "concurrent": runs,
+        "thread3": thread3,
+        "steps": steps,
+        "paused": paused,
+        "final": final,
+        "quiz_thread": quiz_thread,
     }
 
 

@@ -45,7 +45,9 @@ def test_cookbook_math_tutor_runs_unchanged_and_pauses_for_display_quiz(
         ("assistant", "You said: Thank you!"),
     ]
     assert [step.type for step in result["steps"].data] == ["message_creation"]
-    assert (result["quiz_status"], result["quiz_name"]) == ("requires_action", "display_quiz")
+    paused = result["paused"]
+    assert paused.status == "requires_action"
+    assert paused.required_action.submit_tool_outputs.tool_calls[0].function.name == "display_quiz"
     assert result["final"].status == "completed"
     answer = result["quiz_thread"].data[-1].content[0].text.value
     assert json.loads(answer) == {"display_quiz": ["a"]}
