@@ -237,10 +237,11 @@ class SQLiteConnection:
             if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
                 raise _Busy from exc
             raise error from exc
-        if conn.total_changes - self._changes_seen >= _CHECKPOINT_EVERY:
+        worker = self._worker
+        if conn.total_changes - self._changes_seen >= _CHECKPOINT_EVERY and not worker.stopping:
             self._changes_seen = conn.total_changes
-            self._worker.checkpointing = True
-            self._worker.submit(_Job(self._worker.checkpoint, None, None))
+            worker.checkpointing = True
+            worker.submit(_Job(worker.checkpoint, None, None))
         return result
 
     async def aclose(self) -> None:
