@@ -104,6 +104,7 @@ class RemoteRun:
         self._waiting: list[FunctionToolCall] = []
         self._order: list[str] = []
         self._deadline: asyncio.Timeout | None = None
+        self._cancel_sent = False
 
     @property
     def run(self) -> Run | None:
@@ -131,8 +132,9 @@ class RemoteRun:
     async def cancel_remote(self) -> Run | None:
         """Ask the service to cancel the run; sent even if the caller is cancelled meanwhile."""
         run = self.mirror.run
-        if run is None or run.is_terminal:
+        if run is None or run.is_terminal or self._cancel_sent:
             return None
+        self._cancel_sent = True
         task = asyncio.create_task(self.calls.cancel(self.thread_id, run.id))
         _BACKGROUND.add(task)
         task.add_done_callback(_forget)
@@ -141,13 +143,13 @@ class RemoteRun:
         except _SERVICE_ERRORS as exc:
             _log.warning("could not cancel remote run %s: %s", run.id, exc)
             return None
-        return run_from(sdk_run, self.mirror.flavor)
+        seen = run_from(sdk_run, self.mirror.flavor)
+        self.mirror.run = seen  # recorded, not shown: how the run ends is shown afterwards
+        return seen
 
     async def finish_cancel(self) -> None:
         """After `cancel_remote`: watch the run until it ends; if it will not, end it locally."""
-        seen = await self.cancel_remote()
-        if seen is not None:
-            self.mirror.on_run(seen)
+        await self.cancel_remote()  # a no-op when the driving task already sent it
         run = self.mirror.run
         if run is None or run.is_terminal:
             return

@@ -76,6 +76,9 @@ class Double:
         ]
         self.app = Starlette(routes=[Mount("/v1", routes=routes), Mount("/openai", routes=routes)])
 
+    def set_poll_after(self, *values: str) -> None:
+        self._headers = itertools.cycle(values)
+
     def paths(self, method: str = "POST") -> list[str]:
         return [path for m, path, _, _ in self.requests if m == method]
 

@@ -1,0 +1,63 @@
+"""Cancelling remote runs: the caller's task, or RemoteRunner.cancel, cancels the remote run."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import aclosing
+from typing import Literal
+
+import pytest
+from openai import AsyncOpenAI
+
+from agentkit.remote import PollPolicy, RemoteRunner
+from agentkit.runs.events import RunStatusEvent
+
+from .double import Double
+from .test_runner import weather_agent
+
+Mode = Literal["stream", "poll"]
+MODES = pytest.mark.parametrize("mode", ["stream", "poll"])
+
+
+def cancels(double: Double) -> list[str]:
+    return [p for p in double.paths() if p.endswith("/cancel")]
+
+
+@MODES
+async def test_runner_cancel_cancels_remote_and_ends_cancelled(
+    client: AsyncOpenAI, double: Double, mode: Mode
+) -> None:
+    double.hang = True
+    runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01))
+    statuses: list[str] = []
+    async with aclosing(runner.iter_run(weather_agent(), "hi")) as events:
+        async for event in events:
+            if isinstance(event, RunStatusEvent):
+                statuses.append(event.status)
+                if event.status == "in_progress":
+                    cancelled = await runner.cancel(event.run)
+    assert statuses[-1] == "cancelled"
+    assert cancelled.status == "cancelled"
+    assert cancels(double) == [f"/v1/threads/{event.run.thread_id}/runs/{event.run.id}/cancel"]
+
+
+@MODES
+async def test_cancelling_the_callers_task_sends_the_remote_cancel(
+    client: AsyncOpenAI, double: Double, mode: Mode
+) -> None:
+    double.hang = True
+    runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01))
+    started = asyncio.Event()
+
+    async def consume() -> None:
+        async for event in runner.iter_run(weather_agent(), "hi"):
+            if isinstance(event, RunStatusEvent) and event.status == "in_progress":
+                started.set()
+
+    task = asyncio.create_task(consume())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    [run_id] = list(double.runs)
+    assert cancels(double) == [f"/v1/threads/{double.runs[run_id].thread_id}/runs/{run_id}/cancel"]
