@@ -122,12 +122,20 @@ class RemoteRun:
         Raises:
             ToolOutputsMismatchError: the outputs do not cover the waiting calls exactly once.
         """
-        given = match_outputs([c.id for c in self._waiting], outputs)
+        given = self.check_outputs(outputs)
         merged = {**self._held, **given}
         run = self.mirror.run
         assert run is not None
         self._waiting, self._held = [], {}
         await self._drive(lambda: self._submit(run, [(i, merged[i]) for i in self._order]))
+
+    def check_outputs(self, outputs: ToolOutputs) -> dict[str, str]:
+        """The caller's outputs by call id, if they cover the waiting calls exactly once.
+
+        Raises:
+            ToolOutputsMismatchError: naming the missing, unexpected and repeated call ids.
+        """
+        return match_outputs([c.id for c in self._waiting], outputs)
 
     async def cancel_remote(self) -> Run | None:
         """Ask the service to cancel the run; sent even if the caller is cancelled meanwhile."""

@@ -172,6 +172,7 @@ class RemoteRunner:
             raise InvalidRunStateError(
                 f"Run {run_id} is not waiting for tool outputs from this runner and agent."
             )
+        driver.check_outputs(outputs)
         del self._paused[run_id]
         async with aclosing(self._stream(driver, lambda: driver.resume(outputs))) as events:
             async for event in events:

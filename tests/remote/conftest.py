@@ -22,13 +22,13 @@ async def serve(app: Any, *, lifespan: str = "off") -> AsyncIterator[str]:
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="critical", lifespan=lifespan, access_log=False)
     server = uvicorn.Server(config)
+    # Listening before uvicorn starts means early connections wait in the backlog.
+    sock.listen(128)
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.should_exit = True
+        server.should_exit = server.force_exit = True
         await task
         sock.close()
 

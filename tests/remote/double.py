@@ -57,6 +57,7 @@ class Double:
     sent: list[tuple[str | None, float]] = field(default_factory=list)
     threads: set[str] = field(default_factory=set)
     _ticks: dict[str, int] = field(default_factory=dict)
+    _cancels: dict[str, asyncio.Event] = field(default_factory=dict)
     _headers: Any = None
 
     def __post_init__(self) -> None:
@@ -195,6 +196,7 @@ class Double:
         await self._record(request)
         rid = request.path_params["rid"]
         self._set(rid, "cancelling")
+        self._cancel_requested(rid).set()
         return self._json(self.runs[rid].wire())
 
     async def submit(self, request: Request) -> Response:
@@ -232,6 +234,9 @@ class Double:
         )
 
     # -- the scripted model ------------------------------------------------------------------
+    def _cancel_requested(self, rid: str) -> asyncio.Event:
+        return self._cancels.setdefault(rid, asyncio.Event())
+
     def _set(self, rid: str, status: str, **fields: Any) -> Run:
         self.runs[rid] = self.runs[rid].model_copy(update={"status": status, **fields})
         return self.runs[rid]
@@ -367,10 +372,10 @@ class Double:
             for name, obj in events:
                 data = obj if isinstance(obj, dict) else obj.wire()
                 yield f"event: {name}\ndata: {json.dumps(data)}\n\n"
-            while self.hang and self.runs[rid].status not in ("cancelling", "cancelled"):
-                await asyncio.sleep(0.01)
             if self.hang:
-                yield f"event: thread.run.cancelled\ndata: {json.dumps(self._set(rid, 'cancelled').wire())}\n\n"
+                await self._cancel_requested(rid).wait()
+                cancelled = self._set(rid, "cancelled").wire()
+                yield f"event: thread.run.cancelled\ndata: {json.dumps(cancelled)}\n\n"
             yield "event: done\ndata: [DONE]\n\n"
 
         return StreamingResponse(body(), media_type="text/event-stream")

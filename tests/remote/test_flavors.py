@@ -42,8 +42,10 @@ def test_assistants_api_silences_only_the_sdk_deprecation() -> None:
         warnings.simplefilter("always")
         with assistants_api():
             warnings.warn(
-                "The Assistants API is deprecated in favor of the Responses API", DeprecationWarning
+                "The Assistants API is deprecated in favor of the Responses API",
+                DeprecationWarning,
+                stacklevel=1,
             )
-            warnings.warn("deprecated", DeprecationWarning)
-            warnings.warn("something else is deprecated", DeprecationWarning)
+            warnings.warn("deprecated", DeprecationWarning, stacklevel=1)
+            warnings.warn("something else is deprecated", DeprecationWarning, stacklevel=1)
     assert [str(w.message) for w in caught] == ["something else is deprecated"]
