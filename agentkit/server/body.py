@@ -74,14 +74,14 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise _first_problem(exc) from None
+        raise _first_problem(exc, data) from None
     except RecursionError:
         raise APIError(400, "The request body is nested too deeply.") from None
 
 
-def _first_problem(exc: ValidationError) -> APIError:
+def _first_problem(exc: ValidationError, data: dict[str, Any]) -> APIError:
     error = exc.errors(include_url=False, include_input=False)[0]
-    param = _param(error["loc"])
+    param = _param(error["loc"], data)
     kind = error["type"]
     if kind == "extra_forbidden":
         return APIError(
@@ -95,27 +95,23 @@ def _first_problem(exc: ValidationError) -> APIError:
     return APIError(400, message, param=param, code=code)
 
 
-def _param(loc: tuple[int | str, ...]) -> str:
-    # Pydantic puts union member tags in the path ("function", "str"); OpenAI's params do not.
+def _param(loc: tuple[int | str, ...], data: Any) -> str:
+    """The parameter path in OpenAI's style (``tools[0].function.name``).
+
+    Pydantic's ``loc`` also names the union member it tried (``function``, ``str``...); only
+    the parts that exist in the request body are kept, plus a last, missing field name.
+    """
     parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
+    node = data
+    for position, item in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(item, int) and isinstance(node, list) and 0 <= item < len(node):
             parts.append(f"[{item}]")
-        elif item in _UNION_TAGS or item.startswith(("list[", "dict[", "literal[")):
-            continue
-        else:
+            node = node[item]
+        elif isinstance(item, str) and isinstance(node, dict) and (item in node or last):
             parts.append(("." if parts else "") + item)
+            node = node.get(item)
     return "".join(parts) or "body"
-
-
-_UNION_TAGS = {
-    "str",
-    "int",
-    "float",
-    "bool",
-    "ToolChoiceObject",
-    "function-after[_check_metadata(), dict[str,str]]",
-}
 
 
 @dataclass(frozen=True, slots=True)
