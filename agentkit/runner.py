@@ -12,6 +12,7 @@ from agentkit.agent import Agent
 from agentkit.context import RunContext
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError
 from agentkit.middleware.base import Middleware
+from agentkit.middleware.retry import RetryMiddleware
 from agentkit.runs.events import RunEvent, RunStatusEvent
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
@@ -35,11 +36,17 @@ class Runner:
     Args:
         store: where threads, runs and steps persist (default: a new `MemoryStore`).
         middleware: wraps every run of this runner, outside the agent's own middleware.
+            Default: ``[RetryMiddleware()]``, which retries rate limits, server errors and
+            dropped connections; it steps aside for a run whose agent (or call) brings its
+            own `RetryMiddleware`. Pass ``[]`` for none, or your own list.
     """
 
-    def __init__(self, store: Store | None = None, *, middleware: Sequence[Middleware] = ()):
+    def __init__(
+        self, store: Store | None = None, *, middleware: Sequence[Middleware] | None = None
+    ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
-        self.middleware = tuple(middleware)
+        self._default_retry = middleware is None
+        self.middleware = (RetryMiddleware(),) if middleware is None else tuple(middleware)
         self._driving: dict[str, asyncio.Task[None]] = {}
         self._cancelling: set[str] = set()
 
@@ -216,7 +223,7 @@ class Runner:
         queue: asyncio.Queue[RunEvent | None] = asyncio.Queue()
         state.ctx = _with_emit(state.ctx, queue.put_nowait, state.run)
         queue.put_nowait(RunStatusEvent(state.run))
-        layers = (*self.middleware, *state.agent.middleware, *middleware)
+        layers = self._layers(state.agent, middleware)
         run_id = state.run.id
         task = asyncio.create_task(
             self._drive(state, layers, queue, resumed), name=f"agentkit-run:{run_id}"
@@ -232,6 +239,13 @@ class Runner:
                 await asyncio.wait({task})
             self._driving.pop(run_id, None)
             self._cancelling.discard(run_id)
+
+    def _layers(self, agent: Agent[Any], per_run: Sequence[Middleware]) -> tuple[Middleware, ...]:
+        own = (*agent.middleware, *per_run)
+        if self._default_retry and any(isinstance(m, RetryMiddleware) for m in own):
+            # The agent's own retry policy replaces the default one; two would multiply.
+            return (*self.middleware[1:], *own)
+        return (*self.middleware, *own)
 
     async def _drive(
         self,

@@ -70,12 +70,14 @@ class ModelCall:
             that text already shown is not shown again.
         tool_history: every tool call made so far in this run, oldest first, with outputs.
         model: the adapter the call goes to (for its name and provider in logs and spans).
+        usage: the run's usage before this call (it survives a resume in another process).
     """
 
     request: ModelRequest
     on_text: Callable[[str], None]
     tool_history: tuple[FunctionToolCall, ...] = ()
     model: Model | None = None
+    usage: Usage = Usage()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +110,14 @@ class ToolCall:
         name: the tool name the model used.
         arguments: the JSON arguments string, as the model produced it.
         tool: the tool that will run, or None when the agent has no tool by that name.
+        step_id: the ``tool_calls`` run step the call belongs to.
     """
 
     call_id: str
     name: str
     arguments: str
     tool: AnyTool | None = None
+    step_id: str | None = None
 
 
 RunHandler = Callable[[RunCall], Awaitable[Run]]

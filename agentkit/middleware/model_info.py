@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import openai
-
 from agentkit.middleware.base import ModelCall
-from agentkit.models.client import OpenAIClientModel
 
-__all__ = ["ModelInfo", "client_retries", "model_info"]
+__all__ = ["ModelInfo", "model_info"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +27,3 @@ def model_info(call: ModelCall) -> ModelInfo:
     if call.model is None:
         return ModelInfo()
     return ModelInfo(call.model.model_name, call.model.provider)
-
-
-def client_retries(call: ModelCall) -> int:
-    """How many times the adapter's openai client retries on its own (0 if not an SDK model)."""
-    model = call.model
-    if not isinstance(model, OpenAIClientModel):
-        return 0
-    try:
-        return int(model.client.max_retries)
-    except openai.OpenAIError:  # no API key: the call itself will say so
-        return 0

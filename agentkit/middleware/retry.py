@@ -10,15 +10,15 @@ at ``max_retry_after``.
 An attempt streams its text from the start, so a `TextReplayFilter` sits between each
 attempt and the user: text already shown is not shown again.
 
-The openai client retries on its own too (``max_retries``, 2 by default), inside one attempt
-of this middleware; the two multiply. Build clients with ``max_retries=0`` when you use this
-middleware. It logs a warning (once per middleware) when a call goes through a client that
-still retries, so that the multiplication is never silent.
+The openai client can retry on its own too (``max_retries``, 2 by default). agentkit's
+adapters send every request with the SDK's retries off, so retries happen here only, once,
+visible as `RetryEvent`s; a `Runner` installs a `RetryMiddleware()` by default.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -38,7 +38,6 @@ from tenacity.wait import wait_base
 from agentkit.context import RunContext
 from agentkit.exceptions import ModelError
 from agentkit.middleware.base import Middleware, ModelCall, ModelHandler, ModelResponse
-from agentkit.middleware.model_info import client_retries
 from agentkit.middleware.replay import TextReplayFilter
 from agentkit.runs.events import RetryEvent
 
@@ -52,6 +51,19 @@ __all__ = [
 ]
 
 _log = structlog.get_logger("agentkit.retry")
+_stdlib_log = logging.getLogger("agentkit.retry")
+
+
+def _warn(message: str, **fields: Any) -> None:
+    # RetryMiddleware is on by default, so it must not print to stdout in applications that
+    # never set structlog up: without a structlog configuration, use stdlib logging (silent
+    # unless configured).
+    if structlog.is_configured():
+        _log.warning(message, **fields)
+    else:
+        _stdlib_log.warning("%s %s", message, fields)
+
+
 _attempt: contextvars.ContextVar[int] = contextvars.ContextVar("agentkit_attempt", default=1)
 T = TypeVar("T")
 
@@ -119,7 +131,7 @@ async def retry_with_events(
         error = state.outcome.exception()
         delay = state.next_action.sleep
         ctx.emit(RetryEvent(target, state.attempt_number, delay, _describe(error)))
-        _log.warning(
+        _warn(
             "retrying",
             target=target,
             attempt=state.attempt_number,
@@ -190,14 +202,10 @@ class RetryMiddleware(Middleware):
         )
         self.retry_on = retry_on
         self.sleep = sleep
-        self._checked_client = False
 
     async def wrap_model_call(
         self, ctx: RunContext[Any], call: ModelCall, next: ModelHandler
     ) -> ModelResponse:
-        if not self._checked_client:
-            self._checked_client = True
-            self._warn_client_retries(call)
         replay = TextReplayFilter(call.on_text)
 
         async def attempt(number: int) -> ModelResponse:
@@ -213,19 +221,10 @@ class RetryMiddleware(Middleware):
             sleep=self.sleep,
         )
         if replay.diverged:
-            _log.warning(
+            _warn(
                 "retried answer differs from the text already streamed; "
                 "the stored message holds the retried answer",
                 run_id=ctx.run_id,
                 shown_chars=len(replay.shown),
             )
         return response
-
-    def _warn_client_retries(self, call: ModelCall) -> None:
-        retries = client_retries(call)
-        if retries:
-            _log.warning(
-                "the openai client retries on its own inside every attempt of RetryMiddleware; "
-                "build it with max_retries=0",
-                client_max_retries=retries,
-            )

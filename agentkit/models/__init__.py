@@ -48,6 +48,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'agentkit.models' has no attribute {name!r}")
 
+
 __all__ = [
     "AllowedTools",
     "AssistantMessageItem",

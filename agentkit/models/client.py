@@ -21,6 +21,10 @@ class OpenAIClientModel(Model):
 
     Without a client, an `AsyncOpenAI()` is built on first use from the ``OPENAI_*`` environment
     variables, so importing and constructing need no API key; `aclose` closes only that client.
+
+    Requests go through a copy of the client with the SDK's own retries off
+    (``max_retries=0``): retrying is `RetryMiddleware`'s job (a `Runner` has one by default), so
+    every retry is visible as an event and in traces, and retries never multiply.
     """
 
     api: str = "openai"
@@ -28,15 +32,18 @@ class OpenAIClientModel(Model):
     def __init__(self, model_name: str, *, client: AsyncOpenAI | None = None) -> None:
         self.model_name = model_name
         self._client = client
+        self._requests_client: AsyncOpenAI | None = None
         self._owns_client = client is None
         self.provider = "azure" if isinstance(client, AsyncAzureOpenAI) else "openai"
 
     @property
     def client(self) -> AsyncOpenAI:
-        """The SDK client (built now if none was given)."""
-        if self._client is None:
-            self._client = AsyncOpenAI()
-        return self._client
+        """The SDK client requests go through: the given one (or a new one), retries off."""
+        if self._requests_client is None:
+            if self._client is None:
+                self._client = AsyncOpenAI()
+            self._requests_client = self._client.with_options(max_retries=0)
+        return self._requests_client
 
     def describe(self) -> str:
         """One line saying which API, model and server this adapter talks to."""
@@ -49,6 +56,7 @@ class OpenAIClientModel(Model):
         if self._owns_client and self._client is not None:
             await self._client.close()
             self._client = None
+            self._requests_client = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.model_name!r}, provider={self.provider!r})"

@@ -41,6 +41,7 @@ from agentkit.middleware.base import (
     build_chain,
 )
 from agentkit.middleware.tool_choice import ToolChoiceMiddleware
+from agentkit.middleware.tool_retry import ToolRetryMiddleware
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.objects import LastError, Run, now
@@ -79,7 +80,10 @@ class _Chains:
 
 async def drive(state: RunState, middleware: tuple[Middleware, ...], *, resumed: bool) -> Run:
     """Advance the run until it ends or pauses; return the run as it then is."""
-    layers = (*middleware, ToolChoiceMiddleware(state.agent.tool_choice))
+    # Built in, innermost: per-tool retry policies (unless the chain has its own layer for
+    # them) and the agent's tool-choice policy.
+    tool_retry = () if _has(middleware, ToolRetryMiddleware) else (ToolRetryMiddleware(),)
+    layers = (*middleware, *tool_retry, ToolChoiceMiddleware(state.agent.tool_choice))
     ctx = state.ctx
     chains = _Chains(
         model=build_chain(
@@ -94,6 +98,10 @@ async def drive(state: RunState, middleware: tuple[Middleware, ...], *, resumed:
 
     run_chain = build_chain(layers, "wrap_run", ctx, inner)
     return await run_chain(RunCall(state.run, resumed))
+
+
+def _has(middleware: tuple[Middleware, ...], kind: type[Middleware]) -> bool:
+    return any(isinstance(layer, kind) for layer in middleware)
 
 
 async def _drive_to_end(state: RunState, chains: _Chains) -> None:

@@ -113,7 +113,11 @@ async def call_model(state: RunState, chain: ModelHandler, writer: MessageWriter
     """Make the next model call through the middleware chain and account for its usage."""
     state.turn += 1
     call = ModelCall(
-        build_request(state), writer.on_text, tuple(state.tool_history), state.agent.model
+        build_request(state),
+        writer.on_text,
+        tuple(state.tool_history),
+        state.agent.model,
+        state.usage,
     )
     response = await chain(call)
     state.usage = state.usage + response.usage
@@ -165,7 +169,15 @@ def pending_calls(state: RunState) -> tuple[list[ToolCall], list[FunctionToolCal
         if state.mode == "manual" or isinstance(tool, ToolDefinition):
             callers.append(call)
         else:
-            ours.append(ToolCall(call.id, call.function.name, call.function.arguments, tool))
+            ours.append(
+                ToolCall(
+                    call.id,
+                    call.function.name,
+                    call.function.arguments,
+                    tool,
+                    state.pending_step.id,
+                )
+            )
     return ours, callers
 
 

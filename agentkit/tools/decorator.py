@@ -8,7 +8,7 @@ import functools
 import inspect
 import warnings
 from collections.abc import Callable
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from agentkit.context import RunContext
 from agentkit.exceptions import UserError
@@ -25,6 +25,9 @@ from agentkit.tools.strict import (
     drop_defaulted_nulls,
     to_strict_schema,
 )
+
+if TYPE_CHECKING:
+    from agentkit.middleware.tool_retry import ToolRetry
 
 __all__ = ["FunctionTool", "tool"]
 
@@ -57,6 +60,7 @@ class FunctionTool(Tool, Generic[P, R]):
         timeout: float | None = None,
         max_retries: int | None = None,
         show_errors: bool = False,
+        retry: ToolRetry | None = None,
     ) -> None:
         if not callable(func):
             raise UserError(f"@tool needs a function, got {func!r}")
@@ -67,6 +71,7 @@ class FunctionTool(Tool, Generic[P, R]):
         self.timeout = _check_timeout(timeout, where)
         self.max_retries = _check_max_retries(max_retries, where)
         self.show_errors = show_errors
+        self.retry = _check_retry(retry, where)
         self._is_async = inspect.iscoroutinefunction(func)
         try:
             docs = parse_docstring(func.__doc__, docstring_format)
@@ -181,6 +186,15 @@ def _check_timeout(timeout: float | None, where: str) -> float | None:
     return timeout
 
 
+def _check_retry(retry: ToolRetry | None, where: str) -> ToolRetry | None:
+    # Imported here: agentkit.middleware imports the tools package.
+    from agentkit.middleware.tool_retry import ToolRetry
+
+    if retry is not None and not isinstance(retry, ToolRetry):
+        raise UserError(f"{where}: retry must be a ToolRetry, got {type(retry).__name__}")
+    return retry
+
+
 def _check_max_retries(max_retries: int | None, where: str) -> int | None:
     if max_retries is not None and (not isinstance(max_retries, int) or max_retries < 0):
         raise UserError(f"{where}: max_retries must be an int >= 0, got {max_retries!r}")
@@ -222,6 +236,7 @@ def tool(
     timeout: float | None = None,
     max_retries: int | None = None,
     show_errors: bool = False,
+    retry: ToolRetry | None = None,
 ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
 
 
@@ -236,6 +251,7 @@ def tool(
     timeout: float | None = None,
     max_retries: int | None = None,
     show_errors: bool = False,
+    retry: ToolRetry | None = None,
 ) -> Any:
     """Turn a typed function (sync or async) into a tool the model can call.
 
@@ -255,6 +271,8 @@ def tool(
         timeout: seconds a call may take (None: the agent's default).
         max_retries: failed calls the model may retry in one run (None: the agent's default).
         show_errors: show the model ``ExcType: message`` when the function raises.
+        retry: call the function again on the transient errors this `ToolRetry` names
+            (only for idempotent tools; see `ToolRetryMiddleware`).
 
     Raises:
         UserError: bad name, misplaced `RunContext`, unsupported annotation, or strict=True
@@ -268,6 +286,7 @@ def tool(
         "timeout": timeout,
         "max_retries": max_retries,
         "show_errors": show_errors,
+        "retry": retry,
     }
     if func is not None:
         return FunctionTool(func, **options)

@@ -23,6 +23,7 @@ class RenamedTool(Tool):
         self.inner = inner
         self.timeout = inner.timeout
         self.max_retries = inner.max_retries
+        self.retry = inner.retry
         where = f"renaming {inner.name!r} ({inner.source})"
         self._definition = dataclasses.replace(
             inner.definition, name=check_tool_name(name, where=where)

@@ -13,12 +13,11 @@ from agentkit.middleware import (
     default_model_stop,
     wait_retry_after,
 )
-from agentkit.middleware.base import ModelCall
-from agentkit.middleware.model_info import client_retries
 from agentkit.models import Model, ModelRequest, ModelResponseDone, ModelTextDelta, ResponsesModel
 from agentkit.models.events import ModelStreamEvent
+from agentkit.runner import Runner
 from agentkit.runs.events import RetryEvent, TextDeltaEvent
-from agentkit.testing import FakeOpenAI
+from agentkit.testing import FakeOpenAI, FakeReply
 from agentkit.usage import Usage
 
 
@@ -122,26 +121,22 @@ async def test_inner_layers_see_the_attempt_number() -> None:
     assert model.attempts_seen == [1, 2]
 
 
-def test_client_retries_reads_the_sdk_clients_max_retries() -> None:
-    model = ResponsesModel("m", client=FakeOpenAI().client(max_retries=2))
-    call = ModelCall(ModelRequest(None, ()), print, model=model)
-    assert client_retries(call) == 2
-
-
-def test_client_retries_is_zero_for_models_without_a_client() -> None:
-    call = ModelCall(ModelRequest(None, ()), print, model=FlakyModel("", ""))
-    assert client_retries(call) == 0
-
-
-async def test_a_client_that_retries_on_its_own_is_warned_about_once() -> None:
-    fake = FakeOpenAI(["one", "two"])
+async def test_adapters_send_requests_with_the_sdk_retries_off() -> None:
+    fake = FakeOpenAI([FakeReply.error(500), "never reached"])
     model = ResponsesModel("m", client=fake.client(max_retries=2))
-    agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_none())])
-    with structlog.testing.capture_logs() as logs:
-        await agent.run("hi")
-        await agent.run("again")
-    warnings = [entry for entry in logs if "max_retries=0" in entry["event"]]
-    assert [w["client_max_retries"] for w in warnings] == [2]
+    result = await Agent(name="a", model=model).run("hi", runner=Runner(middleware=[]))
+    assert result.status == "failed"
+    assert len(fake.requests) == 1
+
+
+async def test_a_runner_retries_transient_model_errors_by_default() -> None:
+    fake = FakeOpenAI([FakeReply.error(503, retry_after=0.01), "recovered"])
+    model = ResponsesModel("m", client=fake.client(max_retries=2))
+    result = await Agent(name="a", model=model).run("hi", runner=Runner())
+    assert result.status == "completed"
+    assert result.output_text == "recovered"
+    assert len(fake.requests) == 2
+    assert [e.kind for e in result.events].count("retry") == 1
 
 
 def test_the_default_stop_ends_after_four_attempts() -> None:

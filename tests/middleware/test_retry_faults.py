@@ -12,6 +12,7 @@ from agentkit.agent import Agent
 from agentkit.context import RunContext
 from agentkit.middleware import Middleware, ModelCall, ModelHandler, ModelResponse, RetryMiddleware
 from agentkit.models import ChatCompletionsModel, Model, ResponsesModel
+from agentkit.runner import Runner
 from agentkit.runs.events import RetryEvent, RunEvent, TextDeltaEvent
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.testing import FakeOpenAI, FakeReply
@@ -50,9 +51,9 @@ def _retry(**options: Any) -> RetryMiddleware:
     )
 
 
-async def _run(agent: Agent[Any]) -> RunResult:
+async def _run(agent: Agent[Any], runner: Runner | None = None) -> RunResult:
     builder = RunResultBuilder()
-    async for event in agent.iter_run("Tell me about the fox."):
+    async for event in agent.iter_run("Tell me about the fox.", runner=runner):
         builder.add(event)
     return builder.result()
 
@@ -151,7 +152,7 @@ async def test_tenacity_stop_objects_bound_the_attempts() -> None:
 
 async def test_without_retry_middleware_a_500_fails_the_run_at_once() -> None:
     fake = FakeOpenAI([FakeReply.error(500), ANSWER])
-    result = await _run(_agent(ResponsesModel, fake))
+    result = await _run(_agent(ResponsesModel, fake), Runner(middleware=[]))
 
     assert result.status == "failed"
     assert len(fake.requests) == 1

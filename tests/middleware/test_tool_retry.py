@@ -141,3 +141,40 @@ async def test_a_timeout_is_retried_when_the_policy_names_timeout_error() -> Non
 def test_a_bad_policy_is_refused_at_construction(options: dict[str, Any], message: str) -> None:
     with pytest.raises(UserError, match=message):
         ToolRetry(**options)
+
+
+async def test_the_tool_decorator_takes_a_retry_policy_used_by_default() -> None:
+    from agentkit import Agent, tool
+    from agentkit.testing import FunctionModel, call_tool, text
+
+    attempts: list[int] = []
+
+    @tool(retry=ToolRetry(on=(ConnectionError,), attempts=3, wait=0))
+    def fetch(url: str) -> str:
+        """Fetch a page."""
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise ConnectionError("reset by peer")
+        return "page"
+
+    def script(request, info):  # type: ignore[no-untyped-def]
+        if info.turn == 1:
+            return call_tool("fetch", {"url": "https://example.test"})
+        return text("done")
+
+    result = await Agent(name="a", model=FunctionModel(script), tools=[fetch]).run("go")
+    assert result.tool_calls[0].function.output == "page"
+    assert len(attempts) == 3
+    assert [e.kind for e in result.events].count("retry") == 2
+
+
+def test_the_tool_decorator_rejects_a_retry_that_is_not_a_policy() -> None:
+    import pytest
+
+    from agentkit import UserError, tool
+
+    with pytest.raises(UserError, match="retry must be a ToolRetry"):
+
+        @tool(retry=3)  # type: ignore[arg-type]
+        def fetch(url: str) -> str:
+            return url
