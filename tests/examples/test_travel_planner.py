@@ -28,6 +28,7 @@ async def test_the_three_lookups_all_start_before_any_finishes() -> None:
 
     result = await travel_planner.agent.run("Plan a trip")
 
-    kinds = [type(e) for e in result.events if isinstance(e, ToolCallStartedEvent | ToolCallFinishedEvent)]
+    tool_events = (ToolCallStartedEvent, ToolCallFinishedEvent)
+    kinds = [type(e) for e in result.events if isinstance(e, tool_events)]
     assert kinds == [ToolCallStartedEvent] * 3 + [ToolCallFinishedEvent] * 3
     assert result.status == "completed"
