@@ -18,9 +18,7 @@ def test_the_agent_calls_the_packs_tools_and_its_own() -> None:
     out = run_example("use_toolpack.py")
 
     lines = out.splitlines()
-    assert lines[1] == (
-        "tools: ['packing_list', 'weather_current_weather', 'weather_forecast']"
-    )
+    assert lines[1] == ("tools: ['packing_list', 'weather_current_weather', 'weather_forecast']")
     calls = [line.split("(", 1)[0] for line in lines if line.startswith("[tool] ")]
     assert calls == [
         "[tool] weather_current_weather",
