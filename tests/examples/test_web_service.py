@@ -18,9 +18,11 @@ ANSWER = "Order 42 has shipped with DHL and should arrive on Thursday."
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx2.AsyncClient]:
-    async with serve(create_app(tmp_path / "web.db")) as base_url:
-        async with httpx2.AsyncClient(base_url=base_url, timeout=30) as http:
-            yield http
+    async with (
+        serve(create_app(tmp_path / "web.db")) as base_url,
+        httpx2.AsyncClient(base_url=base_url, timeout=30) as http,
+    ):
+        yield http
 
 
 async def ask(client: httpx2.AsyncClient, message: str, thread: str | None = None) -> list:

@@ -80,10 +80,13 @@ class DevTools:
                 clickCount=1,
             )
 
-    async def wait_for(self, expression: str, timeout: float = 20) -> None:
-        async with asyncio.timeout(timeout):
-            while not await self.evaluate(expression):
-                await asyncio.sleep(0.05)
+    async def wait_for(self, expression: str) -> None:
+        """Poll the page until ``expression`` is true (20 s at most)."""
+        for _ in range(400):
+            if await self.evaluate(expression):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"the page never got to: {expression}")
 
 
 @asynccontextmanager
