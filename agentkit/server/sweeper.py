@@ -77,5 +77,18 @@ async def close_orphans(stores: Sequence[Store]) -> int:
                     update={"status": "failed", "failed_at": now(), "last_error": error}
                 )
             if await store.transition_run(ended, expected={run.status}):
+                await _end_steps(store, run.id, ended)
                 count += 1
     return count
+
+
+async def _end_steps(store: Store, run_id: str, run: Run) -> None:
+    stamp = now()
+    for step in await store.list_steps(run_id):
+        if step.status != "in_progress":
+            continue
+        if run.status == "cancelled":
+            update: dict[str, object] = {"status": "cancelled", "cancelled_at": stamp}
+        else:
+            update = {"status": "failed", "failed_at": stamp, "last_error": run.last_error}
+        await store.save_step(step.model_copy(update=update))

@@ -111,7 +111,7 @@ def tutorial(client: AzureOpenAI) -> dict[str, Any]:
         message_id=data["data"][0]["id"],
     )
     # Extract the message content
-    message_content = message.content[0].text
+    message_content = message.content[0].text  # type: ignore[union-attr]
     annotations = message_content.annotations
     citations: list[str] = []
     # Iterate over the annotations and add footnotes

@@ -19,12 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from openai import OpenAI
+from openai.pagination import SyncCursorPage
+from openai.types.beta import Thread
+from openai.types.beta.threads import Message, Run
+from openai.types.shared_params import FunctionDefinition
 
 from agentkit.server import BackgroundServer, ServerConfig
 
 
-def show_json(obj: Any) -> None:
+def show_json(obj: Any) -> object:
     print(json.loads(obj.model_dump_json()))
+    return None  # Jupyter's display() returns None too
 
 
 client: OpenAI  # the cookbook's global client; set by `use`
@@ -36,7 +41,7 @@ def use(sdk_client: OpenAI) -> None:
     client = sdk_client
 
 
-def wait_on_run(run, thread):  # type: ignore[no-untyped-def]
+def wait_on_run(run: Run, thread: Thread) -> Run:
     while run.status == "queued" or run.status == "in_progress":
         run = client.beta.threads.runs.retrieve(
             thread_id=thread.id,
@@ -46,7 +51,7 @@ def wait_on_run(run, thread):  # type: ignore[no-untyped-def]
     return run
 
 
-def submit_message(assistant_id, thread, user_message):  # type: ignore[no-untyped-def]
+def submit_message(assistant_id: str, thread: Thread, user_message: str) -> Run:
     client.beta.threads.messages.create(thread_id=thread.id, role="user", content=user_message)
     return client.beta.threads.runs.create(
         thread_id=thread.id,
@@ -54,33 +59,33 @@ def submit_message(assistant_id, thread, user_message):  # type: ignore[no-untyp
     )
 
 
-def get_response(thread):  # type: ignore[no-untyped-def]
+def get_response(thread: Thread) -> SyncCursorPage[Message]:
     return client.beta.threads.messages.list(thread_id=thread.id, order="asc")
 
 
-def create_thread_and_run(user_input):  # type: ignore[no-untyped-def]
+def create_thread_and_run(user_input: str) -> tuple[Thread, Run]:
     thread = client.beta.threads.create()
     run = submit_message(MATH_ASSISTANT_ID, thread, user_input)
     return thread, run
 
 
 # Pretty printing helper
-def pretty_print(messages):  # type: ignore[no-untyped-def]
+def pretty_print(messages: Any) -> None:
     print("# Messages")
     for m in messages:
         print(f"{m.role}: {m.content[0].text.value}")
     print()
 
 
-def get_mock_response_from_user_multiple_choice():  # type: ignore[no-untyped-def]
+def get_mock_response_from_user_multiple_choice() -> str:
     return "a"
 
 
-def get_mock_response_from_user_free_response():  # type: ignore[no-untyped-def]
+def get_mock_response_from_user_free_response() -> str:
     return "I don't know."
 
 
-def display_quiz(title, questions):  # type: ignore[no-untyped-def]
+def display_quiz(title: str, questions: list[dict[str, Any]]) -> list[str]:
     print("Quiz:", title)
     print()
     responses = []
@@ -105,7 +110,7 @@ def display_quiz(title, questions):  # type: ignore[no-untyped-def]
     return responses
 
 
-function_json = {
+function_json: FunctionDefinition = {
     "name": "display_quiz",
     "description": "Displays a quiz to the student, and returns the student's response. "
     "A single quiz can have multiple questions.",
@@ -263,7 +268,7 @@ def function_calling() -> Any:
     show_json(run)
 
     # Extract single tool call
-    tool_call = run.required_action.submit_tool_outputs.tool_calls[0]
+    tool_call = run.required_action.submit_tool_outputs.tool_calls[0]  # type: ignore[union-attr]
     name = tool_call.function.name
     arguments = json.loads(tool_call.function.arguments)
 

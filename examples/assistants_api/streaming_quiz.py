@@ -18,11 +18,13 @@ from typing import Any
 
 from openai import AsyncAssistantEventHandler, AsyncOpenAI
 from openai.types.beta.threads import Text, TextDelta
+from openai.types.beta.threads.run_submit_tool_outputs_params import ToolOutput
 from openai.types.beta.threads.runs import ToolCall
+from openai.types.shared_params import FunctionDefinition
 
 from agentkit.server import BackgroundServer, ServerConfig
 
-QUIZ = {
+QUIZ: FunctionDefinition = {
     "name": "display_quiz",
     "description": "Displays a quiz to the student, and returns the student's response.",
     "parameters": {
@@ -75,7 +77,7 @@ async def tutorial(client: AsyncOpenAI) -> str:
         await stream.until_done()
         run = stream.current_run
     assert run is not None and run.required_action is not None
-    tool_outputs = [
+    tool_outputs: list[ToolOutput] = [
         {"tool_call_id": call.id, "output": answer(json.loads(call.function.arguments))}
         for call in run.required_action.submit_tool_outputs.tool_calls
     ]

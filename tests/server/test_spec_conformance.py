@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import httpx2
 import pytest
@@ -113,7 +113,7 @@ async def scenario(client: AsyncOpenAI) -> None:
         model="gpt-4o", name="Math Tutor", tools=[{"type": "code_interpreter"}]
     )
     await beta.assistants.update(
-        assistant.id, tools=[{"type": "file_search"}, QUIZ_TOOL], metadata={"v": "2"}
+        assistant.id, tools=[{"type": "file_search"}, cast(Any, QUIZ_TOOL)], metadata={"v": "2"}
     )
     await beta.assistants.retrieve(assistant.id)
     await beta.assistants.list(limit=5, order="asc")
