@@ -1,0 +1,152 @@
+"""The floor: a hand-written loop over the raw ``openai`` SDK doing the same HTTP round trips.
+
+create -> function_call items -> run the tools (all at once) -> create with the
+``function_call_output`` items (full replay, as agentkit's default) -> final text.
+
+It imports nothing from agentkit, so the peers' virtualenv can run it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx2
+from openai import AsyncOpenAI
+
+__all__ = ["TOOL_SCHEMA", "ToolClock", "make_client", "raw_run"]
+
+INSTRUCTIONS = "You are a benchmark. Call the tool when asked."
+TOOL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"i": {"type": "integer", "description": "Which item."}},
+    "required": ["i"],
+    "additionalProperties": False,
+}
+
+
+class ToolClock:
+    """When tool calls started and ended, to measure the tool phase of a turn."""
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+
+    def phase_ms(self) -> float:
+        """From the first call's start to the last call's end, then forget them."""
+        span = (max(self.ends) - min(self.starts)) * 1000 if self.starts else 0.0
+        self.starts.clear()
+        self.ends.clear()
+        return span
+
+
+def make_tools(clock: ToolClock, sleep_s: float) -> dict[str, Callable[..., Any]]:
+    """The three benchmark tools as plain functions: instant, async sleep, sync sleep."""
+
+    def lookup(i: int) -> str:
+        return f"item {i}"
+
+    async def sleep_async(i: int) -> str:
+        clock.starts.append(time.perf_counter())
+        await asyncio.sleep(sleep_s)
+        clock.ends.append(time.perf_counter())
+        return f"slept {i}"
+
+    def sleep_sync(i: int) -> str:
+        clock.starts.append(time.perf_counter())
+        time.sleep(sleep_s)
+        clock.ends.append(time.perf_counter())
+        return f"slept {i}"
+
+    return {"lookup": lookup, "sleep_async": sleep_async, "sleep_sync": sleep_sync}
+
+
+def make_client(base_url: str, max_connections: int = 100) -> AsyncOpenAI:
+    """The SDK client every contender uses: no SDK retries, a pool sized for the workload."""
+    limits = httpx2.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    http = httpx2.AsyncClient(limits=limits, timeout=120)
+    return AsyncOpenAI(base_url=base_url, api_key="bench", max_retries=0, http_client=http)
+
+
+async def _in_thread(func: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """One new thread per call: the default executor would queue calls on a small machine."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def target() -> None:
+        result = func(**kwargs)
+        loop.call_soon_threadsafe(future.set_result, result)
+
+    threading.Thread(target=target, daemon=True).start()
+    return await future
+
+
+async def _call_tool(func: Callable[..., Any], arguments: str) -> str:
+    kwargs = json.loads(arguments)
+    if asyncio.iscoroutinefunction(func):
+        result: Awaitable[Any] = func(**kwargs)
+        return str(await result)
+    if func.__name__ == "lookup":  # instant: a thread hop would only add cost
+        return str(func(**kwargs))
+    return str(await _in_thread(func, **kwargs))
+
+
+async def _create(client: AsyncOpenAI, stream: bool, **params: Any) -> tuple[list[Any], str]:
+    """One model call: (function_call items, text)."""
+    if not stream:
+        response = await client.responses.create(**params)
+        calls = [item for item in response.output if item.type == "function_call"]
+        return calls, response.output_text
+    calls, parts = [], []
+    async with await client.responses.create(**params, stream=True) as events:
+        async for event in events:
+            if event.type == "response.output_text.delta":
+                parts.append(event.delta)
+            elif event.type == "response.output_item.done" and event.item.type == "function_call":
+                calls.append(event.item)
+    return calls, "".join(parts)
+
+
+async def raw_run(
+    client: AsyncOpenAI,
+    tools: dict[str, Callable[..., Any]],
+    tool_name: str,
+    question: str,
+    *,
+    stream: bool,
+) -> str:
+    """One run: until the model answers with text; returns the text."""
+    definition = {
+        "type": "function",
+        "name": tool_name,
+        "description": "A benchmark tool.",
+        "parameters": TOOL_SCHEMA,
+        "strict": True,
+    }
+    items: list[Any] = [{"role": "user", "content": question}]
+    base = {"model": "gpt-bench", "instructions": INSTRUCTIONS, "tools": [definition]}
+    while True:
+        calls, text = await _create(client, stream, input=items, **base)
+        if not calls:
+            return text
+        outputs = await asyncio.gather(
+            *(_call_tool(tools[call.name], call.arguments) for call in calls)
+        )
+        for call, output in zip(calls, outputs, strict=True):
+            items.append(
+                {
+                    "type": "function_call",
+                    "call_id": call.call_id,
+                    "name": call.name,
+                    "arguments": call.arguments,
+                }
+            )
+            items.append(
+                {"type": "function_call_output", "call_id": call.call_id, "output": output}
+            )
