@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -47,8 +48,11 @@ def debug_option(command: F) -> F:
 def reported_errors(debug: bool) -> Iterator[None]:
     """Turn any error into one line on stderr and exit 1 (re-raise it with ``debug``).
 
-    Ctrl-C exits with status 130, as shells expect.
+    Ctrl-C exits with status 130, as shells expect. Without ``debug``, agentkit's own log
+    lines are silenced: the commands show retries and failures themselves.
     """
+    if not debug:
+        logging.getLogger("agentkit").addHandler(logging.NullHandler())
     try:
         yield
     except (click.ClickException, click.exceptions.Exit, click.Abort):
