@@ -193,6 +193,17 @@ async def test_create_run_after_a_finished_run_is_allowed(store: Store, status: 
     assert ids(await store.list_runs(thread.id)) == [second.id, first.id]
 
 
+@pytest.mark.parametrize("status", sorted(TERMINAL_RUN_STATUSES))
+async def test_a_run_saved_as_finished_frees_the_thread(store: Store, status: str) -> None:
+    thread, first = await thread_with_run(store, "in_progress")
+    first.status = status  # type: ignore[assignment]
+    await store.save_run(first)
+
+    second = await store.create_run(new_run(thread.id), {})
+
+    assert ids(await store.active_runs()) == [second.id]
+
+
 async def test_add_message_is_refused_while_a_run_is_active(store: Store) -> None:
     thread, run = await thread_with_run(store, "requires_action")
 
