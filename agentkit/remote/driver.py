@@ -33,7 +33,7 @@ from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 from agentkit.exceptions import ModelError
 from agentkit.models.errors import model_error_from
-from agentkit.remote.answering import ToolAnswerer, ToolsExhaustedError
+from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls, Headers
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
 from agentkit.remote.errors import start_error
@@ -51,6 +51,7 @@ from agentkit.runs.objects import (
     now,
 )
 from agentkit.runs.resume import ToolOutputs, match_outputs
+from agentkit.runs.tool_calls import ToolRetriesExhausted
 
 __all__ = ["RemoteRun", "RemoteSettings"]
 
@@ -187,7 +188,7 @@ class RemoteRun:
             await self._expire()
         except _EndRun as end:
             await self._end_locally(end.status, reason=end.reason, error=end.error)
-        except ToolsExhaustedError as exc:
+        except ToolRetriesExhausted as exc:
             await self._end_locally("failed", error=LastError(code="tool_error", message=str(exc)))
         except _SERVICE_ERRORS as exc:
             if self.mirror.run is None:

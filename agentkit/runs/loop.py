@@ -23,20 +23,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 
 from agentkit.exceptions import (
     ModelError,
-    ToolTimeoutError,
-    UnknownToolError,
     UsageLimitExceeded,
 )
 from agentkit.middleware.base import (
     Middleware,
     ModelHandler,
     RunCall,
-    ToolCall,
     ToolHandler,
     build_chain,
 )
@@ -57,19 +54,12 @@ from agentkit.runs.steps import (
     pending_calls,
     set_status,
 )
-from agentkit.tools.base import Tool
+from agentkit.runs.tool_calls import ToolRetriesExhausted, check_retry_budget, invoke_tool
 
 __all__ = ["drive"]
 
 # Internal failures go to stdlib logging: silent unless the application configures it.
 _log = logging.getLogger("agentkit.run")
-
-
-class _ToolsExhausted(Exception):
-    def __init__(self, name: str, failures: int, message: str) -> None:
-        super().__init__(
-            f"the tool {name!r} failed {failures} times in a row; last error: {message}"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +79,9 @@ async def drive(state: RunState, middleware: tuple[Middleware, ...], *, resumed:
         model=build_chain(
             layers, "wrap_model_call", ctx, model_stream_handler(state.agent.model.stream)
         ),
-        tool=build_chain(layers, "wrap_tool_call", ctx, partial(_invoke_tool, state)),
+        tool=build_chain(
+            layers, "wrap_tool_call", ctx, partial(invoke_tool, state.agent, state.failures, ctx)
+        ),
     )
 
     async def inner(call: RunCall) -> Run:
@@ -111,7 +103,7 @@ async def _drive_to_end(state: RunState, chains: _Chains) -> None:
         await end_run(state, "incomplete", reason=exc.reason)
     except ModelError as exc:
         await end_run(state, "failed", error=LastError(code=exc.code, message=str(exc)))
-    except _ToolsExhausted as exc:
+    except ToolRetriesExhausted as exc:
         await end_run(state, "failed", error=LastError(code="tool_error", message=str(exc)))
     except asyncio.CancelledError:
         await end_run(state, "cancelled")
@@ -184,52 +176,9 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
             emit=state.ctx.emit,
         )
         await apply_outcomes(state, outcomes)
-        _check_retry_budget(state, [(o.call, o.error.message) for o in outcomes if o.error])
+        check_retry_budget(state.agent, state.failures, outcomes)
     if callers:
         await pause_run(state, callers)
         return True
     await close_tool_step(state)
     return False
-
-
-def _check_retry_budget(state: RunState, failed: list[tuple[ToolCall, str]]) -> None:
-    for call, message in failed:
-        tool = call.tool
-        budget = state.agent.limits.tool_retries
-        if isinstance(tool, Tool) and tool.max_retries is not None:
-            budget = tool.max_retries
-        failures = state.failures.get(call.name, 0)
-        if failures > budget:
-            raise _ToolsExhausted(call.name, failures, message)
-
-
-async def _invoke_tool(state: RunState, call: ToolCall) -> str:
-    """The innermost tool handler: find the tool, give it its context, apply the default timeout."""
-    tool = call.tool
-    if not isinstance(tool, Tool):
-        available = sorted(state.agent.toolset.names())
-        raise UnknownToolError(
-            f"There is no tool named {call.name!r}. Available tools: {', '.join(available)}.",
-            tool_name=call.name,
-            available=available,
-            call_id=call.call_id,
-        )
-    ctx = replace(
-        state.ctx,
-        call_id=call.call_id,
-        tool_name=call.name,
-        attempt=state.failures.get(call.name, 0),
-    )
-    default_timeout = state.agent.limits.tool_timeout
-    if tool.timeout is not None or default_timeout is None:
-        return await tool.invoke(call.arguments, ctx)
-    try:
-        async with asyncio.timeout(default_timeout):
-            return await tool.invoke(call.arguments, ctx)
-    except TimeoutError:
-        raise ToolTimeoutError(
-            f"The tool {call.name!r} did not finish within {default_timeout:g} seconds.",
-            tool_name=call.name,
-            timeout=default_timeout,
-            call_id=call.call_id,
-        ) from None

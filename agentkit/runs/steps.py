@@ -35,7 +35,7 @@ from agentkit.runs.objects import (
     now,
 )
 from agentkit.runs.state import RunState
-from agentkit.tools.definition import ToolDefinition
+from agentkit.runs.tool_calls import count_failures, split_calls
 from agentkit.usage import Usage
 
 __all__ = [
@@ -160,25 +160,8 @@ def _calls(step: RunStep) -> list[FunctionToolCall]:
 def pending_calls(state: RunState) -> tuple[list[ToolCall], list[FunctionToolCall]]:
     """The pending step's calls without output: (ours to run, the caller's to answer)."""
     assert state.pending_step is not None
-    ours: list[ToolCall] = []
-    callers: list[FunctionToolCall] = []
-    for call in _calls(state.pending_step):
-        if call.function.output is not None:
-            continue
-        tool = state.agent.toolset.get(call.function.name)
-        if state.mode == "manual" or isinstance(tool, ToolDefinition):
-            callers.append(call)
-        else:
-            ours.append(
-                ToolCall(
-                    call.id,
-                    call.function.name,
-                    call.function.arguments,
-                    tool,
-                    state.pending_step.id,
-                )
-            )
-    return ours, callers
+    step = state.pending_step
+    return split_calls(state.agent, _calls(step), mode=state.mode, step_id=step.id)
 
 
 async def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
@@ -201,15 +184,11 @@ async def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
                 }
             )
         )
-        _count_failure(state, call.function.name, outcome.failed)
     state.pending_step = state.pending_step.model_copy(
         update={"step_details": ToolCallsStepDetails(tool_calls=updated)}
     )
+    count_failures(state.failures, outcomes)
     await state.store.save_step(state.pending_step)
-
-
-def _count_failure(state: RunState, name: str, failed: bool) -> None:
-    state.failures[name] = state.failures.get(name, 0) + 1 if failed else 0
 
 
 async def pause_run(state: RunState, calls: list[FunctionToolCall]) -> None:
