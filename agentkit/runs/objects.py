@@ -61,7 +61,12 @@ _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 def new_id(prefix: str) -> str:
     """A fresh id in the API's style: ``prefix_`` and 24 random alphanumerics."""
-    return prefix + "_" + "".join(secrets.choice(_ALPHABET) for _ in range(24))
+    chars: list[str] = []
+    while len(chars) < 24:
+        # One call to the OS for 32 bytes; bytes >= 248 are dropped so that each of the
+        # 62 characters stays equally likely (248 = 4 * 62).
+        chars.extend(_ALPHABET[b % 62] for b in secrets.token_bytes(32) if b < 248)
+    return prefix + "_" + "".join(chars[:24])
 
 
 def now() -> int:

@@ -1,0 +1,21 @@
+"""Object ids and wire shapes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from agentkit.runs.objects import new_id
+
+
+def test_ids_have_the_api_shape() -> None:
+    assert re.fullmatch(r"run_[A-Za-z0-9]{24}", new_id("run"))
+
+
+def test_ids_do_not_repeat_and_use_the_whole_alphabet() -> None:
+    ids = [new_id("x")[2:] for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    counts = Counter("".join(ids))
+    assert len(counts) == 62
+    # 120,000 characters over 62 symbols: each near 1935; a biased mapping would skew some.
+    assert max(counts.values()) < 1.15 * min(counts.values())
