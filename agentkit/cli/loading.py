@@ -12,7 +12,7 @@ from typing import Any
 from agentkit.agent import Agent
 from agentkit.exceptions import UserError
 
-__all__ = ["load_agent"]
+__all__ = ["load_agent", "load_object"]
 
 
 def load_agent(target: str) -> Agent[Any]:
@@ -26,15 +26,7 @@ def load_agent(target: str) -> Agent[Any]:
     Raises:
         UserError: the target is malformed, cannot be imported, or is not an agent.
     """
-    location, sep, attr = target.rpartition(":")
-    if not sep or not location or not attr:
-        raise UserError(f"{target!r} is not MODULE:AGENT or path/to/file.py:AGENT")
-    module = _import(location)
-    value: Any = module
-    for part in attr.split("."):
-        if not hasattr(value, part):
-            raise UserError(f"{location!r} has no attribute {attr!r}")
-        value = getattr(value, part)
+    value = load_object(target, what="AGENT")
     if not isinstance(value, Agent) and callable(value):
         try:
             value = value()
@@ -42,6 +34,23 @@ def load_agent(target: str) -> Agent[Any]:
             raise UserError(f"{target}() raised {type(exc).__name__}: {exc}") from exc
     if not isinstance(value, Agent):
         raise UserError(f"{target!r} is a {type(value).__name__}, not an agentkit Agent")
+    return value
+
+
+def load_object(target: str, *, what: str = "ATTR") -> Any:
+    """The object ``MODULE:NAME`` or ``path/to/file.py:NAME`` names (``NAME`` may be dotted).
+
+    Raises:
+        UserError: the target is malformed, cannot be imported, or has no such attribute.
+    """
+    location, sep, attr = target.rpartition(":")
+    if not sep or not location or not attr:
+        raise UserError(f"{target!r} is not MODULE:{what} or path/to/file.py:{what}")
+    value: Any = _import(location)
+    for part in attr.split("."):
+        if not hasattr(value, part):
+            raise UserError(f"{location!r} has no attribute {attr!r}")
+        value = getattr(value, part)
     return value
 
 

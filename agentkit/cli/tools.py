@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
+from agentkit.cli.loading import load_object
 from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
@@ -55,40 +53,7 @@ def show(target: str | None, pack: str | None, wire_format: str) -> None:
 
 
 def _toolset_at(target: str) -> Toolset:
-    location, sep, attr = target.rpartition(":")
-    if not sep or not location or not attr:
-        raise UserError(f"{target!r} is not MODULE:ATTR or path/to/file.py:ATTR")
-    module = _import(location)
-    value: Any = module
-    for part in attr.split("."):
-        if not hasattr(value, part):
-            raise UserError(f"{location!r} has no attribute {attr!r}")
-        value = getattr(value, part)
-    return _as_toolset(value, target)
-
-
-def _import(location: str) -> Any:
-    try:
-        if location.endswith(".py") or "/" in location:
-            return _import_file(Path(location))
-        return importlib.import_module(location)
-    except UserError:
-        raise
-    except Exception as exc:  # the user's module failed: report it in one line
-        raise UserError(f"cannot import {location!r}: {type(exc).__name__}: {exc}") from exc
-
-
-def _import_file(path: Path) -> Any:
-    if not path.is_file():
-        raise UserError(f"no such file: {str(path)!r}")
-    name = f"_agentkit_cli_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise UserError(f"cannot load {str(path)!r} as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # pydantic and dataclasses resolve types through sys.modules
-    spec.loader.exec_module(module)
-    return module
+    return _as_toolset(load_object(target), target)
 
 
 def _as_toolset(value: Any, target: str) -> Toolset:

@@ -17,6 +17,7 @@ from agentkit.testing.function_model import (
     FunctionInfo,
     FunctionModel,
     ModelTurn,
+    TurnResult,
     call_tool,
     text,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "FunctionModel",
     "ModelTurn",
     "TestModel",
+    "TurnResult",
     "call_tool",
     "text",
     "value_for_schema",
