@@ -14,7 +14,15 @@ __all__ = ["serve"]
 
 
 @click.command("serve")
-@click.option("--db", "db_path", default="agentkit.db", show_default=True, help="SQLite file.")
+@click.option(
+    "--db",
+    "db_path",
+    default="agentkit.db",
+    envvar="AGENTKIT_DB",
+    show_default=True,
+    show_envvar=True,
+    help="The SQLite file that keeps assistants, threads, runs and steps.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(

@@ -60,7 +60,8 @@ async def _launch(
 ) -> Response:
     run, queue = await ctx.executor.start(events, stream=stream)
     if queue is None:
-        return JSONResponse(run_wire(run))
+        # Clients poll next: tell them when, from the first response on.
+        return JSONResponse(run_wire(run), headers=_poll_after(ctx))
     body = sse_stream(queue, RunFrames(resumed=resumed), prelude)
     return StreamingResponse(
         body, media_type="text/event-stream", headers={"cache-control": "no-cache"}
@@ -132,8 +133,7 @@ async def retrieve_run(request: Request) -> JSONResponse:
     ctx = context_of(request)
     path = request.path_params
     run = await get_run(ctx.store, path["thread_id"], path["run_id"])
-    headers = {"openai-poll-after-ms": str(ctx.config.poll_after_ms)}
-    return JSONResponse(run_wire(run), headers=headers)
+    return JSONResponse(run_wire(run), headers=_poll_after(ctx))
 
 
 async def modify_run(request: Request) -> JSONResponse:
@@ -195,3 +195,7 @@ routes = [
     Route(_RUN + "/cancel", cancel_run, methods=["POST"]),
     Route(_RUN + "/submit_tool_outputs", submit_tool_outputs, methods=["POST"]),
 ]
+
+
+def _poll_after(ctx: RequestContext) -> dict[str, str]:
+    return {"openai-poll-after-ms": str(ctx.config.poll_after_ms)}

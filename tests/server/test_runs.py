@@ -251,3 +251,24 @@ async def test_a_token_budget_spent_before_a_pause_ends_the_resumed_run_incomple
         )
         ended = await _wait(http, thread_id, run["id"])
     assert (ended["status"], ended["incomplete_details"]) == ("incomplete", {"reason": budget})
+
+
+async def test_every_run_response_tells_clients_when_to_poll(
+    http: httpx2.AsyncClient, config: ServerConfig
+) -> None:
+    assistant_id = await create_quiz_assistant(http)
+    thread_id = await _thread(http)
+    created = await http.post(f"/v1/threads/{thread_id}/runs", json={"assistant_id": assistant_id})
+    run_id = created.json()["id"]
+    retrieved = await http.get(f"/v1/threads/{thread_id}/runs/{run_id}")
+    assert created.headers["openai-poll-after-ms"] == str(config.poll_after_ms)
+    assert retrieved.headers["openai-poll-after-ms"] == str(config.poll_after_ms)
+    run = await _wait(http, thread_id, run_id)
+    assert run["status"] == "requires_action"
+    calls = run["required_action"]["submit_tool_outputs"]["tool_calls"]
+    outputs = [{"tool_call_id": c["id"], "output": "[]"} for c in calls]
+    submitted = await http.post(
+        f"/v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
+        json={"tool_outputs": outputs},
+    )
+    assert submitted.headers["openai-poll-after-ms"] == str(config.poll_after_ms)
