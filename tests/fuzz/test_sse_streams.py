@@ -1,0 +1,123 @@
+"""Random SSE streams into the Responses adapter: its events, or a `ModelError`, never a hang.
+
+The SDK builds stream events without validation, whatever the client's strictness. One crash
+found here is kept below as an expected failure until the adapter is fixed.
+
+agentkit parses no SSE bytes itself (the openai SDK does); what it owns is the translation of
+whatever the SDK yields, and the mapping of every failure to `ModelError`. The streams mix
+well-formed Responses events in random orders with malformed frames and truncation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openai import AsyncOpenAI
+
+from agentkit.exceptions import ModelError
+from agentkit.models import ResponsesModel
+from agentkit.models.events import ModelResponseDone, ModelTextDelta, ModelToolCall
+from agentkit.models.request import ModelRequest, UserMessageItem
+
+RESPONSE = {
+    "id": "resp_1",
+    "object": "response",
+    "created_at": 1,
+    "model": "m",
+    "status": "completed",
+    "error": None,
+    "incomplete_details": None,
+    "instructions": None,
+    "output": [],
+    "parallel_tool_calls": True,
+    "tool_choice": "auto",
+    "tools": [],
+    "usage": None,
+}
+CALL = {
+    "type": "function_call",
+    "id": "fc_1",
+    "call_id": "call_1",
+    "name": "f",
+    "arguments": "{}",
+    "status": "completed",
+}
+EVENTS: list[dict[str, Any]] = [
+    {"type": "response.created", "response": {**RESPONSE, "status": "in_progress"}},
+    {"type": "response.output_text.delta", "item_id": "m", "output_index": 0,
+     "content_index": 0, "delta": "hi", "logprobs": []},
+    {"type": "response.output_item.done", "output_index": 0, "item": CALL},
+    {"type": "response.completed", "response": RESPONSE},
+    {"type": "response.incomplete",
+     "response": {**RESPONSE, "status": "incomplete",
+                  "incomplete_details": {"reason": "max_output_tokens"}}},
+    {"type": "response.failed",
+     "response": {**RESPONSE, "status": "failed",
+                  "error": {"code": "server_error", "message": "x"}}},
+    {"type": "error", "code": "rate_limit_exceeded", "message": "slow", "param": None},
+    {"type": "response.unknown_future_event", "x": 1},
+]  # fmt: skip
+
+junk = st.text(max_size=40).map(lambda text: f"data: {text}\n\n")
+event = st.sampled_from(EVENTS).map(lambda e: f"event: {e['type']}\ndata: {json.dumps(e)}\n\n")
+# Dropping "response" from terminal events is left out: that crash is the xfail case below.
+mangled = st.tuples(st.sampled_from(EVENTS), st.sampled_from(["type", "item", "delta"])).map(
+    lambda pair: "data: " + json.dumps({k: v for k, v in pair[0].items() if k != pair[1]}) + "\n\n"
+)
+frames = st.lists(event | event | junk | mangled, max_size=8)
+
+
+def _client(body: bytes, status: int, *, strict: bool = True) -> AsyncOpenAI:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"text/event-stream")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app))
+    return AsyncOpenAI(
+        base_url="http://fuzz/v1",
+        api_key="k",
+        max_retries=0,
+        http_client=http,
+        _strict_response_validation=strict,
+    )
+
+
+async def _consume(body: bytes, status: int, *, strict: bool = True) -> None:
+    model = ResponsesModel("m", client=_client(body, status, strict=strict))
+    request = ModelRequest(instructions=None, items=(UserMessageItem("hi"),))
+    seen: list[Any] = []
+    try:
+        async with asyncio.timeout(5):
+            async for item in model.stream(request):
+                seen.append(item)
+    except ModelError as exc:
+        assert exc.code
+    else:
+        assert isinstance(seen[-1], ModelResponseDone)
+        assert all(isinstance(e, ModelTextDelta | ModelToolCall) for e in seen[:-1])
+    finally:
+        await model.client.close()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=frames, cut=st.integers(0, 400), status=st.sampled_from([200, 200, 200, 500]))
+def test_any_stream_gives_events_or_a_model_error(parts: list[str], cut: int, status: int) -> None:
+    body = "".join(parts).encode()
+    asyncio.run(_consume(body[: max(cut, len(body) // 2)] if cut < 200 else body, status))
+
+
+@pytest.mark.xfail(
+    reason="ResponsesModel: a response.completed event without 'response' (lenient client) "
+    "raises AttributeError in _final_events instead of ModelError",
+    raises=AttributeError,
+)
+def test_a_terminal_event_without_its_response_is_a_model_error() -> None:
+    body = b'data: {"type": "response.completed"}\n\n'
+    asyncio.run(_consume(body, 200, strict=False))
