@@ -105,7 +105,7 @@ class Leftovers:
         """Tasks, threads and descriptors left behind (waits for abandoned tool threads)."""
         tasks = asyncio.all_tasks() - {asyncio.current_task()}
         deadline = time.monotonic() + settle
-        while self._new_threads() and time.monotonic() < deadline:
+        while self._new_threads() and time.monotonic() < deadline:  # noqa: ASYNC110 - threads
             await asyncio.sleep(0.05)
         gc.collect()
         problems = [f"task left: {t.get_name()} {t.get_coro()!r}" for t in tasks]

@@ -20,6 +20,7 @@ from agentkit import Agent, RunLimits, tool
 from agentkit.middleware import RetryMiddleware
 from agentkit.models import ResponsesModel
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall
+from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
 
 OUTPUT_CAP = 2_000
@@ -65,7 +66,7 @@ def big(i: int) -> str:
     return "x" * (OUTPUT_CAP * 50)
 
 
-TOOLS = [lookup, slow, hang, sleepy, boom, big]
+TOOLS: list[Tool] = [lookup, slow, hang, sleepy, boom, big]
 ASKED = ToolDefinition(
     name="ask_human",
     description="A question the caller answers.",

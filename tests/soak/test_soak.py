@@ -20,6 +20,7 @@ import pytest
 from agentkit import Agent, Runner
 from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import InvalidRunStateError
+from agentkit.runs.objects import Run
 from agentkit.stores import SQLiteStore
 from tests.soak.invariants import Leftovers, event_problems, sqlite_problems, store_problems
 from tests.soak.scenarios import SCENARIOS, Agents, fake_server, make_agents
@@ -84,7 +85,7 @@ class Soak:
                 group.create_task(bounded(n, scenario, own))
 
 
-def _run_of(events: list[RunEvent]):  # type: ignore[no-untyped-def]
+def _run_of(events: list[RunEvent]) -> Run:
     return [e for e in events if isinstance(e, RunStatusEvent)][-1].run
 
 
@@ -136,11 +137,10 @@ async def test_every_run_ends_cleanly_under_random_faults(tmp_path: Path) -> Non
 
     print(f"\nsoak: {RUNS} runs, seed {SEED}: {statuses}; memory +{grown / 1024:.0f} KiB")
     assert problems == []
-    assert sum(statuses.values()) >= RUNS * 0.9 - len(
-        stuck
-    )  # a few cancellations land before the run exists
+    # A few cancellations land before the run exists.
+    assert sum(statuses.values()) >= RUNS * 0.9 - len(stuck)
     if RUNS >= 200:
-        assert set(statuses) == {"completed", "failed", "cancelled", "expired", "incomplete"}
+        assert {"completed", "failed", "cancelled", "expired", "incomplete"} <= set(statuses)
     assert grown < MEMORY_TOLERANCE
     if stuck:
         pytest.xfail(f"engine bug: {len(stuck)} cancelled run(s) left queued: {stuck}")
