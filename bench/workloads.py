@@ -194,7 +194,7 @@ def traced_sqlite(statements: list[str]) -> Iterator[None]:
     def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         conn = original(*args, **kwargs)
         conn.set_trace_callback(statements.append)
-        return conn
+        return conn  # type: ignore[no-any-return]
 
     setattr(sqlite_connection, "connect", connect)  # noqa: B010
     try:
