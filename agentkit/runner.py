@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from agentkit.agent import Agent
 from agentkit.context import RunContext
-from agentkit.exceptions import ActiveRunError, InvalidRunStateError
+from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.retry import RetryMiddleware
 from agentkit.runs.events import RunEvent, RunStatusEvent
@@ -20,6 +22,7 @@ from agentkit.runs.objects import Message, Run, Thread, now
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
+from agentkit.runs.steps import end_run
 from agentkit.stores.base import Store
 from agentkit.stores.memory import MemoryStore
 
@@ -66,7 +69,7 @@ class Runner:
         return await self.store.add_message(Message.of_text(thread_id, "user", text))
 
     # -- runs -----------------------------------------------------------------------------
-    async def iter_run(
+    def iter_run(
         self,
         agent: Agent[Any],
         input: str | None = None,
@@ -100,18 +103,24 @@ class Runner:
             ActiveRunError: the thread already has an active run.
             NotFoundError: ``thread`` does not exist.
         """
-        state = await self._start(
-            agent, input, thread, deps, dispatch, additional_instructions, metadata, run_fields
+        start = partial(
+            self._start,
+            agent,
+            input,
+            thread,
+            deps,
+            dispatch,
+            additional_instructions,
+            metadata,
+            run_fields,
         )
-        async with aclosing(self._stream(state, middleware, resumed=False)) as events:
-            async for event in events:
-                yield event
+        return self._stream(start, middleware, resumed=False)
 
     async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
         """Start a run, drain its events, and return the result; see `iter_run`."""
         return await _collect(self.iter_run(agent, input, **options))
 
-    async def iter_submit_tool_outputs(
+    def iter_submit_tool_outputs(
         self,
         agent: Agent[Any],
         run: Run | str,
@@ -131,10 +140,9 @@ class Runner:
             InvalidRunStateError: the run is not waiting for outputs (or has expired).
         """
         run_id = run if isinstance(run, str) else run.id
-        state = await prepare_resume(self.store, agent, run_id, outputs, self._context(agent, deps))
-        async with aclosing(self._stream(state, middleware, resumed=True)) as events:
-            async for event in events:
-                yield event
+        ctx = RunContext(deps=deps, agent_name=agent.name)
+        resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx)
+        return self._stream(resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
         self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
@@ -178,9 +186,6 @@ class Runner:
         await self.aclose()
 
     # -- internals -------------------------------------------------------------------------
-    def _context(self, agent: Agent[Any], deps: Any) -> RunContext[Any]:
-        return RunContext(deps=deps, agent_name=agent.name)
-
     async def _start(
         self,
         agent: Agent[Any],
@@ -205,21 +210,33 @@ class Runner:
             run = Run.model_validate({**run.model_dump(), **run_fields})
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
+        messages = await store.list_messages(thread_id)
+        state.history = history_items(
+            messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
+        )
+        # Creating the run is the last await before the loop takes over, so a run is never
+        # left queued with nobody to drive it.
         try:
             await store.create_run(run, state.to_json())
         except ActiveRunError:
             if message is not None:
                 await store.delete_message(message.id)
             raise
-        messages = await store.list_messages(thread_id)
-        state.history = history_items(
-            messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
-        )
+        except asyncio.CancelledError:
+            await asyncio.shield(_cancel_if_created(store, run))
+            raise
         return state
 
     async def _stream(
-        self, state: RunState, middleware: Sequence[Middleware], *, resumed: bool
+        self,
+        prepare: Callable[[], Awaitable[RunState]],
+        middleware: Sequence[Middleware],
+        *,
+        resumed: bool,
     ) -> AsyncGenerator[RunEvent, None]:
+        # Preparing (thread, message, run records) happens at the first `anext`, so errors
+        # such as ActiveRunError reach the caller from the stream, as from `run()`.
+        state = await prepare()
         queue: asyncio.Queue[RunEvent | None] = asyncio.Queue()
         state.ctx = _with_emit(state.ctx, queue.put_nowait, state.run)
         queue.put_nowait(RunStatusEvent(state.run))
@@ -237,6 +254,9 @@ class Runner:
             if not task.done():
                 task.cancel()
                 await asyncio.wait({task})
+            if not state.run.is_terminal and state.run.status != "requires_action":
+                # Cancelled before its first step, the loop never ran to record the ending.
+                await asyncio.shield(end_run(state, "cancelled"))
             self._driving.pop(run_id, None)
             self._cancelling.discard(run_id)
 
@@ -261,6 +281,13 @@ class Runner:
                 raise
         finally:
             queue.put_nowait(None)
+
+
+async def _cancel_if_created(store: Store, run: Run) -> None:
+    # The caller was cancelled while the run was being created: the write may have landed.
+    with contextlib.suppress(NotFoundError):
+        cancelled = run.model_copy(update={"status": "cancelled", "cancelled_at": now()})
+        await store.transition_run(cancelled, expected={"queued"})
 
 
 def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:

@@ -27,12 +27,8 @@ _CALLS = re.compile(r"calls=(\d+)")
 def bench_fake(latency_ms: float = 0.0) -> FakeOpenAI:
     """A FakeOpenAI answering the benchmark protocol, keeping no per-request records."""
     delay = latency_ms / 1000
-    servers: list[FakeOpenAI] = []
 
     def script(request: FakeRequest) -> FakeReply:
-        # The fake records every request; a benchmark server must not grow without bound.
-        servers[0].requests.clear()
-        servers[0]._stored.clear()
         outputs = request.tool_outputs()
         if outputs:
             return FakeReply(text=f"Done: {len(outputs)} results.", delay=delay, chunk_size=64)
@@ -44,8 +40,8 @@ def bench_fake(latency_ms: float = 0.0) -> FakeOpenAI:
         calls = [FakeToolCall(names[0], {"i": i}) for i in range(count)]
         return FakeReply.calls(*calls, delay=delay, chunk_size=64)
 
-    servers.append(FakeOpenAI(script))
-    return servers[0]
+    # A benchmark server must not grow without bound: it records nothing.
+    return FakeOpenAI(script, record=False)
 
 
 async def _serve(port: int, latency_ms: float) -> None:

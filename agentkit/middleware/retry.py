@@ -141,6 +141,17 @@ async def retry_with_events(
             status_code=getattr(error, "status_code", None),
         )
 
+    # The common case costs one call: tenacity only steps in after a retryable failure.
+    token = _attempt.set(1)
+    try:
+        return await attempt(1)
+    except BaseException as exc:
+        if not retry_on(exc):
+            raise
+        first_error = exc
+    finally:
+        _attempt.reset(token)
+
     options: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
     retrying = AsyncRetrying(
         stop=stop,
@@ -152,9 +163,12 @@ async def retry_with_events(
     )
     async for state in retrying:
         with state:
-            token = _attempt.set(state.retry_state.attempt_number)
+            number = state.retry_state.attempt_number
+            if number == 1:
+                raise first_error  # the failure already seen, so stop and wait count it
+            token = _attempt.set(number)
             try:
-                return await attempt(state.retry_state.attempt_number)
+                return await attempt(number)
             finally:
                 _attempt.reset(token)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -117,8 +119,21 @@ class ResponsesModel(OpenAIClientModel):
                 for out in _translate(event, state):
                     yield out
                     if isinstance(out, ModelResponseDone):
+                        await _drain(events)
                         return
         raise stream_interrupted("the stream ended before response.completed")
+
+
+async def _drain(events: AsyncIterator[Any]) -> None:
+    # Read the stream to its end so the HTTP connection goes back to the pool (closing a
+    # response mid-body closes its connection); a server that lingers is not waited for.
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for _ in events:
+                pass
+
+
+_DRAIN_SECONDS = 1.0
 
 
 @dataclass
@@ -152,6 +167,8 @@ def _translate(event: ResponseStreamEvent, state: _CallState) -> list[ModelStrea
             call = state.accept(item)
             return [call] if call is not None else []
         case ResponseCompletedEvent(response=response) | ResponseIncompleteEvent(response=response):
+            if not isinstance(response, Response):  # lenient clients skip validation
+                raise response_error("invalid_response", f"{event.type} without its response")
             return _final_events(response, state)
         case ResponseFailedEvent(response=response):
             error = response.error

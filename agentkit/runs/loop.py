@@ -175,7 +175,7 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
             max_output_chars=limits.max_tool_output_chars,
             emit=state.ctx.emit,
         )
-        await apply_outcomes(state, outcomes)
+        apply_outcomes(state, outcomes)
         check_retry_budget(state.agent, state.failures, outcomes)
     if callers:
         await pause_run(state, callers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 from agentkit.context import RunContext
@@ -32,9 +32,15 @@ _ITEM_TYPES: dict[str, type[Any]] = {
 }
 
 
+_ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(f.name for f in fields(cls)) for kind, cls in _ITEM_TYPES.items()
+}
+
+
 def items_to_json(items: list[ModelItem]) -> list[dict[str, Any]]:
     """Model items as JSON-compatible dicts."""
-    return [asdict(item) for item in items]
+    # Items hold only strings, so a flat dict per item is a full copy (asdict deep-copies).
+    return [{name: getattr(item, name) for name in _ITEM_FIELDS[item.kind]} for item in items]
 
 
 def items_from_json(data: list[dict[str, Any]]) -> list[ModelItem]:
@@ -77,7 +83,11 @@ class RunState:
             "mode": self.mode,
             "items": items_to_json(self.items),
             "turn": self.turn,
-            "usage": asdict(self.usage),
+            "usage": {
+                "requests": self.usage.requests,
+                "input_tokens": self.usage.input_tokens,
+                "output_tokens": self.usage.output_tokens,
+            },
             "failures": dict(self.failures),
             "pending_step_id": self.pending_step.id if self.pending_step else None,
         }

@@ -164,8 +164,12 @@ def pending_calls(state: RunState) -> tuple[list[ToolCall], list[FunctionToolCal
     return split_calls(state.agent, _calls(step), mode=state.mode, step_id=step.id)
 
 
-async def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
-    """Write tool outputs (and errors, durations) into the pending step and save it."""
+def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
+    """Write tool outputs (and errors, durations) into the pending step.
+
+    The step is saved by what comes next: `close_tool_step`, or `pause_run` when the caller
+    still owes outputs.
+    """
     assert state.pending_step is not None
     by_id = {o.call.call_id: o for o in outcomes}
     updated = []
@@ -188,11 +192,12 @@ async def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
         update={"step_details": ToolCallsStepDetails(tool_calls=updated)}
     )
     count_failures(state.failures, outcomes)
-    await state.store.save_step(state.pending_step)
 
 
 async def pause_run(state: RunState, calls: list[FunctionToolCall]) -> None:
     """Stop in ``requires_action`` until the caller submits outputs for ``calls``."""
+    assert state.pending_step is not None
+    await state.store.save_step(state.pending_step)
     action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=calls))
     await set_status(state, "requires_action", required_action=action)
 

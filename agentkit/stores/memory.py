@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import copy
+import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.runs.objects import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
@@ -14,21 +16,39 @@ from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One stored object, as JSON (a copy nobody can mutate), with the fields queries use."""
+
+    id: str
+    json: str
+    project: str = ""
+    thread_id: str = ""
+    run_id: str | None = None
+    status: str = ""
+    state: str = "{}"
+
+    def load(self, kind: type[_Model]) -> _Model:
+        return kind.model_validate_json(self.json)
+
 
 @dataclass
 class _Data:
-    threads: dict[str, tuple[str, Thread]] = field(default_factory=dict)
-    messages: dict[str, Message] = field(default_factory=dict)
+    threads: dict[str, _Row] = field(default_factory=dict)
+    messages: dict[str, _Row] = field(default_factory=dict)
     thread_messages: dict[str, list[str]] = field(default_factory=dict)
-    runs: dict[str, tuple[Run, dict[str, Any]]] = field(default_factory=dict)
+    runs: dict[str, _Row] = field(default_factory=dict)
     thread_runs: dict[str, list[str]] = field(default_factory=dict)
-    steps: dict[str, RunStep] = field(default_factory=dict)
+    steps: dict[str, _Row] = field(default_factory=dict)
     run_steps: dict[str, list[str]] = field(default_factory=dict)
-    assistants: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    assistants: dict[str, _Row] = field(default_factory=dict)
 
 
 class MemoryStore(Store):
-    """Keeps everything in dictionaries. Objects are copied in and out, as a database would.
+    """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
 
     Args:
         project: the project whose objects this store sees.
@@ -45,25 +65,25 @@ class MemoryStore(Store):
         return view
 
     # -- threads ---------------------------------------------------------------------------
-    def _thread(self, thread_id: str) -> Thread:
-        owner_thread = self._data.threads.get(thread_id)
-        if owner_thread is None or owner_thread[0] != self.project:
+    def _thread(self, thread_id: str) -> _Row:
+        row = self._data.threads.get(thread_id)
+        if row is None or row.project != self.project:
             raise NotFoundError(f"No thread found with id {thread_id!r}.")
-        return owner_thread[1]
+        return row
 
     async def create_thread(self, thread: Thread) -> Thread:
         _refuse_duplicate(self._data.threads, thread.id, "thread")
-        self._data.threads[thread.id] = (self.project, _copy(thread))
+        self._data.threads[thread.id] = _Row(thread.id, thread.model_dump_json(), self.project)
         self._data.thread_messages[thread.id] = []
         self._data.thread_runs[thread.id] = []
         return thread
 
     async def get_thread(self, thread_id: str) -> Thread:
-        return _copy(self._thread(thread_id))
+        return self._thread(thread_id).load(Thread)
 
     async def update_thread(self, thread: Thread) -> None:
         self._thread(thread.id)
-        self._data.threads[thread.id] = (self.project, _copy(thread))
+        self._data.threads[thread.id] = _Row(thread.id, thread.model_dump_json(), self.project)
 
     async def delete_thread(self, thread_id: str) -> None:
         self._thread(thread_id)
@@ -76,45 +96,44 @@ class MemoryStore(Store):
         del self._data.threads[thread_id]
 
     async def list_threads(self, *, limit: int = 20, order: ListOrder = "desc") -> list[Thread]:
-        mine = [t for owner, t in self._data.threads.values() if owner == self.project]
-        return [_copy(t) for t in page(mine, key=_id, order=order, limit=limit)]
+        mine = [row for row in self._data.threads.values() if row.project == self.project]
+        return [row.load(Thread) for row in page(mine, key=_id, order=order, limit=limit)]
 
     # -- messages --------------------------------------------------------------------------
-    def _active_run(self, thread_id: str) -> Run | None:
+    def _active_run(self, thread_id: str) -> str | None:
         for run_id in self._data.thread_runs.get(thread_id, []):
-            run = self._data.runs[run_id][0]
-            if run.status in ACTIVE_RUN_STATUSES:
-                return run
+            if self._data.runs[run_id].status in ACTIVE_RUN_STATUSES:
+                return run_id
         return None
 
     async def add_message(self, message: Message, *, require_idle: bool = True) -> Message:
         self._thread(message.thread_id)
         if require_idle and (active := self._active_run(message.thread_id)) is not None:
             raise ActiveRunError(
-                f"Can't add messages to {message.thread_id} while a run {active.id} is active."
+                f"Can't add messages to {message.thread_id} while a run {active} is active."
             )
         _refuse_duplicate(self._data.messages, message.id, "message")
-        self._data.messages[message.id] = _copy(message)
+        self._data.messages[message.id] = _message_row(message)
         self._data.thread_messages[message.thread_id].append(message.id)
         return message
 
-    def _message(self, message_id: str) -> Message:
-        message = self._data.messages.get(message_id)
-        if message is None:
+    def _message(self, message_id: str) -> _Row:
+        row = self._data.messages.get(message_id)
+        if row is None:
             raise NotFoundError(f"No message found with id {message_id!r}.")
-        self._thread(message.thread_id)
-        return message
+        self._thread(row.thread_id)
+        return row
 
     async def get_message(self, message_id: str) -> Message:
-        return _copy(self._message(message_id))
+        return self._message(message_id).load(Message)
 
     async def update_message(self, message: Message) -> None:
         self._message(message.id)
-        self._data.messages[message.id] = _copy(message)
+        self._data.messages[message.id] = _message_row(message)
 
     async def delete_message(self, message_id: str) -> None:
-        message = self._message(message_id)
-        self._data.thread_messages[message.thread_id].remove(message_id)
+        row = self._message(message_id)
+        self._data.thread_messages[row.thread_id].remove(message_id)
         del self._data.messages[message_id]
 
     async def list_messages(
@@ -128,53 +147,52 @@ class MemoryStore(Store):
         run_id: str | None = None,
     ) -> list[Message]:
         self._thread(thread_id)
-        items = [self._data.messages[i] for i in self._data.thread_messages[thread_id]]
+        rows = [self._data.messages[i] for i in self._data.thread_messages[thread_id]]
         if run_id is not None:
-            items = [m for m in items if m.run_id == run_id]
-        selected = page(items, key=_id, order=order, after=after, before=before, limit=limit)
-        return [_copy(m) for m in selected]
+            rows = [row for row in rows if row.run_id == run_id]
+        selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
+        return [row.load(Message) for row in selected]
 
     # -- runs ------------------------------------------------------------------------------
-    def _run(self, run_id: str) -> tuple[Run, dict[str, Any]]:
-        entry = self._data.runs.get(run_id)
-        if entry is None:
+    def _run(self, run_id: str) -> _Row:
+        row = self._data.runs.get(run_id)
+        if row is None:
             raise NotFoundError(f"No run found with id {run_id!r}.")
-        self._thread(entry[0].thread_id)
-        return entry
+        self._thread(row.thread_id)
+        return row
 
     async def create_run(self, run: Run, state: dict[str, Any]) -> Run:
         self._thread(run.thread_id)
         if (active := self._active_run(run.thread_id)) is not None:
-            raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active.id}.")
+            raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active}.")
         _refuse_duplicate(self._data.runs, run.id, "run")
-        self._data.runs[run.id] = (_copy(run), _copy_state(state))
+        self._data.runs[run.id] = _run_row(run, json.dumps(state))
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
         return run
 
     async def get_run(self, run_id: str) -> Run:
-        return _copy(self._run(run_id)[0])
+        return self._run(run_id).load(Run)
 
     async def get_run_state(self, run_id: str) -> dict[str, Any]:
-        return _copy_state(self._run(run_id)[1])
+        state: dict[str, Any] = json.loads(self._run(run_id).state)
+        return state
 
     async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
-        old_run, old_state = self._run(run.id)
+        old = self._run(run.id)
         if (
             run.status in ACTIVE_RUN_STATUSES
-            and old_run.status not in ACTIVE_RUN_STATUSES
-            and (active := self._active_run(old_run.thread_id)) is not None
+            and old.status not in ACTIVE_RUN_STATUSES
+            and (active := self._active_run(old.thread_id)) is not None
         ):
-            raise ActiveRunError(
-                f"Thread {old_run.thread_id} already has an active run {active.id}."
-            )
-        new_state = old_state if state is None else _copy_state(state)
-        self._data.runs[run.id] = (_copy(run), new_state)
+            raise ActiveRunError(f"Thread {old.thread_id} already has an active run {active}.")
+        new_state = old.state if state is None else json.dumps(state)
+        self._data.runs[run.id] = _run_row(run, new_state)
 
     async def transition_run(
         self, run: Run, *, expected: Collection[str], state: dict[str, Any] | None = None
     ) -> bool:
-        if self._run(run.id)[0].status not in expected:
+        if self._run(run.id).status not in expected:
             return False
         await self.save_run(run, state)
         return True
@@ -189,16 +207,16 @@ class MemoryStore(Store):
         limit: int | None = None,
     ) -> list[Run]:
         self._thread(thread_id)
-        items = [self._data.runs[i][0] for i in self._data.thread_runs[thread_id]]
-        selected = page(items, key=_id, order=order, after=after, before=before, limit=limit)
-        return [_copy(r) for r in selected]
+        rows = [self._data.runs[i] for i in self._data.thread_runs[thread_id]]
+        selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
+        return [row.load(Run) for row in selected]
 
     async def active_runs(self) -> list[Run]:
         return [
-            _copy(run)
-            for run, _ in self._data.runs.values()
-            if run.status in ACTIVE_RUN_STATUSES
-            and self._data.threads[run.thread_id][0] == self.project
+            row.load(Run)
+            for row in self._data.runs.values()
+            if row.status in ACTIVE_RUN_STATUSES
+            and self._data.threads[row.thread_id].project == self.project
         ]
 
     # -- steps -----------------------------------------------------------------------------
@@ -209,14 +227,14 @@ class MemoryStore(Store):
             raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
         if existing is None:
             self._data.run_steps[step.run_id].append(step.id)
-        self._data.steps[step.id] = _copy(step)
+        self._data.steps[step.id] = _Row(step.id, step.model_dump_json(), run_id=step.run_id)
 
     async def get_step(self, step_id: str) -> RunStep:
-        step = self._data.steps.get(step_id)
-        if step is None:
+        row = self._data.steps.get(step_id)
+        if row is None:
             raise NotFoundError(f"No run step found with id {step_id!r}.")
-        self._run(step.run_id)
-        return _copy(step)
+        self._run(row.run_id or "")
+        return row.load(RunStep)
 
     async def list_steps(
         self,
@@ -228,33 +246,38 @@ class MemoryStore(Store):
         limit: int | None = None,
     ) -> list[RunStep]:
         self._run(run_id)
-        items = [self._data.steps[i] for i in self._data.run_steps[run_id]]
-        selected = page(items, key=_id, order=order, after=after, before=before, limit=limit)
-        return [_copy(s) for s in selected]
+        rows = [self._data.steps[i] for i in self._data.run_steps[run_id]]
+        selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
+        return [row.load(RunStep) for row in selected]
 
     async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
         self._thread(thread_id)
         return [
-            _copy(self._data.steps[step_id])
+            self._data.steps[step_id].load(RunStep)
             for run_id in self._data.thread_runs[thread_id]
             for step_id in self._data.run_steps[run_id]
         ]
 
     # -- assistants ------------------------------------------------------------------------
+    def _assistant(self, assistant_id: str) -> _Row:
+        row = self._data.assistants.get(assistant_id)
+        if row is None or row.project != self.project:
+            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
+        return row
+
     async def save_assistant(self, assistant: dict[str, Any]) -> None:
-        existing = self._data.assistants.get(assistant["id"])
-        if existing is not None and existing[0] != self.project:
-            raise NotFoundError(f"No assistant found with id {assistant['id']!r}.")
-        self._data.assistants[assistant["id"]] = (self.project, _copy_state(assistant))
+        assistant_id = str(assistant["id"])
+        if assistant_id in self._data.assistants:
+            self._assistant(assistant_id)
+        row = _Row(assistant_id, json.dumps(assistant), self.project)
+        self._data.assistants[assistant_id] = row
 
     async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
-        entry = self._data.assistants.get(assistant_id)
-        if entry is None or entry[0] != self.project:
-            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
-        return _copy_state(entry[1])
+        assistant: dict[str, Any] = json.loads(self._assistant(assistant_id).json)
+        return assistant
 
     async def delete_assistant(self, assistant_id: str) -> None:
-        await self.get_assistant(assistant_id)
+        self._assistant(assistant_id)
         del self._data.assistants[assistant_id]
 
     async def list_assistants(
@@ -265,29 +288,27 @@ class MemoryStore(Store):
         before: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        mine = [a for owner, a in self._data.assistants.values() if owner == self.project]
-        selected = page(
-            mine, key=lambda a: str(a["id"]), order=order, after=after, before=before, limit=limit
-        )
-        return [_copy_state(a) for a in selected]
+        mine = [row for row in self._data.assistants.values() if row.project == self.project]
+        selected = page(mine, key=_id, order=order, after=after, before=before, limit=limit)
+        return [json.loads(row.json) for row in selected]
 
 
-def _id(obj: Thread | Message | Run | RunStep) -> str:
-    return obj.id
+def _id(row: _Row) -> str:
+    return row.id
 
 
-_Object = TypeVar("_Object", Thread, Message, Run, RunStep)
+def _message_row(message: Message) -> _Row:
+    return _Row(
+        message.id, message.model_dump_json(), thread_id=message.thread_id, run_id=message.run_id
+    )
 
 
-def _copy(obj: _Object) -> _Object:
-    # Three times faster than model_copy(deep=True), which goes through copy.deepcopy.
-    return type(obj).model_validate(obj.model_dump())
+def _run_row(run: Run, state: str) -> _Row:
+    return _Row(
+        run.id, run.model_dump_json(), thread_id=run.thread_id, status=run.status, state=state
+    )
 
 
 def _refuse_duplicate(table: dict[str, Any], object_id: str, what: str) -> None:
     if object_id in table:
         raise UserError(f"A {what} with id {object_id!r} already exists.")
-
-
-def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(state)

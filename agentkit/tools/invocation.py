@@ -1,20 +1,17 @@
 """Calling a function tool: parse, validate, run (thread or coroutine), time out.
 
-Sync functions run in a dedicated daemon thread per call, not in the loop's default
-executor: that pool has ``min(32, cpus + 4)`` workers, so on a small machine parallel tool
-calls would queue behind each other, and `asyncio.run` waits for its threads at exit, so
+Sync functions run in agentkit's worker threads (`agentkit.tools.threads`), not in the loop's
+default executor: that pool has ``min(32, cpus + 4)`` workers, so on a small machine parallel
+tool calls would queue behind each other, and `asyncio.run` waits for its threads at exit, so
 one hung tool would hang the program. A timed-out sync call cannot be killed: its thread
-is abandoned and its result discarded. Async functions are cancelled on timeout.
+finishes the call and its result is discarded. Async functions are cancelled on timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import contextvars
 import functools
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +25,9 @@ from agentkit.exceptions import (
     ToolValidationError,
 )
 from agentkit.tools.signature import KWARGS_FIELD, ArgumentsSignature
+from agentkit.tools.threads import run_in_thread
 
-__all__ = ["bind_arguments", "call_function", "parse_arguments", "run_in_thread"]
+__all__ = ["bind_arguments", "call_function", "parse_arguments"]
 
 
 def parse_arguments(arguments: str, *, tool_name: str) -> dict[str, Any]:
@@ -142,7 +140,8 @@ async def _guarded(
     try:
         if is_async:
             return await func(*args, **kwargs)
-        return await run_in_thread(func, *args, name=f"agentkit-tool-{tool_name}", **kwargs)
+        call = functools.partial(func, *args, **kwargs)
+        return await run_in_thread(call, name=f"agentkit-tool-{tool_name}")
     except RetryTool:
         raise
     except Exception as exc:
@@ -151,27 +150,3 @@ async def _guarded(
         raise ToolExecutionError(
             f"Tool {tool_name!r} raised {detail}", tool_name=tool_name, model_text=model_text
         ) from exc
-
-
-async def run_in_thread(func: Callable[..., Any], /, *args: Any, name: str, **kwargs: Any) -> Any:
-    """Run ``func(*args, **kwargs)`` in a new daemon thread with the caller's contextvars."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[Any] = loop.create_future()
-    context = contextvars.copy_context()
-
-    def settle(outcome: Callable[[], None]) -> None:
-        if not future.done():  # cancelled or timed out: nobody is waiting any more
-            outcome()
-
-    def target() -> None:
-        deliver: Callable[[], None]
-        try:
-            deliver = functools.partial(future.set_result, context.run(func, *args, **kwargs))
-        except BaseException as exc:
-            deliver = functools.partial(future.set_exception, exc)
-        # The loop may have closed while an abandoned call was still running.
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, deliver)
-
-    threading.Thread(target=target, name=name, daemon=True).start()
-    return await future

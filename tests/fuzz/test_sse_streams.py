@@ -15,7 +15,6 @@ import json
 from typing import Any
 
 import httpx2
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import AsyncOpenAI
@@ -66,8 +65,9 @@ EVENTS: list[dict[str, Any]] = [
 
 junk = st.text(max_size=40).map(lambda text: f"data: {text}\n\n")
 event = st.sampled_from(EVENTS).map(lambda e: f"event: {e['type']}\ndata: {json.dumps(e)}\n\n")
-# Dropping "response" from terminal events is left out: that crash is the xfail case below.
-mangled = st.tuples(st.sampled_from(EVENTS), st.sampled_from(["type", "item", "delta"])).map(
+mangled = st.tuples(
+    st.sampled_from(EVENTS), st.sampled_from(["type", "item", "delta", "response"])
+).map(
     lambda pair: "data: " + json.dumps({k: v for k, v in pair[0].items() if k != pair[1]}) + "\n\n"
 )
 frames = st.lists(event | event | junk | mangled, max_size=8)
@@ -113,11 +113,6 @@ def test_any_stream_gives_events_or_a_model_error(parts: list[str], cut: int, st
     asyncio.run(_consume(body[: max(cut, len(body) // 2)] if cut < 200 else body, status))
 
 
-@pytest.mark.xfail(
-    reason="ResponsesModel: a response.completed event without 'response' (lenient client) "
-    "raises AttributeError in _final_events instead of ModelError",
-    raises=AttributeError,
-)
 def test_a_terminal_event_without_its_response_is_a_model_error() -> None:
     body = b'data: {"type": "response.completed"}\n\n'
     asyncio.run(_consume(body, 200, strict=False))

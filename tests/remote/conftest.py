@@ -17,7 +17,7 @@ from .double import Double
 @asynccontextmanager
 async def serve(app: Any, *, lifespan: str = "off") -> AsyncIterator[str]:
     """Serve ``app`` with uvicorn on 127.0.0.1; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="critical", lifespan=lifespan, access_log=False)

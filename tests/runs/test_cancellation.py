@@ -91,3 +91,15 @@ async def test_breaking_out_of_iter_run_cancels_the_run() -> None:
     [run] = await runner.store.list_runs(thread.id)
     assert run.status == "cancelled"
     assert others() == []
+
+
+async def test_closing_the_stream_before_the_loop_starts_still_records_cancelled() -> None:
+    runner = Runner()
+    agent = Agent(name="a", model=ScriptedModel(["never"]), tools=ListToolset())
+    events = runner.iter_run(agent, "go")
+    first = await anext(events)  # the run exists (queued); its loop has not run yet
+    await events.aclose()
+    assert isinstance(first, RunStatusEvent) and first.status == "queued"
+    stored = await runner.store.get_run(first.run.id)
+    assert stored.status == "cancelled"
+    assert others() == []

@@ -89,33 +89,22 @@ def _run_of(events: list[RunEvent]) -> Run:
     return [e for e in events if isinstance(e, RunStatusEvent)][-1].run
 
 
-async def _soak(db: Path, runs: int, seed: int) -> tuple[dict[str, int], list[str], list[str]]:
-    """One soak against its own fake server and store: (statuses, problems, never started).
-
-    Runs left ``queued`` and never started are returned apart: a caller cancellation that
-    lands between `Store.create_run` and the start of the drive task in `Runner.iter_run`
-    leaves the run queued and the thread blocked (a known engine bug, reported).
-    """
+async def _soak(db: Path, runs: int, seed: int) -> tuple[dict[str, int], list[str]]:
+    """One soak against its own fake server and store: (statuses, problems)."""
     fake = fake_server(seed)
     async with fake.serve() as url:
         agents = make_agents(url)
         soak = Soak(Runner(SQLiteStore(db)), agents)
         await soak.all(runs, seed)
         statuses, problems = await store_problems(soak.runner.store, soak.thread_ids)
-        stuck = [
-            r.id
-            for r in await soak.runner.store.active_runs()
-            if r.status == "queued" and r.started_at is None
-        ]
-        problems = [p for p in problems if not any(run_id in p for run_id in stuck)]
         for run_id, events in soak.events.items():
             problems += event_problems(await soak.runner.store.get_run(run_id), events)
         await soak.runner.aclose()
         await agents.streamed.model.aclose()
         client = agents.streamed.model.client  # type: ignore[attr-defined]
         await client.close()
-    problems += [p for p in sqlite_problems(db) if p != f"active runs: {len(stuck)}"]
-    return dict(statuses), problems, stuck
+    problems += sqlite_problems(db)
+    return dict(statuses), problems
 
 
 @pytest.mark.slow
@@ -127,7 +116,7 @@ async def test_every_run_ends_cleanly_under_random_faults(tmp_path: Path) -> Non
     leftovers = Leftovers()
     tracemalloc.start()
     try:
-        statuses, problems, stuck = await _soak(tmp_path / "soak.db", RUNS, SEED)
+        statuses, problems = await _soak(tmp_path / "soak.db", RUNS, SEED)
         problems += await leftovers.problems()
         await asyncio.sleep(0.1)  # abandoned SDK streams are closed by the loop's finalizer
         gc.collect()
@@ -138,9 +127,7 @@ async def test_every_run_ends_cleanly_under_random_faults(tmp_path: Path) -> Non
     print(f"\nsoak: {RUNS} runs, seed {SEED}: {statuses}; memory +{grown / 1024:.0f} KiB")
     assert problems == []
     # A few cancellations land before the run exists.
-    assert sum(statuses.values()) >= RUNS * 0.9 - len(stuck)
+    assert sum(statuses.values()) >= RUNS * 0.9
     if RUNS >= 200:
         assert {"completed", "failed", "cancelled", "expired", "incomplete"} <= set(statuses)
     assert grown < MEMORY_TOLERANCE
-    if stuck:
-        pytest.xfail(f"engine bug: {len(stuck)} cancelled run(s) left queued: {stuck}")

@@ -161,3 +161,12 @@ async def test_invalid_json_body_is_400() -> None:
 
     assert (answer.status_code, answer.json()["error"]["code"]) == (400, "invalid_json")
     assert fake.requests == []
+
+
+async def test_a_fake_that_does_not_record_still_counts_requests() -> None:
+    fake = FakeOpenAI(lambda request: "hi", record=False)
+    client = fake.client()
+    for _ in range(3):
+        await client.responses.create(model="m", input="hello")
+    assert fake.requests == []
+    assert fake.received == 3

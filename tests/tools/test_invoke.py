@@ -220,3 +220,28 @@ async def test_missing_run_context_is_a_user_error() -> None:
 
     with pytest.raises(UserError, match="takes a RunContext"):
         await greet.invoke('{"name": "Ada"}')
+
+
+async def test_sync_tool_parameters_may_be_called_name_or_call() -> None:
+    @tool
+    def greet(name: str, call: int) -> str:
+        """Greet someone."""
+        return f"{name}:{call}"
+
+    assert await greet.invoke('{"name": "ada", "call": 2}') == "ada:2"
+
+
+async def test_back_to_back_sync_calls_reuse_worker_threads() -> None:
+    import threading
+
+    seen: set[int] = set()
+
+    @tool
+    def where() -> str:
+        """Report the thread."""
+        seen.add(threading.get_ident())
+        return "ok"
+
+    for _ in range(20):
+        await where.invoke("{}")
+    assert len(seen) < 20

@@ -47,6 +47,8 @@ class FakeOpenAI:
         script: a function (sync or async) from `FakeRequest` to a `FakeReply` or text, or a
             sequence of replies used in order. With none, use `push`; when nothing is left,
             the server answers 500.
+        record: keep every request (in `requests`) and response (for ``GET …/responses/{id}``);
+            turn it off for benchmarks and soaks, where memory must not grow.
 
     Example:
         ```python
@@ -55,7 +57,9 @@ class FakeOpenAI:
         ```
     """
 
-    def __init__(self, script: Script | None = None) -> None:
+    def __init__(self, script: Script | None = None, *, record: bool = True) -> None:
+        self.record = record
+        self.received = 0
         self.requests: list[FakeRequest] = []
         self.script_errors: list[BaseException] = []
         self._function: Callable[[FakeRequest], Any] | None = None
@@ -119,7 +123,9 @@ class FakeOpenAI:
             raise UserError(
                 "FakeOpenAI.serve needs uvicorn: pip install 'agentkit[server]'"
             ) from exc
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP (not 0) so that asyncio sets TCP_NODELAY on accepted connections;
+        # without it every response waits ~40 ms for delayed ACKs.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         config = uvicorn.Config(self, log_level="critical", lifespan="off", access_log=False)
@@ -168,14 +174,16 @@ class FakeOpenAI:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         request = FakeRequest(
             api=api,
-            index=len(self.requests),
+            index=self.received,
             method=scope["method"],
             path=scope["path"],
             query=query,
             headers=headers,
             body=body if isinstance(body, dict) else {"_": body},
         )
-        self.requests.append(request)
+        self.received += 1
+        if self.record:
+            self.requests.append(request)
         return request
 
     async def _reply_for(self, request: FakeRequest) -> FakeReply:
@@ -211,7 +219,8 @@ class FakeOpenAI:
         usage = _usage(request, reply)
         if request.api == "responses":
             final = responses_object(reply, request.body, self.new_id, usage=usage)
-            self._stored[final["id"]] = final
+            if self.record:
+                self._stored[final["id"]] = final
             stream: list[dict[str, Any] | str] = list(responses_events(final, reply))
         else:
             final = chat_completion(reply, request.body, self.new_id, usage=usage)
