@@ -15,6 +15,7 @@ from agentkit.context import RunContext
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.retry import RetryMiddleware
+from agentkit.runs.channel import Channel
 from agentkit.runs.events import RunEvent, RunStatusEvent
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
@@ -237,9 +238,9 @@ class Runner:
         # Preparing (thread, message, run records) happens at the first `anext`, so errors
         # such as ActiveRunError reach the caller from the stream, as from `run()`.
         state = await prepare()
-        queue: asyncio.Queue[RunEvent | None] = asyncio.Queue()
-        state.ctx = _with_emit(state.ctx, queue.put_nowait, state.run)
-        queue.put_nowait(RunStatusEvent(state.run))
+        queue: Channel[RunEvent | None] = Channel()
+        state.ctx = _with_emit(state.ctx, queue.put, state.run)
+        queue.put(RunStatusEvent(state.run))
         layers = self._layers(state.agent, middleware)
         run_id = state.run.id
         task = asyncio.create_task(
@@ -271,7 +272,7 @@ class Runner:
         self,
         state: RunState,
         layers: tuple[Middleware, ...],
-        queue: asyncio.Queue[RunEvent | None],
+        queue: Channel[RunEvent | None],
         resumed: bool,
     ) -> None:
         try:
@@ -280,7 +281,7 @@ class Runner:
             if state.run.id not in self._cancelling:
                 raise
         finally:
-            queue.put_nowait(None)
+            queue.put(None)
 
 
 async def _cancel_if_created(store: Store, run: Run) -> None:

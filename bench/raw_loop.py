@@ -45,9 +45,12 @@ class ToolClock:
 
 
 def make_tools(clock: ToolClock, sleep_s: float) -> dict[str, Callable[..., Any]]:
-    """The three benchmark tools as plain functions: instant, async sleep, sync sleep."""
+    """The benchmark tools as plain functions: instant (sync and async), async/sync sleep."""
 
     def lookup(i: int) -> str:
+        return f"item {i}"
+
+    async def lookup_async(i: int) -> str:
         return f"item {i}"
 
     async def sleep_async(i: int) -> str:
@@ -62,7 +65,12 @@ def make_tools(clock: ToolClock, sleep_s: float) -> dict[str, Callable[..., Any]
         clock.ends.append(time.perf_counter())
         return f"slept {i}"
 
-    return {"lookup": lookup, "sleep_async": sleep_async, "sleep_sync": sleep_sync}
+    return {
+        "lookup": lookup,
+        "lookup_async": lookup_async,
+        "sleep_async": sleep_async,
+        "sleep_sync": sleep_sync,
+    }
 
 
 def make_client(base_url: str, max_connections: int = 100) -> AsyncOpenAI:

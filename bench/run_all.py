@@ -119,6 +119,7 @@ def run_w3(url: str, sizes: list[int], connections: int, results: dict[str, Any]
     for n in sizes:
         rows = {impl: _w3_own(url, impl, n, connections) for impl in ("raw", "agentkit")}
         rows["agentkit-sqlite"] = _w3_own(url, "agentkit-sqlite", n, connections)
+        rows["agentkit-synctool"] = _w3_own(url, "agentkit-synctool", n, connections)
         for peer in PEERS:
             rows[peer] = _peer(url, peer, "w3", n, connections)
         floor = rows["raw"].get("elapsed_s")

@@ -19,7 +19,7 @@ from typing import Any
 from measure import peak_rss_kib, rss_kib
 from raw_loop import ToolClock, make_client, make_tools, raw_run
 
-IMPLS = ("raw", "agentkit", "agentkit-sqlite")
+IMPLS = ("raw", "agentkit", "agentkit-sqlite", "agentkit-synctool")
 
 
 async def _burst(url: str, impl: str, n: int, connections: int, tmp: Path) -> dict[str, Any]:
@@ -38,8 +38,9 @@ async def _burst(url: str, impl: str, n: int, connections: int, tmp: Path) -> di
         from agentkit import Runner
         from agentkit.stores import SQLiteStore
 
+        tool_name = "lookup" if impl == "agentkit-synctool" else "lookup_async"
         agent = agentkit_agent(
-            url, stream=False, tool_name="lookup", clock=clock, connections=connections
+            url, stream=False, tool_name=tool_name, clock=clock, connections=connections
         )
         runner = Runner(SQLiteStore(tmp / "w3.db") if impl == "agentkit-sqlite" else None)
 

@@ -64,14 +64,20 @@ def agentkit_agent(
     sleep_s: float = 0.1,
     connections: int = 100,
 ) -> Agent[None]:
-    """An agentkit `Agent` over `ResponsesModel` with the benchmark tool."""
+    """An agentkit `Agent` over `ResponsesModel` with the benchmark tool.
+
+    ``lookup_async`` is offered to the model as ``lookup``: the raw loop calls its instant
+    sync ``lookup`` inline, which in agentkit is what an ``async def`` tool does (a sync tool
+    runs in a worker thread, safe for blocking code; the ``sync tool`` rows measure that).
+    """
     func = make_tools(clock, sleep_s)[tool_name]
+    name = tool_name.removesuffix("_async") if tool_name.startswith("lookup") else tool_name
     model = ResponsesModel("gpt-bench", client=make_client(url, connections), stream=stream)
     return Agent(
         name="bench",
         model=model,
         instructions=INSTRUCTIONS,
-        tools=[tool(description="A benchmark tool.")(func)],
+        tools=[tool(name=name, description="A benchmark tool.")(func)],
     )
 
 
@@ -94,7 +100,8 @@ def agentkit_contender(
             raise RuntimeError(f"agentkit run ended {result.status}: {result.run.last_error}")
 
     kind = "memory" if store is None else type(store).__name__
-    label = f"agentkit ({'stream' if stream else 'non-stream'}, {kind})"
+    sync = ", sync tool" if tool_name == "lookup" else ""
+    label = f"agentkit ({'stream' if stream else 'non-stream'}, {kind}{sync})"
     assert isinstance(agent.model, ResponsesModel)
     return Contender(label, run, [runner.aclose, agent.model.client.close])
 
@@ -122,15 +129,19 @@ async def w1(url: str, *, runs: int, sqlite_dir: Path) -> dict[str, Summary]:
     for stream in (False, True):
         contenders += [
             raw_contender(url, stream=stream, tool_name="lookup", clock=clock),
-            agentkit_contender(url, stream=stream, tool_name="lookup", clock=clock),
+            agentkit_contender(url, stream=stream, tool_name="lookup_async", clock=clock),
             agentkit_contender(
                 url,
                 stream=stream,
-                tool_name="lookup",
+                tool_name="lookup_async",
                 clock=clock,
                 store=SQLiteStore(sqlite_dir / f"w1-{stream}.db"),
             ),
         ]
+        if not stream:
+            contenders.append(
+                agentkit_contender(url, stream=stream, tool_name="lookup", clock=clock)
+            )
     try:
         samples = await interleaved(contenders, "calls=1", runs=runs, warmup=20)
     finally:
