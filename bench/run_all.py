@@ -59,7 +59,7 @@ def run_w1(url: str, runs: int, results: dict[str, Any]) -> None:
     from workloads import w1
 
     with tempfile.TemporaryDirectory() as tmp:
-        own = asyncio.run(w1(url, runs=runs, sqlite_dir=Path(tmp)))
+        own, cpu = asyncio.run(w1(url, runs=runs, sqlite_dir=Path(tmp)))
     for peer in PEERS:
         data = _peer(url, peer, "w1", runs)
         own[f"{peer} (non-stream)"] = (
@@ -68,14 +68,23 @@ def run_w1(url: str, runs: int, results: dict[str, Any]) -> None:
         if "error" in data:
             results.setdefault("errors", {})[f"w1 {peer}"] = data["error"]
     table = Table("W1 overhead: 1 instant tool call + answer, sequential runs (ms per run)")
-    table.header("contender", "median", "p95", "ratio (median)", "n")
+    table.header("contender", "median", "p95", "ratio (median)", "client CPU", "CPU ratio", "n")
     for name, summary in own.items():
-        floor = own["raw openai (stream)" if "(stream" in name else "raw openai (non-stream)"]
-        ratio = summary.median / floor.median
-        table.row(name, *_ms(summary), f"{ratio:.3f}x", str(summary.n))
+        floor_name = "raw openai (stream)" if "(stream" in name else "raw openai (non-stream)"
+        ratio = summary.median / own[floor_name].median
+        used = cpu.get(name)
+        cpu_cells = ["-", "-"]
+        if used is not None:
+            cpu_cells = [f"{used.median:.2f}", f"{used.median / cpu[floor_name].median:.3f}x"]
+        table.row(name, *_ms(summary), f"{ratio:.3f}x", *cpu_cells, str(summary.n))
     table.note("ratio: against the raw loop in the same mode (stream / non-stream)")
+    table.note(
+        "client CPU: median CPU ms this process spent per run (the server, in its own process, "
+        "and other load left out); peers run in a subprocess and are not measured"
+    )
     table.show()
     results["w1"] = {k: v.to_json() for k, v in own.items()}
+    results["w1_cpu"] = {k: v.to_json() for k, v in cpu.items()}
 
 
 def run_w2(url: str, runs: int, results: dict[str, Any]) -> None:

@@ -107,9 +107,18 @@ def agentkit_contender(
 
 
 async def interleaved(
-    contenders: list[Contender], question: str, *, runs: int, warmup: int, blocks: int = 5
+    contenders: list[Contender],
+    question: str,
+    *,
+    runs: int,
+    warmup: int,
+    blocks: int = 10,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
-    """Time each contender in ``blocks`` alternating blocks of ``runs / blocks`` runs."""
+    """Time each contender in ``blocks`` alternating blocks of ``runs / blocks`` runs.
+
+    With ``cpu``, each contender's per-run CPU times are collected there too.
+    """
     samples: dict[str, list[float]] = {c.name: [] for c in contenders}
     per_block = max(1, runs // blocks)
     for number in range(blocks):
@@ -118,12 +127,15 @@ async def interleaved(
                 lambda c=contender: c.run(question),  # type: ignore[misc]
                 runs=per_block,
                 warmup=warmup if number == 0 else 2,
+                cpu=None if cpu is None else cpu.setdefault(contender.name, []),
             )
     return samples
 
 
-async def w1(url: str, *, runs: int, sqlite_dir: Path) -> dict[str, Summary]:
-    """W1: one instant tool call then the answer, sequential runs, per contender."""
+async def w1(
+    url: str, *, runs: int, sqlite_dir: Path
+) -> tuple[dict[str, Summary], dict[str, Summary]]:
+    """W1: one instant tool call then the answer, sequential runs: wall and CPU per contender."""
     clock = ToolClock()
     contenders = []
     for stream in (False, True):
@@ -143,11 +155,13 @@ async def w1(url: str, *, runs: int, sqlite_dir: Path) -> dict[str, Summary]:
                 agentkit_contender(url, stream=stream, tool_name="lookup", clock=clock)
             )
     try:
-        samples = await interleaved(contenders, "calls=1", runs=runs, warmup=20)
+        cpu: dict[str, list[float]] = {}
+        samples = await interleaved(contenders, "calls=1", runs=runs, warmup=20, cpu=cpu)
     finally:
         for contender in contenders:
             await contender.aclose()
-    return {name: summarize(values) for name, values in samples.items()}
+    wall = {name: summarize(values) for name, values in samples.items()}
+    return wall, {name: summarize(values) for name, values in cpu.items()}
 
 
 async def w2(url: str, *, runs: int) -> dict[str, dict[str, Summary]]:
