@@ -36,7 +36,7 @@ from report import Table, import_times  # noqa: E402
 PEERS_VENV = BENCH / ".peers-venv"
 PEERS_PYTHON = PEERS_VENV / "bin" / "python"
 PEERS = ("openai-agents", "pydantic-ai")
-ALL = ("w1", "w2", "w3", "w4", "stores", "import", "serve")
+ALL = ("engine", "w1", "w2", "w3", "w4", "stores", "import", "serve")
 
 
 def _ms(summary: Summary) -> list[str]:
@@ -257,6 +257,10 @@ def main() -> None:
     results: dict[str, Any] = {"versions": _versions(), "args": vars(args)}
     print(json.dumps(results["versions"], indent=2))
     started = time.perf_counter()
+    if "engine" in only:
+        from engine_overhead import main as engine_overhead
+
+        asyncio.run(engine_overhead())
     with ServerProcess(args.latency_ms) as server:
         print(f"fake server: {server.url}, latency {args.latency_ms} ms", flush=True)
         if "w1" in only:
