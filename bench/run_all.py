@@ -90,7 +90,8 @@ def run_w1(url: str, runs: int, results: dict[str, Any]) -> None:
 def run_w2(url: str, runs: int, results: dict[str, Any]) -> None:
     from workloads import w2
 
-    own: dict[str, dict[str, Summary]] = asyncio.run(w2(url, runs=runs))
+    with tempfile.TemporaryDirectory() as tmp:
+        own: dict[str, dict[str, Summary]] = asyncio.run(w2(url, runs=runs, sqlite_dir=Path(tmp)))
     for peer in PEERS:
         for kind in ("async", "sync"):
             data = _peer(url, peer, f"w2-{kind}", runs)
@@ -102,12 +103,17 @@ def run_w2(url: str, runs: int, results: dict[str, Any]) -> None:
                 "run": summarize(data["samples"]),
             }
     table = Table("W2 fan-out: 8 tool calls of 100 ms in one turn (ms)")
-    table.header("contender", "tool phase median", "p95", "vs 100 ms", "whole run median")
+    table.header(
+        "contender", "tool phase median", "p95", "vs 100 ms", "whole run median", "run vs raw"
+    )
     for name, parts in own.items():
         phase = parts["tool phase"]
         over = (phase.median / 100 - 1) * 100
-        table.row(name, *_ms(phase), f"{over:+.1f}%", f"{parts['run'].median:.2f}")
+        floor = own.get(f"raw openai {name.rsplit(' ', 1)[-1]}")
+        ratio = f"{parts['run'].median / floor['run'].median:.3f}x" if floor else "-"
+        table.row(name, *_ms(phase), f"{over:+.1f}%", f"{parts['run'].median:.2f}", ratio)
     table.note("tool phase: first tool start to last tool end, timed inside the tools")
+    table.note("run vs raw: whole-run median against the raw loop with the same tool")
     table.show()
     results["w2"] = {k: {p: s.to_json() for p, s in v.items()} for k, v in own.items()}
 

@@ -164,11 +164,18 @@ async def w1(
     return wall, {name: summarize(values) for name, values in cpu.items()}
 
 
-async def w2(url: str, *, runs: int) -> dict[str, dict[str, Summary]]:
+async def w2(url: str, *, runs: int, sqlite_dir: Path) -> dict[str, dict[str, Summary]]:
     """W2: 8 calls of 100 ms in one turn; the tool phase and the whole run, per contender."""
+    makers: dict[str, Callable[..., Contender]] = {
+        "raw openai": raw_contender,
+        "agentkit": agentkit_contender,
+        "agentkit (SQLite)": lambda url, **kw: agentkit_contender(
+            url, store=SQLiteStore(sqlite_dir / f"w2-{kw['tool_name']}.db"), **kw
+        ),
+    }
     results: dict[str, dict[str, Summary]] = {}
     for tool_name in ("sleep_async", "sleep_sync"):
-        for make in (raw_contender, agentkit_contender):
+        for label, make in makers.items():
             clock = ToolClock()
             contender = make(url, stream=True, tool_name=tool_name, clock=clock)
             phases: list[float] = []
@@ -183,7 +190,7 @@ async def w2(url: str, *, runs: int) -> dict[str, dict[str, Summary]]:
                 totals = await time_runs(run, runs=runs, warmup=2)
             finally:
                 await contender.aclose()
-            results[f"{contender.name.split(' (')[0]} {tool_name}"] = {
+            results[f"{label} {tool_name}"] = {
                 "tool phase": summarize(phases[-runs:]),
                 "run": summarize(totals),
             }

@@ -54,7 +54,7 @@ async def test_max_tool_calls_stops_before_dispatching_a_turn_that_would_go_over
     assert result.status == "incomplete"
     assert result.run.incomplete_details is not None
     assert result.run.incomplete_details.reason == "max_tool_calls"
-    assert CALLED == ["1", "-1"]
+    assert sorted(CALLED) == ["-1", "1"]  # the two calls of a turn run in parallel
 
 
 @pytest.mark.parametrize(

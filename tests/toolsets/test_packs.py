@@ -28,7 +28,8 @@ def installed_pack() -> Iterator[None]:
     except PackageNotFoundError:
         pass
     command = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
-    subprocess.run([*command, str(TOOLPACK)], check=True, capture_output=True, timeout=120)
+    done = subprocess.run([*command, str(TOOLPACK)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"installing the example pack failed:\n{done.stderr}"
     try:
         yield
     finally:
