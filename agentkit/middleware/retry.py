@@ -125,22 +125,6 @@ async def retry_with_events(
     The last error is re-raised unchanged when ``stop`` ends the retries or ``retry_on``
     says the error is not worth another attempt.
     """
-
-    def before_sleep(state: RetryCallState) -> None:
-        assert state.outcome is not None and state.next_action is not None
-        error = state.outcome.exception()
-        delay = state.next_action.sleep
-        ctx.emit(RetryEvent(target, state.attempt_number, delay, _describe(error)))
-        _warn(
-            "retrying",
-            target=target,
-            attempt=state.attempt_number,
-            delay=round(delay, 3),
-            error=_describe(error),
-            error_code=getattr(error, "code", None),
-            status_code=getattr(error, "status_code", None),
-        )
-
     # The common case costs one call: tenacity only steps in after a retryable failure.
     token = _attempt.set(1)
     try:
@@ -157,7 +141,7 @@ async def retry_with_events(
         stop=stop,
         wait=wait,
         retry=retry_if_exception(retry_on),
-        before_sleep=before_sleep,
+        before_sleep=_announcer(ctx, target),
         reraise=True,
         **options,
     )
@@ -172,6 +156,27 @@ async def retry_with_events(
             finally:
                 _attempt.reset(token)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+def _announcer(ctx: RunContext[Any], target: str) -> Callable[[RetryCallState], None]:
+    """Tenacity's ``before_sleep``: a `RetryEvent` and a log line per retry."""
+
+    def before_sleep(state: RetryCallState) -> None:
+        assert state.outcome is not None and state.next_action is not None
+        error = state.outcome.exception()
+        delay = state.next_action.sleep
+        ctx.emit(RetryEvent(target, state.attempt_number, delay, _describe(error)))
+        _warn(
+            "retrying",
+            target=target,
+            attempt=state.attempt_number,
+            delay=round(delay, 3),
+            error=_describe(error),
+            error_code=getattr(error, "code", None),
+            status_code=getattr(error, "status_code", None),
+        )
+
+    return before_sleep
 
 
 def _describe(error: BaseException | None) -> str:
