@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def spawn(db: Path, *args: str) -> pexpect.spawn:
+def spawn(db: Path, *args: str) -> pexpect.spawn[str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(db.parent),
@@ -43,15 +43,16 @@ def spawn(db: Path, *args: str) -> pexpect.spawn:
     return child
 
 
-def start(db: Path, *args: str) -> tuple[pexpect.spawn, str]:
+def start(db: Path, *args: str) -> tuple[pexpect.spawn[str], str]:
     child = spawn(db, *args)
     child.expect(THREAD)
+    assert isinstance(child.match, re.Match)
     thread_id = child.match.group(1)
     child.expect_exact(PROMPT)
     return child, thread_id
 
 
-def quit_chat(child: pexpect.spawn) -> str:
+def quit_chat(child: pexpect.spawn[str]) -> str:
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()
@@ -106,6 +107,7 @@ def test_resuming_by_thread_id_shows_the_history_and_continues_it(db: Path) -> N
 
     again = spawn(db, "--thread", thread_id)
     again.expect(THREAD)
+    assert isinstance(again.match, re.Match)
     assert again.match.group(1, 2) == (thread_id, "resumed")
     again.expect_exact("you › first words")
     again.expect_exact("helper › Echo: first words (message 1)")

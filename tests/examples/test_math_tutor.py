@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def test_math_tutor_prints_the_conversation_and_the_quiz_tool_call() -> None:
 def test_math_tutor_uses_the_configured_model_when_a_key_is_set(variable: str) -> None:
     sys.path.insert(0, str(ROOT / "examples"))
     try:
-        import math_tutor
+        math_tutor = importlib.import_module("math_tutor")
     finally:
         sys.path.pop(0)
     mp = pytest.MonkeyPatch()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from agentkit.events import ToolCallFinishedEvent, ToolCallStartedEvent
@@ -22,7 +23,7 @@ def test_the_example_prints_each_lookup_and_the_plan() -> None:
 async def test_the_three_lookups_all_start_before_any_finishes() -> None:
     sys.path.insert(0, str(EXAMPLES))
     try:
-        import travel_planner
+        travel_planner = importlib.import_module("travel_planner")
     finally:
         sys.path.remove(str(EXAMPLES))
 

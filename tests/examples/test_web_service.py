@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -25,7 +26,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx2.AsyncClient]:
         yield http
 
 
-async def ask(client: httpx2.AsyncClient, message: str, thread: str | None = None) -> list:
+async def ask(client: httpx2.AsyncClient, message: str, thread: str | None = None) -> list[Any]:
     params = {"message": message, **({"thread": thread} if thread else {})}
     response = await client.get("/chat", params=params)
     assert response.status_code == 200

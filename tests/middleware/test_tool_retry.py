@@ -175,6 +175,6 @@ def test_the_tool_decorator_rejects_a_retry_that_is_not_a_policy() -> None:
 
     with pytest.raises(UserError, match="retry must be a ToolRetry"):
 
-        @tool(retry=3)  # type: ignore[arg-type]
+        @tool(retry=3)  # type: ignore[call-overload, untyped-decorator]
         def fetch(url: str) -> str:
             return url

@@ -11,6 +11,7 @@ from openai import AsyncOpenAI
 
 from agentkit.remote import PollPolicy, RemoteRunner
 from agentkit.runs.events import RunStatusEvent
+from agentkit.runs.objects import Run
 
 from .double import Double
 from .test_runner import weather_agent
@@ -30,15 +31,18 @@ async def test_runner_cancel_cancels_remote_and_ends_cancelled(
     double.hang = True
     runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01))
     statuses: list[str] = []
+    runs: list[Run] = []
     async with aclosing(runner.iter_run(weather_agent(), "hi")) as events:
         async for event in events:
             if isinstance(event, RunStatusEvent):
                 statuses.append(event.status)
+                runs.append(event.run)
                 if event.status == "in_progress":
                     cancelled = await runner.cancel(event.run)
     assert statuses[-1] == "cancelled"
     assert cancelled.status == "cancelled"
-    assert cancels(double) == [f"/v1/threads/{event.run.thread_id}/runs/{event.run.id}/cancel"]
+    run = runs[-1]
+    assert cancels(double) == [f"/v1/threads/{run.thread_id}/runs/{run.id}/cancel"]
 
 
 @MODES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from openai import AsyncOpenAI
@@ -25,7 +25,7 @@ Mode = Literal["stream", "poll"]
 MODES = pytest.mark.parametrize("mode", ["stream", "poll"])
 
 
-def run_bodies(double: Double) -> list[dict]:
+def run_bodies(double: Double) -> list[dict[str, Any]]:
     return [body for m, p, _, body in double.requests if m == "POST" and p.endswith("/runs")]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from openai import AsyncOpenAI
@@ -33,7 +33,7 @@ def weather_agent() -> Agent:
     return Agent(name="weather", model=TestModel(), instructions="Be brief.", tools=[get_weather])
 
 
-def kinds(events: list) -> list[str]:
+def kinds(events: list[Any]) -> list[str]:
     out = []
     for e in events:
         label = e.kind

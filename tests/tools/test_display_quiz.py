@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 
 from agentkit.tools import FunctionTool
 from agentkit.tools.schema import JsonSchema, resolve_ref
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "display_quiz.py"
 
-COOKBOOK = {
+COOKBOOK: dict[str, Any] = {
     "name": "display_quiz",
     "description": "Displays a quiz to the student, and returns the student's response. "
     "A single quiz can have multiple questions.",

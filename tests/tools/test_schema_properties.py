@@ -14,7 +14,7 @@ from typing import Any, Literal, Optional
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
 from pydantic import TypeAdapter, create_model
 from typing_extensions import TypedDict
 

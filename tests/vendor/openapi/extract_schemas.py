@@ -7,6 +7,8 @@ Copies the named component schemas and everything they reference ($ref), unchang
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import json
 import sys
 from pathlib import Path
@@ -23,7 +25,7 @@ ROOTS = [
 PREFIX = "#/components/schemas/"
 
 
-def _refs(node: object):
+def _refs(node: object) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "$ref":
