@@ -73,6 +73,7 @@ def serve(
         import uvicorn
 
         from agentkit.server import ServerConfig, create_app, parse_api_keys
+        from agentkit.server.config import KEEP_ALIVE_SECONDS
     except ImportError as exc:
         click.echo(f"Error: 'agentkit serve' needs the 'server' extra ({exc.name} is missing).")
         sys.exit(2)
@@ -94,7 +95,13 @@ def serve(
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     _banner(config.model_description, db_path, host, port, config.projects, offline=not options)
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 def _upstream(url: str | None, api: str, model_override: str | None) -> dict[str, Any]:

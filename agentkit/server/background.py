@@ -11,7 +11,7 @@ import uvicorn
 
 from agentkit.exceptions import UserError
 from agentkit.server.app import create_app
-from agentkit.server.config import ServerConfig
+from agentkit.server.config import KEEP_ALIVE_SECONDS, ServerConfig
 
 __all__ = ["BackgroundServer"]
 
@@ -49,7 +49,12 @@ class BackgroundServer:
         self.port = port or _free_port(host)
         self.startup_timeout = startup_timeout
         settings = uvicorn.Config(
-            create_app(config), host=host, port=self.port, log_level="warning", lifespan="on"
+            create_app(config),
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         self._server = uvicorn.Server(settings)
         self._thread = threading.Thread(target=self._server.run, name="agentkit-serve", daemon=True)

@@ -11,7 +11,18 @@ from pathlib import Path
 from agentkit.exceptions import UserError
 from agentkit.models.base import Model
 
-__all__ = ["ModelFactory", "ServerConfig", "offline_model_factory", "parse_api_keys"]
+__all__ = [
+    "KEEP_ALIVE_SECONDS",
+    "ModelFactory",
+    "ServerConfig",
+    "offline_model_factory",
+    "parse_api_keys",
+]
+
+#: How long our HTTP servers keep an idle connection open. Longer than the clients' own
+#: keep-alive (httpx2 drops idle connections after 5 s), so that a client never sends a
+#: request on a connection the server is closing at that moment (a spurious connection error).
+KEEP_ALIVE_SECONDS = 75
 
 ModelFactory = Callable[[str], Model]
 """Builds the model adapter for one run from the model name the assistant (or run) names."""

@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import re
 import sqlite3
 import threading
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 from agentkit.events import RunEvent, ToolCallFinishedEvent, ToolCallStartedEvent
 from agentkit.runs.objects import Run, RunStep, ToolCallsStepDetails
@@ -117,3 +120,55 @@ class Leftovers:
 
     def _new_threads(self) -> list[str]:
         return [t.name for t in threading.enumerate() if (t.ident or 0) not in self.threads]
+
+
+@dataclass
+class ConnectionsClosedByGC:
+    """The ResourceWarnings raised while active: the allowed ones counted, the rest problems.
+
+    Allowed: a client connection to one of ``server_ports`` that the garbage collector closed.
+    httpcore2 closes connections in cleanup code shielded with an anyio cancel scope, which
+    does not hold back a plain asyncio cancellation (a run's deadline, a cancelled caller):
+    when one lands there, the pool drops connections without closing them and CPython's
+    refcounting closes them at once, with this warning (encode/httpcore#922). Anything
+    else, a server-side connection or any other resource, is a leak.
+    """
+
+    server_ports: set[int] = field(default_factory=set)
+    allowed: int = 0
+    _others: list[str] = field(default_factory=list)
+    _catcher: warnings.catch_warnings[list[warnings.WarningMessage]] | None = None
+    _log: list[warnings.WarningMessage] = field(default_factory=list)
+
+    def __enter__(self) -> ConnectionsClosedByGC:
+        self._catcher = warnings.catch_warnings(record=True)
+        self._log = self._catcher.__enter__()
+        warnings.simplefilter("error")
+        warnings.simplefilter("always", ResourceWarning)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._catcher is not None
+        self._catcher.__exit__(kind, exc, tb)
+        for warning in self._log:
+            if self._is_client_connection(warning):
+                self.allowed += 1
+            else:
+                self._others.append(f"{warning.category.__name__}: {warning.message}")
+
+    def problems(self) -> list[str]:
+        """Every warning that was not an allowed client connection."""
+        return list(self._others)
+
+    def _is_client_connection(self, warning: warnings.WarningMessage) -> bool:
+        if not issubclass(warning.category, ResourceWarning):
+            return False
+        source = warning.source
+        if isinstance(source, asyncio.BaseTransport):  # the address outlives the socket
+            peer = source.get_extra_info("peername")
+            return isinstance(peer, tuple) and peer[1] in self.server_ports
+        # A bare socket names its addresses in the message, written before it is closed.
+        found = re.search(r"raddr=\('127\.0\.0\.1', (\d+)\)", str(warning.message))
+        return found is not None and int(found[1]) in self.server_ports

@@ -14,6 +14,7 @@ import tracemalloc
 from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,7 +23,13 @@ from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import InvalidRunStateError
 from agentkit.runs.objects import Run
 from agentkit.stores import SQLiteStore
-from tests.soak.invariants import Leftovers, event_problems, sqlite_problems, store_problems
+from tests.soak.invariants import (
+    ConnectionsClosedByGC,
+    Leftovers,
+    event_problems,
+    sqlite_problems,
+    store_problems,
+)
 from tests.soak.scenarios import SCENARIOS, Agents, fake_server, make_agents
 
 RUNS = int(os.environ.get("AGENTKIT_SOAK_RUNS", "800"))
@@ -89,10 +96,13 @@ def _run_of(events: list[RunEvent]) -> Run:
     return [e for e in events if isinstance(e, RunStatusEvent)][-1].run
 
 
-async def _soak(db: Path, runs: int, seed: int) -> tuple[dict[str, int], list[str]]:
+async def _soak(
+    db: Path, runs: int, seed: int, gc_closed: ConnectionsClosedByGC
+) -> tuple[dict[str, int], list[str]]:
     """One soak against its own fake server and store: (statuses, problems)."""
     fake = fake_server(seed)
     async with fake.serve() as url:
+        gc_closed.server_ports.add(urlsplit(url).port or 0)
         agents = make_agents(url)
         soak = Soak(Runner(SQLiteStore(db)), agents)
         await soak.all(runs, seed)
@@ -109,28 +119,27 @@ async def _soak(db: Path, runs: int, seed: int) -> tuple[dict[str, int], list[st
 
 @pytest.mark.slow
 @pytest.mark.timeout(400)
-# A caller cancelled in the middle of an HTTP read can leave httpx2 to close that socket at
-# garbage collection rather than explicitly (a ResourceWarning, raised from a finalizer).
-# What matters is that no descriptor is left open at the end, which `Leftovers` checks.
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
-)
 async def test_every_run_ends_cleanly_under_random_faults(tmp_path: Path) -> None:
-    # A small soak first: imports, schema builds and SDK caches are not leaks.
-    await _soak(tmp_path / "warmup.db", len(SCENARIOS), seed=SEED + 1)
-    gc.collect()
-    leftovers = Leftovers()
-    tracemalloc.start()
-    try:
-        statuses, problems = await _soak(tmp_path / "soak.db", RUNS, SEED)
-        problems += await leftovers.problems()
-        await asyncio.sleep(0.1)  # abandoned SDK streams are closed by the loop's finalizer
+    with ConnectionsClosedByGC() as gc_closed:
+        # A small soak first: imports, schema builds and SDK caches are not leaks.
+        await _soak(tmp_path / "warmup.db", len(SCENARIOS), SEED + 1, gc_closed)
         gc.collect()
-        grown, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+        leftovers = Leftovers()
+        tracemalloc.start()
+        try:
+            statuses, problems = await _soak(tmp_path / "soak.db", RUNS, SEED, gc_closed)
+            problems += await leftovers.problems()
+            await asyncio.sleep(0.1)  # abandoned SDK streams are closed by the loop's finalizer
+            gc.collect()
+            grown, _peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    problems += gc_closed.problems()
 
-    print(f"\nsoak: {RUNS} runs, seed {SEED}: {statuses}; memory +{grown / 1024:.0f} KiB")
+    print(
+        f"\nsoak: {RUNS} runs, seed {SEED}: {statuses}; memory +{grown / 1024:.0f} KiB; "
+        f"{gc_closed.allowed} client connections closed by the garbage collector"
+    )
     assert problems == []
     # A few cancellations land before the run exists.
     assert sum(statuses.values()) >= RUNS * 0.9

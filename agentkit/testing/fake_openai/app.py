@@ -128,7 +128,15 @@ class FakeOpenAI:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        config = uvicorn.Config(self, log_level="critical", lifespan="off", access_log=False)
+        from agentkit.server.config import KEEP_ALIVE_SECONDS
+
+        config = uvicorn.Config(
+            self,
+            log_level="critical",
+            lifespan="off",
+            access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
         server = uvicorn.Server(config)
         # Listening before uvicorn starts means early connections wait in the backlog.
         sock.listen(128)
