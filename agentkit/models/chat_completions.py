@@ -13,7 +13,7 @@ from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 
 from agentkit.exceptions import ModelError, UserError
 from agentkit.models.chat_wire import MaxTokensParam, chat_params
-from agentkit.models.client import OpenAIClientModel, new_call_id
+from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
 from agentkit.models.errors import model_error_from, stream_interrupted
 from agentkit.models.events import (
     FinishReason,
@@ -69,9 +69,10 @@ class ChatCompletionsModel(OpenAIClientModel):
         self.max_tokens_param: MaxTokensParam = max_tokens_param
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
-        params = chat_params(
+        wire = chat_params(
             request, model_name=self.model_name, max_tokens_param=self.max_tokens_param
         )
+        params = prebuilt(wire, "messages", "tools", required=("messages",))
         limit = 1 if request.parallel_tool_calls is False else None
         if self.streaming:
             if self.include_usage:

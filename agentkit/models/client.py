@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from openai import AsyncAzureOpenAI, AsyncOpenAI
 
 from agentkit.models.base import Model
 
-__all__ = ["OpenAIClientModel", "new_call_id"]
+__all__ = ["OpenAIClientModel", "new_call_id", "prebuilt"]
 
 
 def new_call_id() -> str:
     """A call id for a server that sent none (Ollama), short enough for Responses (64 chars)."""
     return f"call_{secrets.token_hex(12)}"
+
+
+def prebuilt(
+    params: dict[str, Any], *fields: str, required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """``params`` with ``fields`` sent as agentkit built them, past the SDK's request transform.
+
+    The adapters build these fields (the conversation, the tools) in wire shape already. The
+    SDK would walk each item against the union of every item type it knows on every call,
+    which costs more CPU than the rest of the call put together; sent through ``extra_body``
+    they reach the server unchanged (a test compares both bodies). A list the SDK's signature
+    requires stays there empty, and the ``extra_body`` value replaces it. Fields the caller
+    put in ``extra_body`` win.
+    """
+    sent = {key: params[key] for key in fields if key in params}
+    if not sent:
+        return params
+    rest = {key: value for key, value in params.items() if key not in sent}
+    rest.update({key: [] for key in required if key in sent})
+    rest["extra_body"] = {**sent, **params.get("extra_body", {})}
+    return rest
 
 
 class OpenAIClientModel(Model):

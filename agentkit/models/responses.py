@@ -24,7 +24,7 @@ from openai.types.responses import (
 )
 
 from agentkit.exceptions import UserError
-from agentkit.models.client import OpenAIClientModel, new_call_id
+from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
 from agentkit.models.errors import model_error_from, response_error, stream_interrupted
 from agentkit.models.events import (
     FinishReason,
@@ -85,9 +85,10 @@ class ResponsesModel(OpenAIClientModel):
         self.store = store
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
-        params = responses_params(
+        wire = responses_params(
             request, model_name=self.model_name, continuation=self.continuation, store=self.store
         )
+        params = prebuilt(wire, "input", "tools")
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
         if self.streaming:
             async for event in self._stream_events(params, state):
