@@ -119,7 +119,17 @@ class Leftovers:
         return problems
 
     def _new_threads(self) -> list[str]:
-        return [t.name for t in threading.enumerate() if (t.ident or 0) not in self.threads]
+        # `asyncio_N` threads are the event loop's default executor, which anyio uses to
+        # resolve addresses when httpx2 opens a connection; the pool grows with concurrent
+        # connects and is shut down with the loop. agentkit itself never uses it.
+        return [
+            t.name
+            for t in threading.enumerate()
+            if (t.ident or 0) not in self.threads and not _LOOP_EXECUTOR.fullmatch(t.name)
+        ]
+
+
+_LOOP_EXECUTOR = re.compile(r"asyncio_\d+")
 
 
 @dataclass
