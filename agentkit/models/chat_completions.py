@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -14,7 +15,7 @@ from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 from agentkit.exceptions import ModelError, UserError
 from agentkit.models.chat_wire import MaxTokensParam, chat_params
 from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
-from agentkit.models.errors import model_error_from, stream_interrupted
+from agentkit.models.errors import mid_stream_errors, model_error_from, stream_interrupted
 from agentkit.models.events import (
     FinishReason,
     ModelResponseDone,
@@ -98,15 +99,8 @@ class ChatCompletionsModel(OpenAIClientModel):
         response_id: str | None = None
         finish: str | None = None
         usage = Usage(requests=1)
-        async with stream:
-            chunks = aiter(stream)
-            while True:
-                try:
-                    chunk = await anext(chunks)
-                except StopAsyncIteration:
-                    break
-                except Exception as exc:
-                    raise model_error_from(exc, mid_stream=True) from exc
+        async with stream, aclosing(mid_stream_errors(stream)) as chunks:
+            async for chunk in chunks:
                 response_id = response_id or chunk.id or None
                 usage = _usage(chunk.usage) or usage
                 for choice in chunk.choices:

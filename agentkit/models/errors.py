@@ -16,14 +16,23 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Mapping
+from typing import TypeVar
 
 import httpx2
 import openai
 
 from agentkit.exceptions import ModelError
 
-__all__ = ["model_error_from", "parse_retry_after", "response_error", "stream_interrupted"]
+__all__ = [
+    "mid_stream_errors",
+    "model_error_from",
+    "parse_retry_after",
+    "response_error",
+    "stream_interrupted",
+]
+
+T = TypeVar("T")
 
 _STATUS_CODES: dict[int, str] = {
     400: "invalid_request_error",
@@ -107,6 +116,19 @@ def model_error_from(exc: BaseException, *, mid_stream: bool = False) -> ModelEr
         # An error object inside an SSE stream: the SDK raises a bare APIError.
         return response_error(exc.code, exc.message)
     return ModelError(f"The model call failed: {exc!r}", code="unexpected_error")
+
+
+async def mid_stream_errors(stream: AsyncIterable[T]) -> AsyncGenerator[T, None]:
+    """The items of an SDK stream; a failure while reading it becomes a mid-stream `ModelError`."""
+    items = aiter(stream)
+    while True:
+        try:
+            item = await anext(items)
+        except StopAsyncIteration:
+            return
+        except Exception as exc:
+            raise model_error_from(exc, mid_stream=True) from exc
+        yield item
 
 
 def _from_status(exc: openai.APIStatusError) -> ModelError:

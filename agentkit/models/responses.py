@@ -25,7 +25,12 @@ from openai.types.responses import (
 
 from agentkit.exceptions import UserError
 from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
-from agentkit.models.errors import model_error_from, response_error, stream_interrupted
+from agentkit.models.errors import (
+    mid_stream_errors,
+    model_error_from,
+    response_error,
+    stream_interrupted,
+)
 from agentkit.models.events import (
     FinishReason,
     ModelResponseDone,
@@ -108,15 +113,8 @@ class ResponsesModel(OpenAIClientModel):
             stream = await self.client.responses.create(**params, stream=True)
         except Exception as exc:
             raise model_error_from(exc) from exc
-        async with stream:
-            events = aiter(stream)
-            while True:
-                try:
-                    event = await anext(events)
-                except StopAsyncIteration:
-                    break
-                except Exception as exc:
-                    raise model_error_from(exc, mid_stream=True) from exc
+        async with stream, contextlib.aclosing(mid_stream_errors(stream)) as events:
+            async for event in events:
                 for out in _translate(event, state):
                     yield out
                     if isinstance(out, ModelResponseDone):
