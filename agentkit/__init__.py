@@ -7,12 +7,12 @@ The everyday names live here; families you extend or pick from have their own pa
 
 from agentkit.agent import Agent
 from agentkit.context import RunContext
+from agentkit.events import RunEvent
 from agentkit.exceptions import AgentkitError, RetryTool, UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.request import ModelSettings
 from agentkit.runner import Runner
-from agentkit.runs.events import RunEvent
 from agentkit.runs.result import RunResult
 from agentkit.tools.decorator import FunctionTool, tool
 from agentkit.tools.definition import ToolDefinition

@@ -12,14 +12,14 @@ from agentkit.middleware.base import Middleware
 from agentkit.middleware.tool_choice import ToolChoicePolicy, as_policy
 from agentkit.models.base import Model
 from agentkit.models.request import ModelSettings, ToolChoice
-from agentkit.runs.objects import Thread, TruncationStrategy
+from agentkit.records import Thread, TruncationStrategy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
+    from agentkit.events import RunEvent
     from agentkit.runner import Runner
-    from agentkit.runs.events import RunEvent
     from agentkit.runs.result import RunResult
 
 __all__ = ["Agent"]

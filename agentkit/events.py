@@ -1,18 +1,22 @@
-"""The typed events of a run, for ``match`` statements over `agentkit.Agent.iter_run`."""
+"""The typed events a run streams: one frozen dataclass per kind, joined in `RunEvent`.
 
-from agentkit.runs.events import (
-    MessageCompletedEvent,
-    MessageCreatedEvent,
-    RetryEvent,
-    RunEvent,
-    RunStatusEvent,
-    StepCompletedEvent,
-    StepCreatedEvent,
-    TextDeltaEvent,
-    ToolCallFinishedEvent,
-    ToolCallStartedEvent,
-    UsageEvent,
-)
+Consumers ``match`` on the class::
+
+    async for event in agent.iter_run("hi"):
+        match event:
+            case TextDeltaEvent(text=text):
+                print(text, end="")
+            case ToolCallFinishedEvent(name=name, duration_ms=ms):
+                print(f"{name} took {ms:.0f} ms")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from agentkit.records import Message, Run, RunStatus, RunStep, ToolCallError
+from agentkit.usage import Usage
 
 __all__ = [
     "MessageCompletedEvent",
@@ -27,3 +31,127 @@ __all__ = [
     "ToolCallStartedEvent",
     "UsageEvent",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class RunStatusEvent:
+    """The run moved to a new status (``queued``, ``in_progress``, ... ``completed``)."""
+
+    run: Run
+    kind: Literal["run.status"] = "run.status"
+
+    @property
+    def status(self) -> RunStatus:
+        """The new status."""
+        return self.run.status
+
+
+@dataclass(frozen=True, slots=True)
+class StepCreatedEvent:
+    """A run step began: the model is writing a message, or tools are being called."""
+
+    step: RunStep
+    kind: Literal["step.created"] = "step.created"
+
+
+@dataclass(frozen=True, slots=True)
+class StepCompletedEvent:
+    """A run step ended (its status says how: completed, failed, cancelled, expired)."""
+
+    step: RunStep
+    kind: Literal["step.completed"] = "step.completed"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCreatedEvent:
+    """The assistant started a message; text deltas for it follow."""
+
+    message: Message
+    kind: Literal["message.created"] = "message.created"
+
+
+@dataclass(frozen=True, slots=True)
+class TextDeltaEvent:
+    """A piece of the assistant's answer, as it arrives."""
+
+    message_id: str
+    text: str
+    kind: Literal["text.delta"] = "text.delta"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCompletedEvent:
+    """The assistant's message is complete and stored in the thread."""
+
+    message: Message
+    kind: Literal["message.completed"] = "message.completed"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallStartedEvent:
+    """A tool call began running."""
+
+    call_id: str
+    name: str
+    arguments: str
+    kind: Literal["tool_call.started"] = "tool_call.started"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallFinishedEvent:
+    """A tool call ended with an output (or an error, whose model-visible text is ``output``)."""
+
+    call_id: str
+    name: str
+    arguments: str
+    output: str
+    error: ToolCallError | None
+    duration_ms: float
+    kind: Literal["tool_call.finished"] = "tool_call.finished"
+
+
+@dataclass(frozen=True, slots=True)
+class UsageEvent:
+    """A model call reported its token usage.
+
+    Attributes:
+        usage: this call's usage.
+        total: the run's usage so far.
+    """
+
+    usage: Usage
+    total: Usage
+    kind: Literal["usage"] = "usage"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryEvent:
+    """A model or tool call failed and is being tried again.
+
+    Attributes:
+        target: ``model`` or the tool's name.
+        attempt: the attempt that failed (1-based).
+        delay: seconds before the next attempt.
+        error: why it failed.
+    """
+
+    target: str
+    attempt: int
+    delay: float
+    error: str
+    kind: Literal["retry"] = "retry"
+
+
+RunEvent: TypeAlias = (
+    RunStatusEvent
+    | StepCreatedEvent
+    | StepCompletedEvent
+    | MessageCreatedEvent
+    | TextDeltaEvent
+    | MessageCompletedEvent
+    | ToolCallStartedEvent
+    | ToolCallFinishedEvent
+    | UsageEvent
+    | RetryEvent
+)
+"""Every event a run can stream."""

@@ -12,14 +12,14 @@ from typing import Any
 
 from agentkit.agent import Agent
 from agentkit.context import RunContext
+from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.retry import RetryMiddleware
+from agentkit.records import Message, Run, Thread, now
 from agentkit.runs.channel import Channel
-from agentkit.runs.events import RunEvent, RunStatusEvent
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
-from agentkit.runs.objects import Message, Run, Thread, now
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState

@@ -11,9 +11,9 @@ import asyncio
 from tenacity import stop_after_attempt, wait_exponential_jitter
 
 from agentkit import Agent
+from agentkit.events import RetryEvent, TextDeltaEvent
 from agentkit.middleware import RetryMiddleware, TracingMiddleware, UsageLimitsMiddleware
 from agentkit.models import ResponsesModel
-from agentkit.runs.events import RetryEvent, TextDeltaEvent
 from agentkit.testing import FakeOpenAI, FakeReply
 
 ANSWER = "Cats purr when they are content, and sometimes when they are stressed."

@@ -16,10 +16,10 @@ from agentkit.cli.model_options import ModelChoice, ModelOptions, model_options
 from agentkit.cli.options import db_option, debug_option, reported_errors
 from agentkit.cli.render import EventPrinter, format_arguments, shorten
 from agentkit.cli.run import prepare_agent, stream_run
+from agentkit.events import RunEvent
 from agentkit.exceptions import AgentkitError, NotFoundError
+from agentkit.records import Run, Thread
 from agentkit.runner import Runner
-from agentkit.runs.events import RunEvent
-from agentkit.runs.objects import Run, Thread
 from agentkit.stores.sqlite import SQLiteStore
 
 __all__ = ["chat"]

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.status import Status
 from rich.text import Text
 
-from agentkit.runs.events import (
+from agentkit.events import (
     MessageCompletedEvent,
     MessageCreatedEvent,
     RetryEvent,
@@ -21,7 +21,7 @@ from agentkit.runs.events import (
     ToolCallFinishedEvent,
     ToolCallStartedEvent,
 )
-from agentkit.runs.objects import Run
+from agentkit.records import Run
 
 __all__ = ["EventPrinter", "event_json", "format_arguments", "run_outcome", "shorten"]
 

@@ -26,9 +26,9 @@ from agentkit.cli.model_options import (
 )
 from agentkit.cli.options import db_option, debug_option, reported_errors
 from agentkit.cli.render import EventPrinter, event_json, format_arguments, run_outcome
+from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import AgentkitError, NotFoundError
 from agentkit.runner import Runner
-from agentkit.runs.events import RunEvent, RunStatusEvent
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.stores.sqlite import SQLiteStore
 

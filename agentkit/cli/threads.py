@@ -17,7 +17,7 @@ from rich.tree import Tree
 from agentkit.cli.options import db_option, debug_option, reported_errors
 from agentkit.cli.render import format_arguments, run_outcome, shorten
 from agentkit.exceptions import NotFoundError, UserError
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionToolCall,
     Message,
     MessageCreationStepDetails,

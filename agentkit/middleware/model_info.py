@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agentkit.middleware.base import ModelCall
+from agentkit.calls import ModelCall
 
 __all__ = ["ModelInfo", "model_info"]
 

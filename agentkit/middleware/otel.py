@@ -21,10 +21,7 @@ from __future__ import annotations
 import contextvars
 from typing import TYPE_CHECKING, Any
 
-from agentkit.context import RunContext
-from agentkit.exceptions import ModelError, RetryTool, ToolError, UserError
-from agentkit.middleware.base import (
-    Middleware,
+from agentkit.calls import (
     ModelCall,
     ModelHandler,
     ModelResponse,
@@ -33,10 +30,13 @@ from agentkit.middleware.base import (
     ToolCall,
     ToolHandler,
 )
+from agentkit.context import RunContext
+from agentkit.exceptions import ModelError, RetryTool, ToolError, UserError
+from agentkit.middleware.base import Middleware
 from agentkit.middleware.model_info import model_info
 from agentkit.middleware.redaction import redact
 from agentkit.middleware.retry import current_attempt
-from agentkit.runs.objects import Run
+from agentkit.records import Run
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span, TracerProvider

@@ -35,11 +35,12 @@ from tenacity import (
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
+from agentkit.calls import ModelCall, ModelHandler, ModelResponse
 from agentkit.context import RunContext
+from agentkit.events import RetryEvent
 from agentkit.exceptions import ModelError
-from agentkit.middleware.base import Middleware, ModelCall, ModelHandler, ModelResponse
+from agentkit.middleware.base import Middleware
 from agentkit.middleware.replay import TextReplayFilter
-from agentkit.runs.events import RetryEvent
 
 __all__ = [
     "RetryMiddleware",

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from agentkit.calls import ModelCall, ModelHandler, ModelResponse
 from agentkit.context import RunContext
 from agentkit.exceptions import UserError
-from agentkit.middleware.base import Middleware, ModelCall, ModelHandler, ModelResponse
+from agentkit.middleware.base import Middleware
 from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
-from agentkit.runs.objects import FunctionToolCall
+from agentkit.records import FunctionToolCall
 from agentkit.usage import Usage
 
 __all__ = [

@@ -13,61 +13,17 @@ here. When every attempt fails, the last error goes on to the model as usual.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from tenacity import stop_after_attempt, wait_exponential_jitter, wait_fixed
-from tenacity.wait import wait_base
+from tenacity import stop_after_attempt
 
+from agentkit.calls import ToolCall, ToolHandler
 from agentkit.context import RunContext
-from agentkit.exceptions import ToolExecutionError, ToolTimeoutError, UserError
-from agentkit.middleware.base import Middleware, ToolCall, ToolHandler
+from agentkit.middleware.base import Middleware
 from agentkit.middleware.retry import retry_with_events
+from agentkit.tools.retry import ToolRetry
 
 __all__ = ["ToolRetry", "ToolRetryMiddleware"]
-
-
-def _default_wait() -> wait_base:
-    return wait_exponential_jitter(multiplier=0.2, max=5, jitter=0.2)
-
-
-@dataclass(frozen=True, slots=True)
-class ToolRetry:
-    """How to retry one tool's transient failures.
-
-    Attributes:
-        on: the exception types worth another attempt (``ConnectionError``, ``TimeoutError``,
-            an SDK's transient error...).
-        attempts: the most calls made in total, the first included.
-        wait: the wait between attempts (a tenacity wait object or seconds); by default
-            exponential backoff from 0.2 s with jitter, at most 5 s.
-    """
-
-    on: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
-    attempts: int = 3
-    wait: wait_base | float = field(default_factory=_default_wait)
-
-    def __post_init__(self) -> None:
-        if not self.on or not all(
-            isinstance(kind, type) and issubclass(kind, BaseException) for kind in self.on
-        ):
-            raise UserError(f"ToolRetry: on must be a tuple of exception types, got {self.on!r}")
-        if not isinstance(self.attempts, int) or self.attempts < 1:
-            raise UserError(f"ToolRetry: attempts must be an int >= 1, got {self.attempts!r}")
-
-    def wants(self, error: BaseException) -> bool:
-        """Whether ``error`` (as the tool call raised it) is worth another attempt."""
-        if isinstance(error, ToolExecutionError):
-            return isinstance(error.__cause__, self.on)
-        if isinstance(error, ToolTimeoutError):
-            return any(issubclass(TimeoutError, kind) for kind in self.on)
-        return False
-
-    def wait_policy(self) -> wait_base:
-        """``wait`` as a tenacity wait object."""
-        if isinstance(self.wait, wait_base):
-            return self.wait
-        return wait_fixed(float(self.wait))
 
 
 class ToolRetryMiddleware(Middleware):

@@ -28,10 +28,7 @@ from typing import Any
 import structlog
 from structlog.contextvars import bound_contextvars
 
-from agentkit.context import RunContext
-from agentkit.exceptions import ModelError, RetryTool, ToolError
-from agentkit.middleware.base import (
-    Middleware,
+from agentkit.calls import (
     ModelCall,
     ModelHandler,
     ModelResponse,
@@ -40,11 +37,14 @@ from agentkit.middleware.base import (
     ToolCall,
     ToolHandler,
 )
+from agentkit.context import RunContext
+from agentkit.exceptions import ModelError, RetryTool, ToolError
+from agentkit.middleware.base import Middleware
 from agentkit.middleware.model_info import model_info
 from agentkit.middleware.redaction import redact
 from agentkit.middleware.retry import current_attempt
 from agentkit.models.request import UserMessageItem
-from agentkit.runs.objects import Run
+from agentkit.records import Run
 
 __all__ = ["TracingMiddleware"]
 

@@ -14,10 +14,11 @@ from functools import partial
 from typing import Any
 
 from agentkit.agent import Agent
+from agentkit.calls import ToolCall, ToolHandler
 from agentkit.context import RunContext
-from agentkit.middleware.base import Middleware, ToolCall, ToolHandler, build_chain
+from agentkit.middleware.base import Middleware, build_chain
+from agentkit.records import FunctionToolCall
 from agentkit.runs.dispatcher import ToolOutcome, dispatch_tools
-from agentkit.runs.objects import FunctionToolCall
 from agentkit.runs.state import DispatchMode
 from agentkit.runs.tool_calls import (
     check_retry_budget,

@@ -33,14 +33,7 @@ from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 from agentkit.exceptions import ModelError
 from agentkit.models.errors import model_error_from
-from agentkit.remote.answering import ToolAnswerer
-from agentkit.remote.calls import AssistantsCalls, Headers
-from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
-from agentkit.remote.errors import start_error
-from agentkit.remote.events import RunMirror, as_created, feed
-from agentkit.remote.objects import message_from, run_from, step_from
-from agentkit.remote.polling import PollPolicy
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionToolCall,
     IncompleteDetails,
     LastError,
@@ -50,6 +43,13 @@ from agentkit.runs.objects import (
     SubmitToolOutputs,
     now,
 )
+from agentkit.remote.answering import ToolAnswerer
+from agentkit.remote.calls import AssistantsCalls, Headers
+from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
+from agentkit.remote.errors import start_error
+from agentkit.remote.events import RunMirror, as_created, feed
+from agentkit.remote.objects import message_from, run_from, step_from
+from agentkit.remote.polling import PollPolicy
 from agentkit.runs.resume import ToolOutputs, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
 

@@ -13,10 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, get_args
 
-from agentkit.remote.flavors import RemoteFlavor
-from agentkit.remote.objects import message_from, run_from, step_from
-from agentkit.runs.dispatcher import ToolOutcome
-from agentkit.runs.events import (
+from agentkit.events import (
     MessageCompletedEvent,
     MessageCreatedEvent,
     RunStatusEvent,
@@ -25,7 +22,7 @@ from agentkit.runs.events import (
     TextDeltaEvent,
     UsageEvent,
 )
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionCall,
     FunctionToolCall,
     Message,
@@ -35,6 +32,9 @@ from agentkit.runs.objects import (
     ToolCallsStepDetails,
     now,
 )
+from agentkit.remote.flavors import RemoteFlavor
+from agentkit.remote.objects import message_from, run_from, step_from
+from agentkit.runs.dispatcher import ToolOutcome
 from agentkit.usage import Usage
 
 __all__ = ["RunMirror", "as_created", "feed"]

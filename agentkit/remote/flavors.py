@@ -22,7 +22,7 @@ from typing import Any, get_args
 from openai import AsyncAzureOpenAI, AsyncOpenAI
 
 from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
-from agentkit.runs.objects import RunStatus
+from agentkit.records import RunStatus
 
 __all__ = ["FOUNDRY_CLASSIC", "OPENAI", "RemoteDeviationWarning", "RemoteFlavor", "flavor_for"]
 

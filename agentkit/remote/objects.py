@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agentkit.records import Message, Run, RunStep, Thread
 from agentkit.remote.flavors import RemoteFlavor
-from agentkit.runs.objects import Message, Run, RunStep, Thread
 
 __all__ = ["message_from", "run_from", "step_from", "thread_from", "unsupported_action"]
 

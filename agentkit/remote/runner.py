@@ -12,9 +12,11 @@ from openai import AsyncOpenAI
 
 from agentkit.agent import Agent
 from agentkit.context import RunContext
+from agentkit.events import RunEvent
 from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.tool_choice import TurnInfo
+from agentkit.records import Message, Run, Thread
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls
 from agentkit.remote.driver import RemoteRun, RemoteSettings
@@ -25,8 +27,6 @@ from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
-from agentkit.runs.events import RunEvent
-from agentkit.runs.objects import Message, Run, Thread
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode

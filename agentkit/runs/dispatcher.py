@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agentkit.calls import ToolCall, ToolHandler
+from agentkit.events import ToolCallFinishedEvent, ToolCallStartedEvent
 from agentkit.exceptions import RetryTool, ToolError
-from agentkit.middleware.base import ToolCall, ToolHandler
-from agentkit.runs.events import ToolCallFinishedEvent, ToolCallStartedEvent
-from agentkit.runs.objects import ToolCallError
+from agentkit.records import ToolCallError
 
 __all__ = ["ToolOutcome", "dispatch_tools", "truncate_output"]
 

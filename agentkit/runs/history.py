@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agentkit.models.request import AssistantMessageItem, ModelItem, UserMessageItem
-from agentkit.runs.objects import Message, TruncationStrategy
+from agentkit.records import Message, TruncationStrategy
 
 __all__ = ["estimate_tokens", "history_items"]
 

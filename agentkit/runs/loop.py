@@ -26,22 +26,17 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
+from agentkit.calls import ModelHandler, RunCall, ToolHandler
 from agentkit.exceptions import (
     ModelError,
     UsageLimitExceeded,
 )
-from agentkit.middleware.base import (
-    Middleware,
-    ModelHandler,
-    RunCall,
-    ToolHandler,
-    build_chain,
-)
+from agentkit.middleware.base import Middleware, build_chain
 from agentkit.middleware.tool_choice import ToolChoiceMiddleware
 from agentkit.middleware.tool_retry import ToolRetryMiddleware
+from agentkit.records import LastError, Run, now
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.message_writer import MessageWriter
-from agentkit.runs.objects import LastError, Run, now
 from agentkit.runs.state import RunState
 from agentkit.runs.steps import (
     apply_outcomes,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from agentkit.runs.events import (
+from agentkit.events import (
     MessageCompletedEvent,
     MessageCreatedEvent,
     StepCompletedEvent,
     StepCreatedEvent,
     TextDeltaEvent,
 )
-from agentkit.runs.objects import (
+from agentkit.records import (
     IncompleteDetails,
     Message,
     MessageCreation,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agentkit.runs.events import (
+from agentkit.events import (
     MessageCompletedEvent,
     RunEvent,
     RunStatusEvent,
     StepCompletedEvent,
     StepCreatedEvent,
 )
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionToolCall,
     LastError,
     Message,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from agentkit.context import RunContext
 from agentkit.exceptions import InvalidRunStateError, ToolOutputsMismatchError
+from agentkit.records import Run, RunStep, ToolCallsStepDetails, now
 from agentkit.runs.history import history_items
-from agentkit.runs.objects import Run, RunStep, ToolCallsStepDetails, now
 from agentkit.runs.state import RunState
 from agentkit.stores.base import Store
 

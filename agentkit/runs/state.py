@@ -13,7 +13,7 @@ from agentkit.models.request import (
     ToolOutputItem,
     UserMessageItem,
 )
-from agentkit.runs.objects import FunctionToolCall, Message, Run, RunStep
+from agentkit.records import FunctionToolCall, Message, Run, RunStep
 from agentkit.stores.base import Store
 from agentkit.usage import Usage
 

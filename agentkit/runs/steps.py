@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from agentkit.calls import ModelCall, ModelHandler, ModelResponse, ToolCall
+from agentkit.events import RunStatusEvent, StepCompletedEvent, StepCreatedEvent, UsageEvent
 from agentkit.exceptions import ModelError
-from agentkit.middleware.base import ModelCall, ModelHandler, ModelResponse, ToolCall
 from agentkit.models.events import ModelResponseDone, ModelTextDelta, ModelToolCall
 from agentkit.models.request import (
     AssistantMessageItem,
@@ -18,10 +19,7 @@ from agentkit.models.request import (
     ToolCallItem,
     ToolOutputItem,
 )
-from agentkit.runs.dispatcher import ToolOutcome
-from agentkit.runs.events import RunStatusEvent, StepCompletedEvent, StepCreatedEvent, UsageEvent
-from agentkit.runs.message_writer import MessageWriter
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionCall,
     FunctionToolCall,
     IncompleteDetails,
@@ -34,6 +32,8 @@ from agentkit.runs.objects import (
     ToolCallsStepDetails,
     now,
 )
+from agentkit.runs.dispatcher import ToolOutcome
+from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.tool_calls import count_failures, split_calls
 from agentkit.usage import Usage

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from agentkit.calls import ToolCall
 from agentkit.context import RunContext
 from agentkit.exceptions import ToolTimeoutError, UnknownToolError
-from agentkit.middleware.base import ToolCall
+from agentkit.records import FunctionToolCall
 from agentkit.runs.dispatcher import ToolOutcome
-from agentkit.runs.objects import FunctionToolCall
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
 

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from agentkit.exceptions import NotFoundError
-from agentkit.runs.objects import new_id, now
+from agentkit.records import new_id, now
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import not_found

@@ -5,17 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from agentkit.calls import ModelCall, ModelHandler, ModelResponse, RunCall, RunHandler
 from agentkit.context import RunContext
 from agentkit.exceptions import UsageLimitExceeded
-from agentkit.middleware.base import (
-    Middleware,
-    ModelCall,
-    ModelHandler,
-    ModelResponse,
-    RunCall,
-    RunHandler,
-)
-from agentkit.runs.objects import Run
+from agentkit.middleware.base import Middleware
+from agentkit.records import Run
 from agentkit.stores.base import Store
 from agentkit.usage import Usage
 

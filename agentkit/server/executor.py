@@ -14,9 +14,9 @@ from contextlib import aclosing
 
 import structlog
 
+from agentkit.events import RunEvent, RunStatusEvent
+from agentkit.records import Run
 from agentkit.runner import Runner
-from agentkit.runs.events import RunEvent, RunStatusEvent
-from agentkit.runs.objects import Run
 from agentkit.stores.base import Store
 
 __all__ = ["EventQueue", "RunExecutor"]

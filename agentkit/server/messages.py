@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from agentkit.exceptions import ActiveRunError, NotFoundError
-from agentkit.runs.objects import Message
+from agentkit.records import Message
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import APIError, not_found

@@ -13,7 +13,7 @@ from typing import Any
 from agentkit.agent import Agent
 from agentkit.limits import RunLimits
 from agentkit.models.request import ModelSettings, NamedToolChoice, ToolChoice
-from agentkit.runs.objects import Run, TruncationStrategy
+from agentkit.records import Run, TruncationStrategy
 from agentkit.server.budget import TokenBudgetMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.schemas import RunOptions

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from agentkit.events import RunEvent
 from agentkit.exceptions import NotFoundError
-from agentkit.runs.events import RunEvent
-from agentkit.runs.objects import Run, now
+from agentkit.records import Run, now
 from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of

@@ -27,7 +27,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from agentkit.runs.events import (
+from agentkit.events import (
     MessageCompletedEvent,
     MessageCreatedEvent,
     RunEvent,
@@ -36,7 +36,7 @@ from agentkit.runs.events import (
     StepCreatedEvent,
     TextDeltaEvent,
 )
-from agentkit.runs.objects import RunStep, ToolCallsStepDetails
+from agentkit.records import RunStep, ToolCallsStepDetails
 from agentkit.server.executor import EventQueue
 from agentkit.server.wire import message_wire, run_wire, step_wire
 

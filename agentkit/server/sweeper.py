@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import structlog
 
-from agentkit.runs.objects import LastError, Run, now
+from agentkit.records import LastError, Run, now
 from agentkit.stores.base import Store
 
 __all__ = ["close_orphans", "expire_if_due", "sweep", "sweep_forever"]

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from agentkit.exceptions import InvalidRunStateError, NotFoundError
-from agentkit.runs.objects import Message, Text, TextContent, Thread
+from agentkit.records import Message, Text, TextContent, Thread
 from agentkit.server.body import parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import not_found

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from agentkit.runs.objects import LastError, Message, Run, RunStep
+from agentkit.records import LastError, Message, Run, RunStep
 
 __all__ = [
     "deleted",

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection
 from typing import Any, Literal
 
-from agentkit.runs.objects import Message, Run, RunStep, Thread
+from agentkit.records import Message, Run, RunStep, Thread
 
 __all__ = ["ListOrder", "Store"]
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.runs.objects import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
+from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores.base import ListOrder, Store
 from agentkit.stores.paging import page
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.runs.objects import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
+from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores.base import ListOrder, Store
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
 from agentkit.stores.sqlite_schema import (

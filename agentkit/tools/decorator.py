@@ -8,7 +8,7 @@ import functools
 import inspect
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from agentkit.context import RunContext
 from agentkit.exceptions import UserError
@@ -17,6 +17,7 @@ from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.tools.docstrings import DocstringFormat, parse_docstring
 from agentkit.tools.invocation import bind_arguments, call_function, parse_arguments
 from agentkit.tools.output import to_output
+from agentkit.tools.retry import ToolRetry
 from agentkit.tools.schema import JsonSchema
 from agentkit.tools.signature import ArgumentsSignature, analyze_signature
 from agentkit.tools.strict import (
@@ -25,9 +26,6 @@ from agentkit.tools.strict import (
     drop_defaulted_nulls,
     to_strict_schema,
 )
-
-if TYPE_CHECKING:
-    from agentkit.middleware.tool_retry import ToolRetry
 
 __all__ = ["FunctionTool", "tool"]
 
@@ -187,9 +185,6 @@ def _check_timeout(timeout: float | None, where: str) -> float | None:
 
 
 def _check_retry(retry: ToolRetry | None, where: str) -> ToolRetry | None:
-    # Imported here: agentkit.middleware imports the tools package.
-    from agentkit.middleware.tool_retry import ToolRetry
-
     if retry is not None and not isinstance(retry, ToolRetry):
         raise UserError(f"{where}: retry must be a ToolRetry, got {type(retry).__name__}")
     return retry

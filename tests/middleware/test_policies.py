@@ -16,7 +16,7 @@ from agentkit.middleware import (
 )
 from agentkit.middleware.tool_choice import as_policy
 from agentkit.models import AllowedTools, NamedToolChoice
-from agentkit.runs.objects import FunctionCall, FunctionToolCall, ToolCallError
+from agentkit.records import FunctionCall, FunctionToolCall, ToolCallError
 
 TOOLS = ("search", "fetch", "answer")
 

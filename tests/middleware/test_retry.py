@@ -6,6 +6,7 @@ import structlog
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_fixed, wait_none
 
 from agentkit.agent import Agent
+from agentkit.events import RetryEvent, TextDeltaEvent
 from agentkit.exceptions import ModelError
 from agentkit.middleware import (
     RetryMiddleware,
@@ -16,7 +17,6 @@ from agentkit.middleware import (
 from agentkit.models import Model, ModelRequest, ModelResponseDone, ModelTextDelta, ResponsesModel
 from agentkit.models.events import ModelStreamEvent
 from agentkit.runner import Runner
-from agentkit.runs.events import RetryEvent, TextDeltaEvent
 from agentkit.testing import FakeOpenAI, FakeReply
 from agentkit.usage import Usage
 

@@ -10,10 +10,10 @@ from tenacity import stop_after_attempt, stop_after_delay, wait_none
 
 from agentkit.agent import Agent
 from agentkit.context import RunContext
+from agentkit.events import RetryEvent, RunEvent, TextDeltaEvent
 from agentkit.middleware import Middleware, ModelCall, ModelHandler, ModelResponse, RetryMiddleware
 from agentkit.models import ChatCompletionsModel, Model, ResponsesModel
 from agentkit.runner import Runner
-from agentkit.runs.events import RetryEvent, RunEvent, TextDeltaEvent
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.testing import FakeOpenAI, FakeReply
 

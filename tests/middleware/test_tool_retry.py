@@ -7,10 +7,10 @@ import pytest
 from tenacity import wait_none
 
 from agentkit.agent import Agent
+from agentkit.events import RetryEvent
 from agentkit.exceptions import UserError
 from agentkit.middleware import ToolRetry, ToolRetryMiddleware
 from agentkit.models import ModelRequest
-from agentkit.runs.events import RetryEvent
 from agentkit.runs.result import RunResult
 from agentkit.testing import FunctionInfo, FunctionModel, call_tool
 from agentkit.tools import tool

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionCall,
     FunctionToolCall,
     IncompleteDetails,

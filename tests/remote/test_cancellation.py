@@ -9,9 +9,9 @@ from typing import Literal
 import pytest
 from openai import AsyncOpenAI
 
+from agentkit.events import RunStatusEvent
+from agentkit.records import Run
 from agentkit.remote import PollPolicy, RemoteRunner
-from agentkit.runs.events import RunStatusEvent
-from agentkit.runs.objects import Run
 
 from .double import Double
 from .test_runner import weather_agent

@@ -8,9 +8,9 @@ import pytest
 from openai import AsyncOpenAI
 
 from agentkit.agent import Agent
+from agentkit.events import RunStatusEvent
 from agentkit.exceptions import RetryTool
 from agentkit.remote import PollPolicy, RemoteRunner
-from agentkit.runs.events import RunStatusEvent
 from agentkit.testing import TestModel
 from agentkit.tools import tool
 

@@ -10,8 +10,8 @@ from openai import AsyncOpenAI
 from agentkit.agent import Agent
 from agentkit.exceptions import NotFoundError
 from agentkit.limits import RunLimits
+from agentkit.records import LastError
 from agentkit.remote import PollPolicy, RemoteRunner
-from agentkit.runs.objects import LastError
 from agentkit.testing import TestModel
 
 from .double import Double

@@ -8,8 +8,8 @@ from contextlib import aclosing
 import pytest
 
 from agentkit.agent import Agent
+from agentkit.events import RunStatusEvent, ToolCallStartedEvent
 from agentkit.runner import Runner
-from agentkit.runs.events import RunStatusEvent, ToolCallStartedEvent
 
 from .conftest import FnTool, ListToolset, ScriptedModel
 

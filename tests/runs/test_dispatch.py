@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 from agentkit.agent import Agent
+from agentkit.events import ToolCallFinishedEvent, ToolCallStartedEvent
 from agentkit.exceptions import RetryTool
 from agentkit.limits import RunLimits
 from agentkit.runner import Runner
-from agentkit.runs.events import ToolCallFinishedEvent, ToolCallStartedEvent
 
 from .conftest import FnTool, ListToolset, ScriptedModel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from agentkit.runs.objects import new_id
+from agentkit.records import new_id
 
 
 def test_ids_have_the_api_shape() -> None:

@@ -7,10 +7,10 @@ import time
 import pytest
 
 from agentkit.agent import Agent
+from agentkit.events import RunStatusEvent
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError, ToolOutputsMismatchError
 from agentkit.limits import RunLimits
 from agentkit.runner import Runner
-from agentkit.runs.events import RunStatusEvent
 from agentkit.tools.definition import ToolDefinition
 
 from .conftest import FnTool, ListToolset, ScriptedModel

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agentkit import Agent, Runner
-from agentkit.runs.events import RunStatusEvent
+from agentkit.events import RunStatusEvent
 from agentkit.testing import TestModel
 
 

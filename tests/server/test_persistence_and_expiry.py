@@ -8,7 +8,7 @@ import time
 import httpx2
 
 from agentkit.models.request import ModelRequest
-from agentkit.runs.objects import Run, Thread, now
+from agentkit.records import Run, Thread, now
 from agentkit.server import ServerConfig, create_app
 from agentkit.server.sweeper import close_orphans
 from agentkit.stores import SQLiteStore

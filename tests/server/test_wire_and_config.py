@@ -14,7 +14,7 @@ import httpx2
 import pytest
 
 from agentkit.exceptions import UserError
-from agentkit.runs.objects import IncompleteDetails, LastError, Run
+from agentkit.records import IncompleteDetails, LastError, Run
 from agentkit.server import ServerConfig, parse_api_keys
 from agentkit.server.wire import run_wire, spec_incomplete_reason, spec_last_error
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from agentkit.events import RunEvent, ToolCallFinishedEvent, ToolCallStartedEvent
-from agentkit.runs.objects import Run, RunStep, ToolCallsStepDetails
+from agentkit.records import Run, RunStep, ToolCallsStepDetails
 from agentkit.stores.base import Store
 
 TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}

@@ -22,7 +22,7 @@ import pytest
 from agentkit import Agent, Runner
 from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import InvalidRunStateError
-from agentkit.runs.objects import Run
+from agentkit.records import Run
 from agentkit.stores import SQLiteStore
 from tests.soak.invariants import (
     ConnectionsClosedByGC,

@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from agentkit.runs.objects import (
+from agentkit.records import (
     FunctionCall,
     FunctionToolCall,
     Message,

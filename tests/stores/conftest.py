@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.runs.objects import Message, Run, RunStep, Thread, ToolCallsStepDetails
+from agentkit.records import Message, Run, RunStep, Thread, ToolCallsStepDetails
 from agentkit.stores import MemoryStore, SQLiteStore, Store
 
 

@@ -13,7 +13,7 @@ import json
 import sys
 
 from agentkit.exceptions import ActiveRunError
-from agentkit.runs.objects import Message, Run
+from agentkit.records import Message, Run
 from agentkit.stores import SQLiteStore
 
 

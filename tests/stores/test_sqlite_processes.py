@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from agentkit.runs.objects import Thread
+from agentkit.records import Thread
 from agentkit.stores import SQLiteStore
 
 from .conftest import thread_with_run, user_message

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agentkit.exceptions import StoreError, UserError
-from agentkit.runs.objects import Thread
+from agentkit.records import Thread
 from agentkit.stores import SQLiteStore
 from agentkit.stores.sqlite_schema import SCHEMA_VERSION
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.runs.objects import ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, Thread
+from agentkit.records import ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, Thread
 from agentkit.stores import Store
 
 from .conftest import ids, new_run, new_step, thread_with_run, user_message

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agentkit.exceptions import NotFoundError
-from agentkit.runs.objects import Thread
+from agentkit.records import Thread
 from agentkit.stores import Store
 
 from .conftest import ids, new_run, new_step, thread_with_run, user_message

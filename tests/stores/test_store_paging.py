@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from agentkit.runs.objects import Thread
+from agentkit.records import Thread
 from agentkit.stores import ListOrder, Store
 
 from .conftest import new_run, new_step, thread_with_run, user_message

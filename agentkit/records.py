@@ -1,0 +1,308 @@
+"""Threads, messages, runs and run steps, shaped like the Assistants API objects.
+
+The field names and values are the Assistants v2 wire format, so `agentkit serve` can send
+them as they are (`wire()` drops the few agentkit-only fields).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "ACTIVE_RUN_STATUSES",
+    "TERMINAL_RUN_STATUSES",
+    "FunctionCall",
+    "FunctionToolCall",
+    "IncompleteDetails",
+    "LastError",
+    "Message",
+    "MessageCreationDetails",
+    "MessageCreationStepDetails",
+    "RequiredAction",
+    "Run",
+    "RunStatus",
+    "RunStep",
+    "RunUsage",
+    "SubmitToolOutputs",
+    "Text",
+    "TextContent",
+    "Thread",
+    "ToolCallError",
+    "ToolCallsStepDetails",
+    "TruncationStrategy",
+    "new_id",
+    "now",
+]
+
+RunStatus: TypeAlias = Literal[
+    "queued",
+    "in_progress",
+    "requires_action",
+    "cancelling",
+    "cancelled",
+    "failed",
+    "completed",
+    "incomplete",
+    "expired",
+]
+TERMINAL_RUN_STATUSES: frozenset[str] = frozenset(
+    {"cancelled", "failed", "completed", "incomplete", "expired"}
+)
+ACTIVE_RUN_STATUSES: frozenset[str] = frozenset(
+    {"queued", "in_progress", "requires_action", "cancelling"}
+)
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# Random bytes map onto the 62 characters (4 bytes each); bytes 248-255 map to nothing and
+# are dropped, so every character stays equally likely.
+_BYTE_TO_CHAR = bytes((_ALPHABET * 4).encode()) + b"." * 8
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id in the API's style: ``prefix_`` and 24 random alphanumerics."""
+    chars = b""
+    while len(chars) < 24:
+        chars += secrets.token_bytes(32).translate(_BYTE_TO_CHAR).replace(b".", b"")
+    return f"{prefix}_{chars[:24].decode()}"
+
+
+def now() -> int:
+    """The current time as Unix seconds, the API's timestamp unit."""
+    return int(time.time())
+
+
+class _Object(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=False)
+
+    def wire(self) -> dict[str, Any]:
+        """The object as the Assistants API would send it."""
+        return self.model_dump(mode="json")
+
+
+class Thread(_Object):
+    """A conversation."""
+
+    id: str = Field(default_factory=lambda: new_id("thread"))
+    object: Literal["thread"] = "thread"
+    created_at: int = Field(default_factory=now)
+    metadata: dict[str, str] = Field(default_factory=dict)
+    tool_resources: dict[str, Any] | None = None
+
+
+class Text(_Object):
+    """The text of a message content part."""
+
+    value: str
+    annotations: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class TextContent(_Object):
+    """A text content part."""
+
+    type: Literal["text"] = "text"
+    text: Text
+
+
+class IncompleteDetails(_Object):
+    """Why a run or message ended before it was complete."""
+
+    reason: str
+
+
+class Message(_Object):
+    """A message in a thread.
+
+    Attributes:
+        run_id: the run that wrote it (assistant messages).
+    """
+
+    id: str = Field(default_factory=lambda: new_id("msg"))
+    object: Literal["thread.message"] = "thread.message"
+    created_at: int = Field(default_factory=now)
+    thread_id: str
+    role: Literal["user", "assistant"]
+    content: list[TextContent]
+    assistant_id: str | None = None
+    run_id: str | None = None
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+    status: Literal["in_progress", "incomplete", "completed"] = "completed"
+    completed_at: int | None = None
+    incomplete_at: int | None = None
+    incomplete_details: IncompleteDetails | None = None
+
+    @property
+    def text(self) -> str:
+        """All text parts joined."""
+        return "".join(part.text.value for part in self.content)
+
+    @classmethod
+    def of_text(cls, thread_id: str, role: Literal["user", "assistant"], text: str) -> Message:
+        """A one-part text message."""
+        return cls(thread_id=thread_id, role=role, content=[TextContent(text=Text(value=text))])
+
+
+class FunctionCall(_Object):
+    """The function part of a tool call: name, arguments, and the output once known."""
+
+    name: str
+    arguments: str
+    output: str | None = None
+
+
+class ToolCallError(_Object):
+    """Why a tool call failed (agentkit-only; the model saw ``function.output``)."""
+
+    code: str
+    message: str
+
+
+class FunctionToolCall(_Object):
+    """A function call in a ``tool_calls`` step.
+
+    Attributes:
+        error: set when the call failed; ``function.output`` holds what the model was told.
+        duration_ms: how long the tool ran (agentkit-only).
+    """
+
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
+    error: ToolCallError | None = None
+    duration_ms: float | None = None
+
+
+class SubmitToolOutputs(_Object):
+    """The calls waiting for outputs."""
+
+    tool_calls: list[FunctionToolCall]
+
+
+class RequiredAction(_Object):
+    """What the caller must do for a run in ``requires_action``."""
+
+    type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
+    submit_tool_outputs: SubmitToolOutputs
+
+
+class LastError(_Object):
+    """Why a run failed."""
+
+    code: str
+    message: str
+
+
+class RunUsage(_Object):
+    """Token usage in the Assistants API's field names."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class TruncationStrategy(_Object):
+    """How much of the thread the model sees: everything that fits, or the last N messages."""
+
+    type: Literal["auto", "last_messages"] = "auto"
+    last_messages: int | None = None
+
+
+class Run(_Object):
+    """One activation of an agent on a thread."""
+
+    id: str = Field(default_factory=lambda: new_id("run"))
+    object: Literal["thread.run"] = "thread.run"
+    created_at: int = Field(default_factory=now)
+    thread_id: str
+    assistant_id: str
+    status: RunStatus = "queued"
+    required_action: RequiredAction | None = None
+    last_error: LastError | None = None
+    expires_at: int | None = None
+    started_at: int | None = None
+    cancelled_at: int | None = None
+    failed_at: int | None = None
+    completed_at: int | None = None
+    incomplete_details: IncompleteDetails | None = None
+    model: str = ""
+    instructions: str = ""
+    tools: list[dict[str, Any]] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+    usage: RunUsage | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    max_prompt_tokens: int | None = None
+    max_completion_tokens: int | None = None
+    truncation_strategy: TruncationStrategy = Field(default_factory=TruncationStrategy)
+    response_format: Any = "auto"
+    tool_choice: Any = "auto"
+    parallel_tool_calls: bool = True
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the run has ended (completed, failed, cancelled, expired, incomplete)."""
+        return self.status in TERMINAL_RUN_STATUSES
+
+    def wire(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        if self.required_action is not None:
+            for call in data["required_action"]["submit_tool_outputs"]["tool_calls"]:
+                call.pop("error", None)
+                call.pop("duration_ms", None)
+        return data
+
+
+class MessageCreation(_Object):
+    """The message a ``message_creation`` step wrote."""
+
+    message_id: str
+
+
+class MessageCreationStepDetails(_Object):
+    """Details of a ``message_creation`` step."""
+
+    type: Literal["message_creation"] = "message_creation"
+    message_creation: MessageCreation
+
+
+MessageCreationDetails = MessageCreationStepDetails
+
+
+class ToolCallsStepDetails(_Object):
+    """Details of a ``tool_calls`` step."""
+
+    type: Literal["tool_calls"] = "tool_calls"
+    tool_calls: list[FunctionToolCall]
+
+
+class RunStep(_Object):
+    """One step of a run: the model wrote a message, or called tools."""
+
+    id: str = Field(default_factory=lambda: new_id("step"))
+    object: Literal["thread.run.step"] = "thread.run.step"
+    created_at: int = Field(default_factory=now)
+    run_id: str
+    thread_id: str
+    assistant_id: str
+    type: Literal["message_creation", "tool_calls"]
+    status: Literal["in_progress", "cancelled", "failed", "completed", "expired"] = "in_progress"
+    step_details: MessageCreationStepDetails | ToolCallsStepDetails = Field(discriminator="type")
+    last_error: LastError | None = None
+    expired_at: int | None = None
+    cancelled_at: int | None = None
+    failed_at: int | None = None
+    completed_at: int | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    usage: RunUsage | None = None
+
+    def wire(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        if data["step_details"]["type"] == "tool_calls":
+            for call in data["step_details"]["tool_calls"]:
+                call.pop("error", None)
+                call.pop("duration_ms", None)
+        return data
