@@ -9,10 +9,10 @@ from agentkit.context import DepsT
 from agentkit.exceptions import UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
-from agentkit.middleware.tool_choice import ToolChoicePolicy, as_policy
 from agentkit.models.base import Model
 from agentkit.models.request import ModelSettings, ToolChoice
 from agentkit.records import Thread, TruncationStrategy
+from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.toolsets.base import Toolset

@@ -29,6 +29,9 @@ class RunContext(Generic[DepsT]):
         tool_name: the name of the current tool, inside a tool.
         attempt: how many times this tool has already failed in this run.
         metadata: the run's metadata.
+        state: per-run state for middleware and tools: JSON-compatible values only, saved
+            with the run and restored when it resumes, in this process or another. Use a
+            key of your own (your middleware's name); the dict is shared by the whole run.
         emit: adds an event to the run's stream (middleware use it for `RetryEvent`).
     """
 
@@ -40,4 +43,5 @@ class RunContext(Generic[DepsT]):
     tool_name: str | None = None
     attempt: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     emit: Callable[[Any], None] = field(default=lambda _event: None, repr=False, compare=False)

@@ -15,7 +15,7 @@ from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
-from agentkit.middleware.retry import RetryMiddleware
+from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
 from agentkit.runs.channel import Channel
 from agentkit.runs.history import history_items
@@ -26,6 +26,7 @@ from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
 from agentkit.stores.base import Store
 from agentkit.stores.memory import MemoryStore
+from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
 
 __all__ = ["Runner", "ToolOutputs"]
 
@@ -39,18 +40,19 @@ class Runner:
 
     Args:
         store: where threads, runs and steps persist (default: a new `MemoryStore`).
-        middleware: wraps every run of this runner, outside the agent's own middleware.
-            Default: ``[RetryMiddleware()]``, which retries rate limits, server errors and
-            dropped connections; it steps aside for a run whose agent (or call) brings its
-            own `RetryMiddleware`. Pass ``[]`` for none, or your own list.
+        middleware: wraps every run of this runner, outside the agent's own middleware
+            (the whole order is in `agentkit.middleware.middleware_stack`). When not given,
+            model calls are retried on rate limits, server errors and dropped connections by
+            a default `RetryMiddleware`, which a `RetryMiddleware` of the agent or the run
+            replaces; pass a list (``[]`` included) to leave the default out.
     """
 
     def __init__(
         self, store: Store | None = None, *, middleware: Sequence[Middleware] | None = None
     ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
-        self._default_retry = middleware is None
-        self.middleware = (RetryMiddleware(),) if middleware is None else tuple(middleware)
+        self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
+        self._default_retries = middleware is None
         self._driving: dict[str, asyncio.Task[None]] = {}
         self._cancelling: set[str] = set()
 
@@ -241,10 +243,15 @@ class Runner:
         queue: Channel[RunEvent | None] = Channel()
         state.ctx = _with_emit(state.ctx, queue.put, state.run)
         queue.put(RunStatusEvent(state.run))
-        layers = self._layers(state.agent, middleware)
+        stack = middleware_stack(
+            self.middleware,
+            state.agent.middleware,
+            middleware,
+            default_retries=self._default_retries,
+        )
         run_id = state.run.id
         task = asyncio.create_task(
-            self._drive(state, layers, queue, resumed), name=f"agentkit-run:{run_id}"
+            self._drive(state, stack, queue, resumed), name=f"agentkit-run:{run_id}"
         )
         self._driving[run_id] = task
         try:
@@ -261,22 +268,15 @@ class Runner:
             self._driving.pop(run_id, None)
             self._cancelling.discard(run_id)
 
-    def _layers(self, agent: Agent[Any], per_run: Sequence[Middleware]) -> tuple[Middleware, ...]:
-        own = (*agent.middleware, *per_run)
-        if self._default_retry and any(isinstance(m, RetryMiddleware) for m in own):
-            # The agent's own retry policy replaces the default one; two would multiply.
-            return (*self.middleware[1:], *own)
-        return (*self.middleware, *own)
-
     async def _drive(
         self,
         state: RunState,
-        layers: tuple[Middleware, ...],
+        stack: tuple[Middleware, ...],
         queue: Channel[RunEvent | None],
         resumed: bool,
     ) -> None:
         try:
-            await drive(state, layers, resumed=resumed)
+            await drive(state, stack, resumed=resumed)
         except asyncio.CancelledError:
             if state.run.id not in self._cancelling:
                 raise
@@ -316,9 +316,16 @@ def _new_run(
         metadata=dict(metadata or {}),
         expires_at=None if timeout is None else created + int(timeout),
         parallel_tool_calls=agent.parallel_tool_calls is not False,
+        tool_choice=wire_tool_choice(agent.tool_choice.resolve(_first_turn(agent))),
         temperature=agent.settings.temperature,
         top_p=agent.settings.top_p,
         truncation_strategy=agent.truncation,
+    )
+
+
+def _first_turn(agent: Agent[Any]) -> TurnInfo:
+    return TurnInfo(
+        turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
     )
 
 

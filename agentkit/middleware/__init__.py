@@ -3,9 +3,13 @@
 Give them as ``Agent(middleware=[...])``, ``Runner(middleware=[...])`` or per run; list order
 is call order, outermost first. Built in: retries (`RetryMiddleware`, `ToolRetryMiddleware`),
 logs and spans (`TracingMiddleware`, `OpenTelemetryMiddleware`), budgets
-(`UsageLimitsMiddleware`) and tool-choice policies (the agent's ``tool_choice``).
+(`UsageLimitsMiddleware`). `middleware_stack` shows the order a run applies them in.
+
+Tool-choice policies are not middleware: they moved to `agentkit.tool_choice` (the old names
+here still work, with a deprecation warning).
 """
 
+from agentkit.deprecation import moved_names
 from agentkit.middleware.base import (
     Middleware,
     ModelCall,
@@ -17,13 +21,6 @@ from agentkit.middleware.base import (
     ToolHandler,
 )
 from agentkit.middleware.otel import OpenTelemetryMiddleware
-from agentkit.middleware.policies import (
-    AllowedToolsPolicy,
-    RequiredUntil,
-    StopAtTools,
-    StopOnFirstTool,
-    ToolFirst,
-)
 from agentkit.middleware.replay import TextReplayFilter
 from agentkit.middleware.retry import (
     RetryMiddleware,
@@ -32,43 +29,49 @@ from agentkit.middleware.retry import (
     default_model_wait,
     wait_retry_after,
 )
-from agentkit.middleware.tool_choice import (
-    FixedToolChoice,
-    ToolChoiceMiddleware,
-    ToolChoicePolicy,
-    TurnInfo,
-)
+from agentkit.middleware.stack import middleware_stack
+from agentkit.middleware.tool_choice import ToolChoiceMiddleware
 from agentkit.middleware.tool_retry import ToolRetry, ToolRetryMiddleware
 from agentkit.middleware.tracing import TracingMiddleware
 from agentkit.middleware.usage_limits import UsageLimitsMiddleware
 
 __all__ = [
-    "AllowedToolsPolicy",
-    "FixedToolChoice",
     "Middleware",
     "ModelCall",
     "ModelHandler",
     "ModelResponse",
     "OpenTelemetryMiddleware",
-    "RequiredUntil",
     "RetryMiddleware",
     "RunCall",
     "RunHandler",
-    "StopAtTools",
-    "StopOnFirstTool",
     "TextReplayFilter",
     "ToolCall",
     "ToolChoiceMiddleware",
-    "ToolChoicePolicy",
-    "ToolFirst",
     "ToolHandler",
     "ToolRetry",
     "ToolRetryMiddleware",
     "TracingMiddleware",
-    "TurnInfo",
     "UsageLimitsMiddleware",
     "current_attempt",
     "default_model_stop",
     "default_model_wait",
+    "middleware_stack",
     "wait_retry_after",
 ]
+
+__getattr__ = moved_names(
+    __name__,
+    dict.fromkeys(
+        (
+            "AllowedToolsPolicy",
+            "FixedToolChoice",
+            "RequiredUntil",
+            "StopAtTools",
+            "StopOnFirstTool",
+            "ToolChoicePolicy",
+            "ToolFirst",
+            "TurnInfo",
+        ),
+        "agentkit.tool_choice",
+    ),
+)

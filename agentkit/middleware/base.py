@@ -44,6 +44,7 @@ __all__ = [
     "ToolCall",
     "ToolHandler",
     "build_chain",
+    "overrides",
 ]
 
 
@@ -68,13 +69,16 @@ class Middleware:
 H = TypeVar("H", RunHandler, ModelHandler, ToolHandler)
 
 
+def overrides(layer: Middleware, stage: str) -> bool:
+    """Whether ``layer`` implements ``stage`` (``wrap_run``, ``wrap_model_call``...)."""
+    return getattr(type(layer), stage) is not getattr(Middleware, stage)
+
+
 def build_chain(middleware: Sequence[Middleware], stage: str, ctx: RunContext[Any], inner: H) -> H:
     """Compose ``inner`` with each middleware's ``stage`` method, the first one outermost."""
-    base = getattr(Middleware, stage)
     handler: Any = inner
     for layer in reversed(middleware):
-        method = getattr(type(layer), stage)
-        if method is base:
+        if not overrides(layer, stage):
             continue
         handler = partial(getattr(layer, stage), ctx, next=handler)
     return handler  # type: ignore[no-any-return]

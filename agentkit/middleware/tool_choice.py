@@ -1,101 +1,36 @@
-"""Tool-choice policies: pure resolvers from the run so far to the next turn's tool choice.
+"""Deprecated: `ToolChoiceMiddleware`. The engine applies the agent's policy itself now.
 
-A policy is consulted before every model call. ``ToolChoiceMiddleware`` applies one; the
-engine always installs it innermost with the agent's ``tool_choice``.
+The policies moved to `agentkit.tool_choice`. A middleware that wants a different tool choice
+replaces ``call.request.tool_choice`` in ``wrap_model_call``.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from agentkit.calls import ModelCall, ModelHandler, ModelResponse
 from agentkit.context import RunContext
-from agentkit.exceptions import UserError
+from agentkit.deprecation import warn_deprecated
 from agentkit.middleware.base import Middleware
-from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
+from agentkit.models.request import ToolChoice
 from agentkit.records import FunctionToolCall
+from agentkit.tool_choice.base import ToolChoicePolicy, TurnInfo, as_policy
 from agentkit.usage import Usage
 
-__all__ = [
-    "FixedToolChoice",
-    "ToolChoiceMiddleware",
-    "ToolChoicePolicy",
-    "TurnInfo",
-    "as_policy",
-    "canonical_tool_choice",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class TurnInfo:
-    """What a policy may look at.
-
-    Attributes:
-        turn: the 1-based index of the model call about to be made.
-        tool_history: the tool calls made so far in the run, with outputs.
-        last_turn_calls: the calls of the previous turn (empty on the first turn).
-        tool_names: the tools offered.
-    """
-
-    turn: int
-    tool_history: tuple[FunctionToolCall, ...]
-    last_turn_calls: tuple[FunctionToolCall, ...]
-    tool_names: tuple[str, ...]
-
-
-class ToolChoicePolicy(ABC):
-    """Decides each turn's tool choice, and whether a turn's tool output ends the run."""
-
-    @abstractmethod
-    def resolve(self, info: TurnInfo) -> ToolChoice:
-        """The tool choice for the coming turn."""
-
-    def final_output(self, info: TurnInfo) -> str | None:
-        """The run's final answer taken from the last turn's tool output, or None to go on."""
-        return None
-
-
-def canonical_tool_choice(value: ToolChoice | str) -> ToolChoice:
-    """``"auto"``/``"none"``/``"required"`` as they are; any other string names a tool."""
-    if isinstance(value, NamedToolChoice | AllowedTools):
-        return value
-    if value in ("auto", "none", "required"):
-        return value  # type: ignore[return-value]
-    if isinstance(value, str) and value:
-        return NamedToolChoice(value)
-    raise UserError(f"tool_choice {value!r} is not 'auto', 'none', 'required' or a tool name")
-
-
-@dataclass(frozen=True, slots=True)
-class FixedToolChoice(ToolChoicePolicy):
-    """One tool choice, reset to ``auto`` once a tool has been used (unless ``reset`` is off).
-
-    The reset is the default so that ``required`` or a named tool cannot loop forever.
-    """
-
-    choice: ToolChoice = "auto"
-    reset: bool = True
-
-    def resolve(self, info: TurnInfo) -> ToolChoice:
-        if self.reset and info.tool_history and self.choice != "none":
-            return "auto"
-        return self.choice
-
-
-def as_policy(value: ToolChoicePolicy | ToolChoice | str) -> ToolChoicePolicy:
-    """A policy for the agent's ``tool_choice`` setting."""
-    if isinstance(value, ToolChoicePolicy):
-        return value
-    return FixedToolChoice(canonical_tool_choice(value))
+__all__ = ["ToolChoiceMiddleware"]
 
 
 class ToolChoiceMiddleware(Middleware):
-    """Applies a policy to every model call; a final tool output ends the run without a call."""
+    """Deprecated: applies a policy to each model call it wraps, after the agent's own."""
 
     def __init__(self, policy: ToolChoicePolicy | ToolChoice | str) -> None:
+        warn_deprecated(
+            "ToolChoiceMiddleware",
+            "Agent(tool_choice=policy), or replace "
+            "call.request.tool_choice in your own wrap_model_call",
+        )
         self.policy = as_policy(policy)
 
     async def wrap_model_call(

@@ -11,9 +11,10 @@ of work, never in the middle of it:
   call cannot be stopped half-way, so the last one may go over; a final answer that goes
   over is still delivered (its tokens are spent either way), and the run completes.
 
-Tokens are counted from the model calls made while this process drives the run; a run
-resumed after ``requires_action`` continues the count when it is resumed through the same
-middleware object.
+Counts come from the calls themselves (``call.usage``, ``call.tool_history``,
+``call.request.turn``), which the engine saves with the run, so a run resumed after
+``requires_action`` (in this process or another) keeps its count, and the middleware holds
+no state of its own.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agentkit.calls import ModelCall, ModelHandler, ModelResponse, RunCall, RunHandler
+from agentkit.calls import ModelCall, ModelHandler, ModelResponse
 from agentkit.context import RunContext
 from agentkit.exceptions import UsageLimitExceeded, UserError
 from agentkit.middleware.base import Middleware
-from agentkit.records import Run
 from agentkit.usage import Usage
 
 __all__ = ["UsageLimitsMiddleware"]
@@ -72,14 +72,6 @@ class UsageLimitsMiddleware(Middleware):
         self.max_input_tokens = max_input_tokens
         self.max_output_tokens = max_output_tokens
         self.max_total_tokens = max_total_tokens
-        # Token usage of runs being driven (or paused), by run id.
-        self._usage: dict[str, Usage] = {}
-
-    async def wrap_run(self, ctx: RunContext[Any], call: RunCall, next: RunHandler) -> Run:
-        run = await next(call)
-        if run.is_terminal:
-            self._usage.pop(run.id, None)
-        return run
 
     async def wrap_model_call(
         self, ctx: RunContext[Any], call: ModelCall, next: ModelHandler
@@ -90,8 +82,7 @@ class UsageLimitsMiddleware(Middleware):
                 reason="max_requests",
             )
         response = await next(call)
-        total = self._usage.get(ctx.run_id, Usage()) + response.usage
-        self._usage[ctx.run_id] = total
+        total = call.usage + response.usage
         if response.tool_calls:
             self._check_tool_calls(len(call.tool_history) + len(response.tool_calls))
             self._check_tokens(total)

@@ -15,7 +15,6 @@ from agentkit.context import RunContext
 from agentkit.events import RunEvent
 from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
-from agentkit.middleware.tool_choice import TurnInfo
 from agentkit.records import Message, Run, Thread
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls
@@ -30,6 +29,7 @@ from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
 from agentkit.runs.result import RunResult, RunResultBuilder
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
+from agentkit.tool_choice.base import TurnInfo
 
 __all__ = ["RemoteRunner"]
 

@@ -32,8 +32,7 @@ from agentkit.exceptions import (
     UsageLimitExceeded,
 )
 from agentkit.middleware.base import Middleware, build_chain
-from agentkit.middleware.tool_choice import ToolChoiceMiddleware
-from agentkit.middleware.tool_retry import ToolRetryMiddleware
+from agentkit.models.request import ToolChoice
 from agentkit.records import LastError, Run, now
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.message_writer import MessageWriter
@@ -48,8 +47,10 @@ from agentkit.runs.steps import (
     pause_run,
     pending_calls,
     set_status,
+    turn_info,
 )
 from agentkit.runs.tool_calls import ToolRetriesExhausted, check_retry_budget, invoke_tool
+from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["drive"]
 
@@ -63,19 +64,16 @@ class _Chains:
     tool: ToolHandler
 
 
-async def drive(state: RunState, middleware: tuple[Middleware, ...], *, resumed: bool) -> Run:
-    """Advance the run until it ends or pauses; return the run as it then is."""
-    # Built in, innermost: per-tool retry policies (unless the chain has its own layer for
-    # them) and the agent's tool-choice policy.
-    tool_retry = () if _has(middleware, ToolRetryMiddleware) else (ToolRetryMiddleware(),)
-    layers = (*middleware, *tool_retry, ToolChoiceMiddleware(state.agent.tool_choice))
+async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool) -> Run:
+    """Advance the run until it ends or pauses; return the run as it then is.
+
+    ``stack`` is the run's whole middleware stack (`agentkit.middleware.middleware_stack`).
+    """
     ctx = state.ctx
     chains = _Chains(
-        model=build_chain(
-            layers, "wrap_model_call", ctx, model_stream_handler(state.agent.model.stream)
-        ),
+        model=build_chain(stack, "wrap_model_call", ctx, model_stream_handler(state)),
         tool=build_chain(
-            layers, "wrap_tool_call", ctx, partial(invoke_tool, state.agent, state.failures, ctx)
+            stack, "wrap_tool_call", ctx, partial(invoke_tool, state.agent, state.failures, ctx)
         ),
     )
 
@@ -83,12 +81,8 @@ async def drive(state: RunState, middleware: tuple[Middleware, ...], *, resumed:
         await _drive_to_end(state, chains)
         return state.run
 
-    run_chain = build_chain(layers, "wrap_run", ctx, inner)
+    run_chain = build_chain(stack, "wrap_run", ctx, inner)
     return await run_chain(RunCall(state.run, resumed))
-
-
-def _has(middleware: tuple[Middleware, ...], kind: type[Middleware]) -> bool:
-    return any(isinstance(layer, kind) for layer in middleware)
 
 
 async def _drive_to_end(state: RunState, chains: _Chains) -> None:
@@ -127,22 +121,38 @@ async def _advance_until_deadline(state: RunState, chains: _Chains) -> None:
 async def _advance(state: RunState, chains: _Chains) -> None:
     if state.run.status == "queued":
         await set_status(state, "in_progress", started_at=now())
-    while True:
-        if state.pending_step is not None:
-            if await _handle_tools(state, chains):
-                return
-            continue
-        if state.turn >= state.agent.limits.max_turns:
-            await end_run(state, "incomplete", reason="max_turns")
-            return
-        if await _model_turn(state, chains):
-            return
+    while not await _step(state, chains):
+        pass
 
 
-async def _model_turn(state: RunState, chains: _Chains) -> bool:
+async def _step(state: RunState, chains: _Chains) -> bool:
+    """Answer the pending tool calls, or take the next turn; True when the run ended or paused."""
+    if state.pending_step is not None:
+        return await _handle_tools(state, chains)
+    return await _next_turn(state, chains)
+
+
+async def _next_turn(state: RunState, chains: _Chains) -> bool:
+    """Resolve the tool choice, then end the run or call the model; True when the run ended."""
+    tools = tuple(state.agent.toolset.definitions())
+    info = turn_info(state, tools)
+    policy = state.agent.tool_choice
+    final = policy.final_output(info)
+    if final is not None:
+        await _complete(state, MessageWriter(state.run, state.ctx.emit), final)
+        return True
+    if state.turn >= state.agent.limits.max_turns:
+        await end_run(state, "incomplete", reason="max_turns")
+        return True
+    return await _model_turn(state, chains, tools, policy.resolve(info))
+
+
+async def _model_turn(
+    state: RunState, chains: _Chains, tools: tuple[ToolDefinition, ...], tool_choice: ToolChoice
+) -> bool:
     """One model call; True when the run ended."""
     writer = MessageWriter(state.run, state.ctx.emit)
-    response = await call_model(state, chains.model, writer)
+    response = await call_model(state, chains.model, writer, tools, tool_choice)
     if response.incomplete_reason:
         await writer.finish(
             state.store, response.text, status="incomplete", reason=response.incomplete_reason
@@ -153,9 +163,13 @@ async def _model_turn(state: RunState, chains: _Chains) -> bool:
         await writer.finish(state.store, response.text)
         await open_tool_step(state, response)
         return False
-    state.final_message = await writer.finish(state.store, response.text)
-    await end_run(state, "completed")
+    await _complete(state, writer, response.text)
     return True
+
+
+async def _complete(state: RunState, writer: MessageWriter, text: str) -> None:
+    state.final_message = await writer.finish(state.store, text)
+    await end_run(state, "completed")
 
 
 async def _handle_tools(state: RunState, chains: _Chains) -> bool:

@@ -89,11 +89,19 @@ async def prepare_resume(
     pending_ids = [c.id for c in run.required_action.submit_tool_outputs.tool_calls]
     by_id = match_outputs(pending_ids, outputs)
     data = await store.get_run_state(run_id)
-    step = _with_outputs(await store.get_step(data["pending_step_id"]), by_id)
+    steps = await store.list_steps(run_id)
+    pending = next(s for s in steps if s.id == data["pending_step_id"])
+    step = _with_outputs(pending, by_id)
     resumed = run.model_copy(update={"status": "in_progress", "required_action": None})
     state = RunState(run=resumed, agent=agent, store=store, ctx=ctx)
     state.load_json(data)
     state.pending_step = step
+    state.tool_history = [
+        call
+        for earlier in steps
+        if earlier.status == "completed" and isinstance(earlier.step_details, ToolCallsStepDetails)
+        for call in earlier.step_details.tool_calls
+    ]
     if not await store.transition_run(resumed, expected={"requires_action"}, state=state.to_json()):
         raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
     await store.save_step(step)

@@ -9,6 +9,7 @@ from agentkit.context import RunContext
 from agentkit.models.request import (
     AssistantMessageItem,
     ModelItem,
+    ModelRequest,
     ToolCallItem,
     ToolOutputItem,
     UserMessageItem,
@@ -60,7 +61,13 @@ class RunState:
         items: what this run added to the conversation (tool calls, outputs, text).
         turn: model calls made so far.
         failures: consecutive failed calls per tool name.
+        tool_history: the run's finished tool calls, oldest first (rebuilt from its steps
+            when the run resumes).
+        last_turn_calls: the calls of the last closed ``tool_calls`` step.
+        last_request: the last request sent to the model, as the middleware passed it on.
         pending_step: the ``tool_calls`` step whose outputs are not all in yet.
+
+    Middleware and tools keep their own per-run state in ``ctx.state``, saved here too.
     """
 
     run: Run
@@ -74,6 +81,8 @@ class RunState:
     usage: Usage = field(default_factory=Usage)
     failures: dict[str, int] = field(default_factory=dict)
     tool_history: list[FunctionToolCall] = field(default_factory=list)
+    last_turn_calls: tuple[FunctionToolCall, ...] = ()
+    last_request: ModelRequest | None = None
     pending_step: RunStep | None = None
     final_message: Message | None = None
 
@@ -90,6 +99,7 @@ class RunState:
             },
             "failures": dict(self.failures),
             "pending_step_id": self.pending_step.id if self.pending_step else None,
+            "ctx_state": self.ctx.state,
         }
 
     def load_json(self, data: dict[str, Any]) -> None:
@@ -99,3 +109,5 @@ class RunState:
         self.turn = int(data.get("turn", 0))
         self.usage = Usage(**data.get("usage", {}))
         self.failures = {str(k): int(v) for k, v in data.get("failures", {}).items()}
+        self.ctx.state.clear()
+        self.ctx.state.update(data.get("ctx_state", {}))

@@ -17,6 +17,7 @@ from agentkit.models.request import (
     AssistantMessageItem,
     ModelRequest,
     ToolCallItem,
+    ToolChoice,
     ToolOutputItem,
 )
 from agentkit.records import (
@@ -36,6 +37,8 @@ from agentkit.runs.dispatcher import ToolOutcome
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.tool_calls import count_failures, split_calls
+from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
+from agentkit.tools.definition import ToolDefinition
 from agentkit.usage import Usage
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "pause_run",
     "pending_calls",
     "set_status",
+    "turn_info",
 ]
 
 Emit = Callable[[Any], None]
@@ -61,13 +65,26 @@ async def set_status(state: RunState, status: RunStatus, **fields: Any) -> None:
     state.ctx.emit(RunStatusEvent(state.run))
 
 
-def build_request(state: RunState) -> ModelRequest:
-    """The model request for the next turn (tool choice is the policy middleware's job)."""
+def turn_info(state: RunState, tools: tuple[ToolDefinition, ...]) -> TurnInfo:
+    """What the agent's tool-choice policy sees before the next model call."""
+    return TurnInfo(
+        turn=state.turn + 1,
+        tool_history=tuple(state.tool_history),
+        last_turn_calls=state.last_turn_calls,
+        tool_names=tuple(tool.name for tool in tools),
+    )
+
+
+def build_request(
+    state: RunState, tools: tuple[ToolDefinition, ...], tool_choice: ToolChoice
+) -> ModelRequest:
+    """The model request for the next turn."""
     agent = state.agent
     return ModelRequest(
         instructions=state.run.instructions or None,
         items=(*state.history, *state.items),
-        tools=tuple(agent.toolset.definitions()),
+        tools=tools,
+        tool_choice=tool_choice,
         parallel_tool_calls=agent.parallel_tool_calls,
         settings=agent.settings,
         run_id=state.run.id,
@@ -75,10 +92,16 @@ def build_request(state: RunState) -> ModelRequest:
     )
 
 
-def model_stream_handler(stream: Callable[[ModelRequest], Any]) -> ModelHandler:
-    """The innermost model handler: drain the adapter's stream into a `ModelResponse`."""
+def model_stream_handler(state: RunState) -> ModelHandler:
+    """The innermost model handler: drain the adapter's stream into a `ModelResponse`.
+
+    It notes the request as the middleware passed it on, in ``state.last_request``, and
+    adds the call's usage to the run's.
+    """
+    stream = state.agent.model.stream
 
     async def handle(call: ModelCall) -> ModelResponse:
+        state.last_request = call.request
         parts: list[str] = []
         calls: list[ModelToolCall] = []
         done: ModelResponseDone | None = None
@@ -96,11 +119,15 @@ def model_stream_handler(stream: Callable[[ModelRequest], Any]) -> ModelHandler:
                 code="stream_interrupted",
                 retryable=True,
             )
-        usage = done.usage
+        usage = Usage(1, done.usage.input_tokens, done.usage.output_tokens)
+        # Counted here, where the tokens were spent: a middleware may still raise on the
+        # way out (a usage limit), and the run must record them anyway.
+        state.usage = state.usage + usage
+        state.ctx.emit(UsageEvent(usage, state.usage))
         return ModelResponse(
             text="".join(parts),
             tool_calls=tuple(calls),
-            usage=Usage(1, usage.input_tokens, usage.output_tokens),
+            usage=usage,
             response_id=done.response_id,
             finish_reason=done.finish_reason,
             incomplete_reason=done.incomplete_reason,
@@ -109,20 +136,29 @@ def model_stream_handler(stream: Callable[[ModelRequest], Any]) -> ModelHandler:
     return handle
 
 
-async def call_model(state: RunState, chain: ModelHandler, writer: MessageWriter) -> ModelResponse:
-    """Make the next model call through the middleware chain and account for its usage."""
+async def call_model(
+    state: RunState,
+    chain: ModelHandler,
+    writer: MessageWriter,
+    tools: tuple[ToolDefinition, ...],
+    tool_choice: ToolChoice,
+) -> ModelResponse:
+    """Make the next model call through the middleware chain.
+
+    When a middleware changed the first call's tool choice, the run records what was sent.
+    """
     state.turn += 1
     call = ModelCall(
-        build_request(state),
+        build_request(state, tools, tool_choice),
         writer.on_text,
         tuple(state.tool_history),
         state.agent.model,
         state.usage,
     )
     response = await chain(call)
-    state.usage = state.usage + response.usage
-    if response.usage.requests or response.usage.total_tokens:
-        state.ctx.emit(UsageEvent(response.usage, state.usage))
+    sent = state.last_request
+    if state.turn == 1 and sent is not None and sent.tool_choice != tool_choice:
+        state.run = state.run.model_copy(update={"tool_choice": wire_tool_choice(sent.tool_choice)})
     return response
 
 
@@ -209,6 +245,7 @@ async def close_tool_step(state: RunState) -> None:
     calls = _calls(step)
     state.items.extend(ToolOutputItem(c.id, c.function.output or "") for c in calls)
     state.tool_history.extend(calls)
+    state.last_turn_calls = tuple(calls)
     state.pending_step = None
     await state.store.save_step(step)
     state.ctx.emit(StepCompletedEvent(step))

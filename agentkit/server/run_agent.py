@@ -17,7 +17,6 @@ from agentkit.records import Run, TruncationStrategy
 from agentkit.server.budget import TokenBudgetMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.schemas import RunOptions
-from agentkit.stores.base import Store
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["agent_for_run", "canonical_choice", "run_fields"]
@@ -81,7 +80,7 @@ def canonical_choice(choice: Any) -> ToolChoice:
     return "auto"
 
 
-def agent_for_run(run: Run, *, name: str, config: ServerConfig, store: Store) -> Agent[None]:
+def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None]:
     """The agent that drives ``run`` (on creation and on every resume)."""
     definitions = [
         ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
@@ -95,7 +94,7 @@ def agent_for_run(run: Run, *, name: str, config: ServerConfig, store: Store) ->
         tool_choice=canonical_choice(run.tool_choice),
         parallel_tool_calls=None if run.parallel_tool_calls else False,
         settings=ModelSettings(temperature=run.temperature, top_p=run.top_p),
-        middleware=[TokenBudgetMiddleware(store)],
+        middleware=[TokenBudgetMiddleware(run.max_prompt_tokens, run.max_completion_tokens)],
         limits=RunLimits(timeout=config.run_timeout, max_turns=config.max_turns),
         truncation=TruncationStrategy.model_validate(run.truncation_strategy.model_dump()),
     )

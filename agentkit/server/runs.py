@@ -79,9 +79,7 @@ async def _start_run(
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
-    agent = agent_for_run(
-        probe, name=assistant.get("name") or "", config=ctx.config, store=ctx.store
-    )
+    agent = agent_for_run(probe, name=assistant.get("name") or "", config=ctx.config)
     events = ctx.runner.iter_run(
         agent, None, thread=thread_id, metadata=options.metadata, run_fields=fields
     )
@@ -171,7 +169,7 @@ async def submit_tool_outputs(request: Request) -> Response:
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
     assistant_name = await _assistant_name(ctx.store, run.assistant_id)
-    agent = agent_for_run(run, name=assistant_name, config=ctx.config, store=ctx.store)
+    agent = agent_for_run(run, name=assistant_name, config=ctx.config)
     outputs = [output.model_dump() for output in body.tool_outputs]
     events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
     return await _launch(ctx, events, stream=bool(body.stream), resumed=True)

@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 
 from agentkit.agent import Agent
-from agentkit.middleware import (
+from agentkit.models import ChatCompletionsModel, Model, ResponsesModel
+from agentkit.runs.result import RunResult
+from agentkit.testing import FakeOpenAI, FakeReply, FakeToolCall
+from agentkit.testing.fake_openai import ScriptResult
+from agentkit.tool_choice import (
     AllowedToolsPolicy,
     RequiredUntil,
     StopAtTools,
@@ -15,10 +19,6 @@ from agentkit.middleware import (
     ToolChoicePolicy,
     ToolFirst,
 )
-from agentkit.models import ChatCompletionsModel, Model, ResponsesModel
-from agentkit.runs.result import RunResult
-from agentkit.testing import FakeOpenAI, FakeReply, FakeToolCall
-from agentkit.testing.fake_openai import ScriptResult
 
 
 def search(query: str) -> str:

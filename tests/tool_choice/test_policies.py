@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from agentkit.exceptions import UserError
-from agentkit.middleware import (
+from agentkit.models import AllowedTools, NamedToolChoice
+from agentkit.records import FunctionCall, FunctionToolCall, ToolCallError
+from agentkit.tool_choice import (
     AllowedToolsPolicy,
     FixedToolChoice,
     RequiredUntil,
@@ -13,10 +15,8 @@ from agentkit.middleware import (
     StopOnFirstTool,
     ToolFirst,
     TurnInfo,
+    as_policy,
 )
-from agentkit.middleware.tool_choice import as_policy
-from agentkit.models import AllowedTools, NamedToolChoice
-from agentkit.records import FunctionCall, FunctionToolCall, ToolCallError
 
 TOOLS = ("search", "fetch", "answer")
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from agentkit.exceptions import UserError
-from agentkit.middleware.tool_choice import (
+from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
+from agentkit.tool_choice.base import (
     FixedToolChoice,
     ToolChoicePolicy,
     TurnInfo,
     as_policy,
 )
-from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
 
 __all__ = [
     "AllowedToolsPolicy",

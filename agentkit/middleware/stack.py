@@ -1,0 +1,81 @@
+"""The one place a run's middleware stack is assembled, for local and remote runs alike.
+
+Outermost first, a run's stack is::
+
+    default model retries   RetryMiddleware(), unless a level brings its own (see below)
+    the runner's middleware Runner(middleware=[...])
+    the agent's middleware  Agent(middleware=[...])
+    the run's middleware    agent.run(..., middleware=[...])
+    tool retry policies     ToolRetryMiddleware(), unless a level brings its own
+
+The two built-in layers are defaults, not additions: a `RetryMiddleware` (or
+`ToolRetryMiddleware`) given at any level replaces the default one, so retries never
+multiply. A runner given an explicit middleware list (``[]`` included) has no default model
+retries. Tool choice is not a layer: the engine resolves it while building each request, so
+every layer sees the value that will be sent.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+from agentkit.middleware.base import Middleware, overrides
+from agentkit.middleware.retry import RetryMiddleware
+from agentkit.middleware.tool_retry import ToolRetryMiddleware
+
+__all__ = ["RemoteMiddlewareWarning", "middleware_stack", "warn_stages_remote_runs_skip"]
+
+# Both defaults keep no per-run state, so one instance serves every run.
+_DEFAULT_MODEL_RETRY = RetryMiddleware()
+_DEFAULT_TOOL_RETRY = ToolRetryMiddleware()
+
+
+class RemoteMiddlewareWarning(UserWarning):
+    """A middleware stage that cannot apply to a run a remote service drives."""
+
+
+def middleware_stack(
+    runner: Sequence[Middleware],
+    agent: Sequence[Middleware],
+    run: Sequence[Middleware] = (),
+    *,
+    default_retries: bool = True,
+) -> tuple[Middleware, ...]:
+    """A run's middleware, outermost first (see the module docstring for the order).
+
+    Args:
+        runner: the runner's middleware.
+        agent: the agent's middleware.
+        run: this run's middleware.
+        default_retries: whether the runner retries model calls by default (it does unless it
+            was given its own middleware list).
+    """
+    given = (*runner, *agent, *run)
+    outer: tuple[Middleware, ...] = ()
+    if default_retries and not _brings(given, RetryMiddleware):
+        outer = (_DEFAULT_MODEL_RETRY,)
+    inner: tuple[Middleware, ...] = ()
+    if not _brings(given, ToolRetryMiddleware):
+        inner = (_DEFAULT_TOOL_RETRY,)
+    return (*outer, *given, *inner)
+
+
+def warn_stages_remote_runs_skip(stack: Sequence[Middleware]) -> None:
+    """Warn about each ``wrap_run``/``wrap_model_call`` in ``stack``: a remote run skips them.
+
+    The service drives the run and calls the model itself; only ``wrap_tool_call`` applies.
+    """
+    for layer in stack:
+        for stage in ("wrap_run", "wrap_model_call"):
+            if overrides(layer, stage):
+                warnings.warn(
+                    f"{type(layer).__name__}.{stage} does not apply to remote runs: the service "
+                    "drives the run and calls the model (only wrap_tool_call applies)",
+                    RemoteMiddlewareWarning,
+                    stacklevel=3,
+                )
+
+
+def _brings(layers: Sequence[Middleware], kind: type[Middleware]) -> bool:
+    return any(isinstance(layer, kind) for layer in layers)
