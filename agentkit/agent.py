@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic
+from typing import Any, Generic
 
 from agentkit.context import DepsT
+from agentkit.events import RunEvent
 from agentkit.exceptions import UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.base import Model
 from agentkit.models.request import ModelSettings, ToolChoice
 from agentkit.records import Thread, TruncationStrategy
+from agentkit.runner import Runner
+from agentkit.runs.protocol import AgentRunner
+from agentkit.runs.result import RunResult
 from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.toolsets.base import Toolset
-
-if TYPE_CHECKING:
-    from agentkit.events import RunEvent
-    from agentkit.runner import Runner
-    from agentkit.runs.result import RunResult
+from agentkit.toolsets.combined import toolset_from
 
 __all__ = ["Agent"]
 
@@ -75,7 +75,7 @@ class Agent(Generic[DepsT]):
         self.model = model
         self.instructions = instructions
         self.description = description
-        self.toolset = tools if isinstance(tools, Toolset) else _toolset_from(tools)
+        self.toolset = tools if isinstance(tools, Toolset) else toolset_from(tools)
         for tool_name in self.toolset.names():
             check_tool_name(tool_name, where=f"Agent {name!r}")
         self.tool_choice = as_policy(tool_choice)
@@ -100,8 +100,6 @@ class Agent(Generic[DepsT]):
     def runner(self) -> Runner:
         """The agent's own in-memory runner, created on first use."""
         if self._runner is None:
-            from agentkit.runner import Runner
-
             self._runner = Runner()
         return self._runner
 
@@ -111,7 +109,7 @@ class Agent(Generic[DepsT]):
         *,
         thread: Thread | str | None = None,
         deps: DepsT | None = None,
-        runner: Runner | None = None,
+        runner: AgentRunner | None = None,
         **options: Any,
     ) -> AsyncGenerator[RunEvent, None]:
         """Start a run and stream its events; see `Runner.iter_run`."""
@@ -123,7 +121,7 @@ class Agent(Generic[DepsT]):
         *,
         thread: Thread | str | None = None,
         deps: DepsT | None = None,
-        runner: Runner | None = None,
+        runner: AgentRunner | None = None,
         **options: Any,
     ) -> RunResult:
         """Start a run, wait for it to end (or pause), and return the result."""
@@ -133,9 +131,3 @@ class Agent(Generic[DepsT]):
 def _assistant_id(name: str) -> str:
     slug = "".join(c if c.isalnum() else "_" for c in name.strip().lower()).strip("_")
     return f"asst_{slug or 'agent'}"
-
-
-def _toolset_from(tools: Sequence[ToolLike]) -> Toolset:
-    from agentkit.toolsets import toolset_from
-
-    return toolset_from(tools)

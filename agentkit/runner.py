@@ -8,25 +8,27 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequen
 from contextlib import aclosing
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentkit.agent import Agent
 from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
-from agentkit.runs.channel import Channel
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
-from agentkit.runs.result import RunResult, RunResultBuilder
+from agentkit.runs.pump import EventPump, collect
+from agentkit.runs.result import RunResult
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
 from agentkit.stores.base import Store
 from agentkit.stores.memory import MemoryStore
 from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
+
+if TYPE_CHECKING:
+    from agentkit.agent import Agent
 
 __all__ = ["Runner", "ToolOutputs"]
 
@@ -53,8 +55,7 @@ class Runner:
         self.store: Store = store if store is not None else MemoryStore()
         self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
         self._default_retries = middleware is None
-        self._driving: dict[str, asyncio.Task[None]] = {}
-        self._cancelling: set[str] = set()
+        self._driving: dict[str, EventPump] = {}
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -121,7 +122,7 @@ class Runner:
 
     async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
         """Start a run, drain its events, and return the result; see `iter_run`."""
-        return await _collect(self.iter_run(agent, input, **options))
+        return await collect(self.iter_run(agent, input, **options))
 
     def iter_submit_tool_outputs(
         self,
@@ -151,7 +152,7 @@ class Runner:
         self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
     ) -> RunResult:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
-        return await _collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+        return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.
@@ -160,11 +161,8 @@ class Runner:
             InvalidRunStateError: the run has already ended.
         """
         run_id = run if isinstance(run, str) else run.id
-        task = self._driving.get(run_id)
-        if task is not None:
-            self._cancelling.add(run_id)
-            task.cancel()
-            await asyncio.wait({task})
+        pump = self._driving.get(run_id)
+        if pump is not None and await pump.cancel():
             return await self.store.get_run(run_id)
         stored = await self.store.get_run(run_id)
         if stored.is_terminal:
@@ -240,48 +238,26 @@ class Runner:
         # Preparing (thread, message, run records) happens at the first `anext`, so errors
         # such as ActiveRunError reach the caller from the stream, as from `run()`.
         state = await prepare()
-        queue: Channel[RunEvent | None] = Channel()
-        state.ctx = _with_emit(state.ctx, queue.put, state.run)
-        queue.put(RunStatusEvent(state.run))
+        run_id = state.run.id
+        pump = EventPump(f"agentkit-run:{run_id}")
+        state.ctx = _with_emit(state.ctx, pump.emit, state.run)
+        pump.emit(RunStatusEvent(state.run))
         stack = middleware_stack(
             self.middleware,
             state.agent.middleware,
             middleware,
             default_retries=self._default_retries,
         )
-        run_id = state.run.id
-        task = asyncio.create_task(
-            self._drive(state, stack, queue, resumed), name=f"agentkit-run:{run_id}"
-        )
-        self._driving[run_id] = task
+        self._driving[run_id] = pump
         try:
-            while (event := await queue.get()) is not None:
-                yield event
-            await task
+            async with aclosing(pump.events(drive(state, stack, resumed=resumed))) as events:
+                async for event in events:
+                    yield event
         finally:
-            if not task.done():
-                task.cancel()
-                await asyncio.wait({task})
             if not state.run.is_terminal and state.run.status != "requires_action":
                 # Cancelled before its first step, the loop never ran to record the ending.
                 await asyncio.shield(end_run(state, "cancelled"))
             self._driving.pop(run_id, None)
-            self._cancelling.discard(run_id)
-
-    async def _drive(
-        self,
-        state: RunState,
-        stack: tuple[Middleware, ...],
-        queue: Channel[RunEvent | None],
-        resumed: bool,
-    ) -> None:
-        try:
-            await drive(state, stack, resumed=resumed)
-        except asyncio.CancelledError:
-            if state.run.id not in self._cancelling:
-                raise
-        finally:
-            queue.put(None)
 
 
 async def _cancel_if_created(store: Store, run: Run) -> None:
@@ -327,11 +303,3 @@ def _first_turn(agent: Agent[Any]) -> TurnInfo:
     return TurnInfo(
         turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
     )
-
-
-async def _collect(events: AsyncGenerator[RunEvent, None]) -> RunResult:
-    builder = RunResultBuilder()
-    async with aclosing(events) as stream:
-        async for event in stream:
-            builder.add(event)
-    return builder.result()

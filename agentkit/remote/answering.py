@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentkit.agent import Agent
 from agentkit.calls import ToolCall, ToolHandler
 from agentkit.context import RunContext
 from agentkit.middleware.base import Middleware, build_chain
@@ -26,6 +25,9 @@ from agentkit.runs.tool_calls import (
     invoke_tool,
     split_calls,
 )
+
+if TYPE_CHECKING:
+    from agentkit.agent import Agent
 
 __all__ = ["ToolAnswerer"]
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from openai import AsyncOpenAI
 
-from agentkit.agent import Agent
 from agentkit.context import RunContext
 from agentkit.events import RunEvent
 from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
+from agentkit.middleware.stack import middleware_stack, warn_stages_remote_runs_skip
 from agentkit.records import Message, Run, Thread
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls
@@ -26,10 +25,14 @@ from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
-from agentkit.runs.result import RunResult, RunResultBuilder
+from agentkit.runs.pump import EventPump, collect
+from agentkit.runs.result import RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 from agentkit.tool_choice.base import TurnInfo
+
+if TYPE_CHECKING:
+    from agentkit.agent import Agent
 
 __all__ = ["RemoteRunner"]
 
@@ -48,7 +51,9 @@ class RemoteRunner:
         flavor: the backend's deviations (default: Foundry classic for Azure clients, else
             `OPENAI`).
         model: the remote model or deployment name (default: ``agent.model.model_name``).
-        middleware: wraps every tool call of this runner's runs, outside the agent's own.
+        middleware: wraps every tool call of this runner's runs, outside the agent's own
+            (the service drives the run and calls the model, so only ``wrap_tool_call``
+            applies; other stages warn with `RemoteMiddlewareWarning`).
         poll: poll intervals (used in poll mode, and to watch a run being cancelled).
         expiry_grace: seconds past the run's ``expires_at`` to wait for the service to end
             it before agentkit expires it locally.
@@ -76,10 +81,8 @@ class RemoteRunner:
         self.middleware = tuple(middleware)
         self.settings = RemoteSettings(mode, poll or PollPolicy(), expiry_grace, cancel_timeout)
         self._synced: dict[str, SyncedAssistant] = {}
-        self._active: dict[int, RemoteRun] = {}
-        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._active: dict[int, tuple[RemoteRun, EventPump]] = {}
         self._paused: dict[str, RemoteRun] = {}
-        self._cancelling: set[int] = set()
 
     # -- assistants, threads, messages -------------------------------------------------------
     async def sync(self, agent: Agent[Any]) -> SyncedAssistant:
@@ -137,12 +140,12 @@ class RemoteRunner:
             ActiveRunError: the thread already has an active run.
             ModelError: the service could not be reached or refused the run.
         """
+        stack = self._stack(agent, middleware)
         synced = await self.sync(agent)
         thread_id = await self._thread_for(thread, input)
         params = self._params(agent, synced.id, additional_instructions, metadata)
         ctx: RunContext[Any] = RunContext(deps=deps, thread_id=thread_id, agent_name=agent.name)
-        layers = (*self.middleware, *agent.middleware, *middleware)
-        answerer = ToolAnswerer(agent, ctx, layers, dispatch)
+        answerer = ToolAnswerer(agent, ctx, stack, dispatch)
         driver = RemoteRun(
             self.calls, self.settings, RunMirror(self.flavor, _discard), answerer, thread_id
         )
@@ -152,15 +155,22 @@ class RemoteRunner:
 
     async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
         """Start a remote run, drain its events and return the result; see `iter_run`."""
-        return await _collect(self.iter_run(agent, input, **options))
+        return await collect(self.iter_run(agent, input, **options))
 
     async def iter_submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs
+        self,
+        agent: Agent[Any],
+        run: Run | str,
+        outputs: ToolOutputs,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
     ) -> AsyncGenerator[RunEvent, None]:
         """Resume a run this runner paused in ``requires_action`` with the caller's outputs.
 
         agentkit's own outputs for the same step were kept, and everything is submitted in one
-        request, as the service requires.
+        request, as the service requires. ``deps`` and ``middleware`` apply to the tool calls
+        of the rest of the run, as in `agentkit.Runner.iter_submit_tool_outputs`.
 
         Raises:
             InvalidRunStateError: this runner has no run waiting with that id.
@@ -174,39 +184,60 @@ class RemoteRunner:
             )
         driver.check_outputs(outputs)
         del self._paused[run_id]
+        answerer = driver.answerer
+        if deps is not None:
+            answerer.ctx = replace(answerer.ctx, deps=deps)
+        if middleware:
+            answerer.layers = self._stack(agent, middleware)
         async with aclosing(self._stream(driver, lambda: driver.resume(outputs))) as events:
             async for event in events:
                 yield event
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs
+        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
     ) -> RunResult:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
-        return await _collect(self.iter_submit_tool_outputs(agent, run, outputs))
+        return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
 
-    async def cancel(self, run: Run) -> Run:
+    async def cancel(self, run: Run | str) -> Run:
         """Cancel a run on the service; a run this runner is driving ends ``cancelled``.
+
+        A run id alone is enough for runs this runner started; any other run needs the `Run`
+        (the service addresses runs by thread).
 
         Raises:
             InvalidRunStateError: the run has already ended.
+            UserError: only an id was given for a run this runner does not know.
         """
-        for key, driver in self._active.items():
-            if driver.run is not None and driver.run.id == run.id:
-                self._cancelling.add(key)
-                task = self._tasks[key]
-                task.cancel()
-                await asyncio.wait({task})
+        run_id = run if isinstance(run, str) else run.id
+        for driver, pump in list(self._active.values()):
+            if driver.run is not None and driver.run.id == run_id and await pump.cancel():
                 assert driver.run is not None
                 return driver.run
-        paused = self._paused.pop(run.id, None)
+        paused = self._paused.pop(run_id, None)
+        thread_id = self._thread_of(run, paused)
         try:
-            sdk_run, _ = await self.calls.cancel(run.thread_id, run.id)
+            sdk_run, _ = await self.calls.cancel(thread_id, run_id)
         except _SERVICE_ERRORS as exc:
             raise start_error(exc) from exc
         cancelled = run_from(sdk_run, self.flavor)
         if paused is not None:
             paused.mirror.run = cancelled
         return cancelled
+
+    async def aclose(self) -> None:
+        """Cancel the runs this runner is driving (on the service too).
+
+        The client is the caller's and stays open.
+        """
+        for _, pump in list(self._active.values()):
+            await pump.cancel()
+
+    async def __aenter__(self) -> RemoteRunner:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     # -- internals ---------------------------------------------------------------------------
     async def _thread_for(self, thread: Thread | str | None, input: str | None) -> str:
@@ -247,51 +278,41 @@ class RemoteRunner:
             params["truncation_strategy"] = agent.truncation.model_dump()
         return params
 
-    async def _stream(self, driver: RemoteRun, drive: Any) -> AsyncGenerator[RunEvent, None]:
-        queue: asyncio.Queue[RunEvent | None] = asyncio.Queue()
-        driver.mirror.emit = queue.put_nowait
-        driver.answerer.ctx = replace(driver.answerer.ctx, emit=queue.put_nowait)
-        key = id(driver)
-        task = asyncio.create_task(
-            self._drive(key, driver, drive, queue), name="agentkit-remote-run"
+    def _stack(self, agent: Agent[Any], per_run: Sequence[Middleware]) -> tuple[Middleware, ...]:
+        stack = middleware_stack(self.middleware, agent.middleware, per_run, default_retries=False)
+        warn_stages_remote_runs_skip(stack)
+        return stack
+
+    def _thread_of(self, run: Run | str, paused: RemoteRun | None) -> str:
+        if not isinstance(run, str):
+            return run.thread_id
+        if paused is not None:
+            return paused.thread_id
+        raise UserError(
+            f"RemoteRunner.cancel({run!r}): this runner did not start that run; pass the Run "
+            "(the service needs its thread id)"
         )
-        self._active[key], self._tasks[key] = driver, task
+
+    async def _stream(
+        self, driver: RemoteRun, drive: Callable[[], Awaitable[None]]
+    ) -> AsyncGenerator[RunEvent, None]:
+        pump = EventPump("agentkit-remote-run", after_cancel=driver.finish_cancel)
+        driver.mirror.emit = pump.emit
+        driver.answerer.ctx = replace(driver.answerer.ctx, emit=pump.emit)
+        key = id(driver)
+        self._active[key] = (driver, pump)
         try:
-            while (event := await queue.get()) is not None:
-                yield event
-            await task
+            async with aclosing(pump.events(self._drive(driver, drive))) as events:
+                async for event in events:
+                    yield event
         finally:
-            if not task.done():
-                task.cancel()
-                await asyncio.wait({task})
-            del self._active[key], self._tasks[key]
-            self._cancelling.discard(key)
+            del self._active[key]
 
-    async def _drive(
-        self, key: int, driver: RemoteRun, drive: Any, queue: asyncio.Queue[RunEvent | None]
-    ) -> None:
-        try:
-            await drive()
-            run = driver.run
-            if run is not None and run.status == "requires_action":
-                self._paused[run.id] = driver
-        except asyncio.CancelledError:
-            if key not in self._cancelling:
-                raise
-            task = asyncio.current_task()
-            if task is not None:
-                task.uncancel()
-            await driver.finish_cancel()
-        finally:
-            queue.put_nowait(None)
-
-
-async def _collect(events: AsyncGenerator[RunEvent, None]) -> RunResult:
-    builder = RunResultBuilder()
-    async with aclosing(events) as stream:
-        async for event in stream:
-            builder.add(event)
-    return builder.result()
+    async def _drive(self, driver: RemoteRun, drive: Callable[[], Awaitable[None]]) -> None:
+        await drive()
+        run = driver.run
+        if run is not None and run.status == "requires_action":
+            self._paused[run.id] = driver
 
 
 def _discard(event: object) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openai import AsyncOpenAI
 
-from agentkit.agent import Agent
 from agentkit.remote.sdk import assistants_api
+
+if TYPE_CHECKING:
+    from agentkit.agent import Agent
 
 __all__ = ["AGENT_KEY", "HASH_KEY", "AssistantSpec", "SyncedAssistant", "sync_assistant"]
 

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
-
-if TYPE_CHECKING:
-    from agentkit.toolsets.filtered import FilteredToolset
-    from agentkit.toolsets.prefixed import PrefixedToolset
-    from agentkit.toolsets.renamed import RenamedToolset
 
 __all__ = ["AnyTool", "Toolset", "check_unique_names", "definition_of", "source_of"]
 
@@ -74,18 +68,19 @@ class Toolset(ABC):
 
     def prefixed(self, prefix: str) -> PrefixedToolset:
         """These tools, named ``{prefix}_{name}``."""
-        from agentkit.toolsets.prefixed import PrefixedToolset
-
         return PrefixedToolset(self, prefix)
 
     def filtered(self, predicate: Callable[[ToolDefinition], bool]) -> FilteredToolset:
         """Only the tools whose definition satisfies ``predicate``."""
-        from agentkit.toolsets.filtered import FilteredToolset
-
         return FilteredToolset(self, predicate)
 
     def renamed(self, mapping: Mapping[str, str]) -> RenamedToolset:
         """These tools, with the names in ``mapping`` (old name -> new name) changed."""
-        from agentkit.toolsets.renamed import RenamedToolset
-
         return RenamedToolset(self, mapping)
+
+
+# The wrappers subclass `Toolset`, and its methods build them: they are imported once the
+# class exists (one module per wrapper, as for every toolset).
+from agentkit.toolsets.filtered import FilteredToolset  # noqa: E402
+from agentkit.toolsets.prefixed import PrefixedToolset  # noqa: E402
+from agentkit.toolsets.renamed import RenamedToolset  # noqa: E402

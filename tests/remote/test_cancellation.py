@@ -10,6 +10,7 @@ import pytest
 from openai import AsyncOpenAI
 
 from agentkit.events import RunStatusEvent
+from agentkit.exceptions import UserError
 from agentkit.records import Run
 from agentkit.remote import PollPolicy, RemoteRunner
 
@@ -65,3 +66,23 @@ async def test_cancelling_the_callers_task_sends_the_remote_cancel(
         await task
     [run_id] = list(double.runs)
     assert cancels(double) == [f"/v1/threads/{double.runs[run_id].thread_id}/runs/{run_id}/cancel"]
+
+
+async def test_runner_cancel_by_run_id_cancels_a_run_it_is_driving(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    double.hang = True
+    runner = RemoteRunner(client, mode="poll", poll=PollPolicy(default=0.01))
+    async with aclosing(runner.iter_run(weather_agent(), "hi")) as events:
+        async for event in events:
+            if isinstance(event, RunStatusEvent) and event.status == "in_progress":
+                cancelled = await runner.cancel(event.run.id)
+    assert cancelled.status == "cancelled"
+    assert len(cancels(double)) == 1
+
+
+async def test_cancel_by_id_of_a_run_it_does_not_know_names_what_is_needed(
+    client: AsyncOpenAI,
+) -> None:
+    with pytest.raises(UserError, match="pass the Run"):
+        await RemoteRunner(client).cancel("run_unknown")

@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-def test_mypy_strict_accepts_what_tool_infers() -> None:
+def test_mypy_strict_accepts_what_tool_infers_and_both_runners_as_agent_runners() -> None:
     result = subprocess.run(
         [
             sys.executable,
@@ -17,6 +17,7 @@ def test_mypy_strict_accepts_what_tool_infers() -> None:
             "mypy",
             "--strict",
             str(HERE / "tool_types.py"),
+            str(HERE / "runner_types.py"),
         ],
         capture_output=True,
         text=True,
