@@ -17,9 +17,9 @@ from openai import AsyncOpenAI
 
 from agentkit import Agent, Runner, tool
 from agentkit.exceptions import ModelError
-from agentkit.models import ChatCompletionsModel, ModelToolCall
+from agentkit.models import ChatCompletionsModel, ContinuationWarning, ModelToolCall, ResponsesModel
 from agentkit.runs.objects import FunctionToolCall
-from agentkit.testing import FakeOpenAI, FakeRequest, RecordedReply
+from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall, RecordedReply
 
 from .streams import WEATHER, collect, make_request
 
@@ -198,3 +198,66 @@ async def test_llamacpp_repeating_the_name_in_every_fragment_is_one_call() -> No
 
     calls = [e for e in events if isinstance(e, ModelToolCall)]
     assert [(c.name, c.arguments) for c in calls] == [("get_weather", '{"city": "Paris"}')]
+
+
+def ollama_responses() -> FakeOpenAI:
+    """Ollama 0.20's /v1/responses: it ignores previous_response_id and never echoes it."""
+
+    def script(request: FakeRequest) -> RecordedReply:
+        items = request.items
+        if not request.tool_outputs():
+            return recorded("ollama-0.20/responses-two-calls")
+        if any(item.get("type") == "function_call" for item in items):
+            return recorded("ollama-0.20/responses-answer")
+        # Only the outputs arrived: the model never saw its own calls.
+        return recorded("ollama-0.20/responses-without-context")
+
+    return FakeOpenAI(script)
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "plain"])
+async def test_ollama_ignoring_previous_response_id_falls_back_to_replay_once(
+    stream: bool,
+) -> None:
+    fake = ollama_responses()
+    async with over_http(fake) as client:
+        model = ResponsesModel(
+            "qwen3:8b", client=client, continuation="previous_response_id", stream=stream
+        )
+        agent = Agent(name="weather", instructions="Be brief.", model=model, tools=[get_weather])
+        runner = Runner()
+
+        with pytest.warns(ContinuationWarning, match="ignored previous_response_id") as warned:
+            result = await runner.run(agent, "Weather in Paris and Rome?")
+        again = await runner.run(agent, "And tomorrow?", thread=result.thread_id)
+
+    assert result.status == "completed"
+    assert result.output_text == ANSWER
+    assert len(warned) == 1
+    bodies = fake.bodies
+    assert bodies[1]["previous_response_id"] == "resp_735102"  # tried once ...
+    assert "previous_response_id" not in bodies[2]  # ... then the whole conversation
+    assert [item.get("type") for item in bodies[2]["input"]] == [
+        None,
+        "function_call",
+        "function_call",
+        "function_call_output",
+        "function_call_output",
+    ]
+    assert again.status == "completed"  # the second run replays without asking again
+    assert all("previous_response_id" not in body for body in bodies[3:])
+
+
+async def test_a_server_that_echoes_the_id_is_continued_without_replay() -> None:
+    fake = FakeOpenAI(
+        [FakeReply.calls(FakeToolCall("get_weather", {"city": "Paris"})), "Sunny in Paris."]
+    )
+    async with over_http(fake) as client:
+        model = ResponsesModel("m", client=client, continuation="previous_response_id")
+        agent = Agent(name="weather", model=model, tools=[get_weather])
+
+        result = await Runner().run(agent, "Weather in Paris?")
+
+    assert result.output_text == "Sunny in Paris."
+    assert len(fake.requests) == 2
+    assert fake.bodies[1]["previous_response_id"] == "resp_1"
