@@ -31,12 +31,14 @@ from agentkit.models.request import (
 
 if TYPE_CHECKING:
     from agentkit.models.chat_completions import ChatCompletionsModel
+    from agentkit.models.continuation import ContinuationWarning
     from agentkit.models.responses import ResponsesModel
 
 # The adapters import the openai SDK (about a second); load them on first use so that
 # `import agentkit` stays fast.
 _LAZY = {
     "ChatCompletionsModel": "agentkit.models.chat_completions",
+    "ContinuationWarning": "agentkit.models.continuation",
     "ResponsesModel": "agentkit.models.responses",
 }
 
@@ -53,6 +55,7 @@ __all__ = [
     "AllowedTools",
     "AssistantMessageItem",
     "ChatCompletionsModel",
+    "ContinuationWarning",
     "FinishReason",
     "Model",
     "ModelItem",

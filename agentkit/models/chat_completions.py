@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -32,11 +33,14 @@ __all__ = ["ChatCompletionsModel"]
 class ChatCompletionsModel(OpenAIClientModel):
     """Talks to ``POST /chat/completions`` through an `AsyncOpenAI` or `AsyncAzureOpenAI` client.
 
-    Works with vLLM, Ollama, llama.cpp and LM Studio as well as OpenAI and Azure: streamed
-    tool-call fragments are joined by ``index``, calls without an id get a ``call_…`` id, and
-    when ``parallel_tool_calls`` is False only the first of several calls is kept. A stopped
-    answer (``finish_reason: "length"``) ends with ``incomplete_reason="max_output_tokens"``,
-    the same words the Responses adapter uses.
+    Works with vLLM, SGLang, Ollama, llama.cpp and LM Studio as well as OpenAI and Azure:
+    streamed tool-call fragments are joined by ``index`` (a new id, or for servers without
+    ids a new function name, starts another call at the same index), calls without an id get
+    a ``call_…`` id, an empty ``finish_reason`` is no finish, and when ``parallel_tool_calls``
+    is False only the first of several calls is kept. A stopped answer
+    (``finish_reason: "length"``) ends with ``incomplete_reason="max_output_tokens"``, the same
+    words the Responses adapter uses; ``finish_reason: "tool_calls"`` without any call raises
+    `ModelError` (``invalid_response``) rather than ending the turn with nothing.
 
     Args:
         model_name: the model, or the deployment name on Azure.
@@ -110,13 +114,14 @@ class ChatCompletionsModel(OpenAIClientModel):
                     if choice.delta.content:
                         yield ModelTextDelta(choice.delta.content)
                     calls.feed(choice.delta.tool_calls or ())
-                    if choice.finish_reason is not None and finish is None:
-                        finish = choice.finish_reason
-                        # Calls are only known complete at the end: servers may interleave them.
-                        for call in calls.complete(limit):
-                            yield call
+                    # SGLang sends "" on every chunk before the last: an empty reason is none.
+                    finish = finish or choice.finish_reason or None
         if finish is None:
             raise stream_interrupted("the stream ended without a finish_reason")
+        # Calls are only known complete at the end: servers interleave them, and some send
+        # fragments after the chunk that carries the finish reason.
+        for call in calls.complete(limit):
+            yield call
         yield _done(response_id, finish, calls.count > 0, usage)
 
 
@@ -132,7 +137,7 @@ class _CallBuffer:
 
     def __init__(self) -> None:
         self._calls: list[_PendingCall] = []
-        self._by_index: dict[int, _PendingCall] = {}
+        self._by_index: dict[int | None, _PendingCall] = {}
 
     @property
     def count(self) -> int:
@@ -141,14 +146,13 @@ class _CallBuffer:
     def feed(self, fragments: Sequence[ChoiceDeltaToolCall]) -> None:
         for fragment in fragments:
             name = fragment.function.name if fragment.function else None
-            current = self._by_index.get(fragment.index)
-            # Some servers send every call whole at index 0: a new id means a new call.
-            if current is None or (
-                fragment.id and current.call_id and fragment.id != current.call_id
-            ):
+            # Ollama before 0.4.7 sends no index at all.
+            index: int | None = getattr(fragment, "index", None)
+            current = self._by_index.get(index)
+            if current is None or _starts_new_call(current, fragment.id, name):
                 current = _PendingCall(fragment.id, name or "")
                 self._calls.append(current)
-                self._by_index[fragment.index] = current
+                self._by_index[index] = current
             else:
                 current.call_id = current.call_id or fragment.id
                 current.name = current.name or name or ""
@@ -156,6 +160,7 @@ class _CallBuffer:
                 current.arguments.append(fragment.function.arguments)
 
     def complete(self, limit: int | None) -> list[ModelToolCall]:
+        """The whole calls, at most ``limit`` of them, each with an id."""
         kept = self._calls if limit is None else self._calls[:limit]
         return [
             ModelToolCall(
@@ -165,6 +170,29 @@ class _CallBuffer:
             )
             for call in kept
         ]
+
+
+def _starts_new_call(current: _PendingCall, call_id: str | None, name: str | None) -> bool:
+    """Whether a fragment at the index of ``current`` begins another call.
+
+    Several servers send each call whole at index 0 (Ollama 0.20, gateways): a new id means
+    a new call, and so, for servers that send no ids, does a function name once ``current``
+    has one and its arguments are complete, or a different name. llama.cpp b5481 repeats
+    the name in every fragment of one call, so a repeated name alone is no new call.
+    """
+    if call_id and current.call_id and call_id != current.call_id:
+        return True
+    if not name or not current.name or (call_id and call_id == current.call_id):
+        return False
+    return name != current.name or _is_json("".join(current.arguments))
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _completion_events(completion: ChatCompletion, limit: int | None) -> list[ModelStreamEvent]:
@@ -192,6 +220,14 @@ def _completion_events(completion: ChatCompletion, limit: int | None) -> list[Mo
 
 
 def _done(response_id: str | None, finish: str, has_calls: bool, usage: Usage) -> ModelResponseDone:
+    if finish == "tool_calls" and not has_calls:
+        # A server-side tool-call parser that failed (vLLM's hermes parser does): answering
+        # "completed" with nothing would lose the turn silently.
+        raise ModelError(
+            "The model API ended the response with finish_reason 'tool_calls' but sent no "
+            "tool call; the server's tool-call parser probably could not read the model's output.",
+            code="invalid_response",
+        )
     reason: FinishReason = "tool_calls" if has_calls else "stop"
     incomplete: str | None = None
     # Ollama has answered "stop" with tool calls, so calls win over "stop".

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import warnings
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -25,6 +26,12 @@ from openai.types.responses import (
 
 from agentkit.exceptions import UserError
 from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
+from agentkit.models.continuation import (
+    ContinuationWarning,
+    PreviousResponseIgnored,
+    check_echo,
+    echo_checked,
+)
 from agentkit.models.errors import (
     mid_stream_errors,
     model_error_from,
@@ -55,7 +62,10 @@ class ResponsesModel(OpenAIClientModel):
             works with every server, including stateless ones such as Ollama, and with
             ``store=False``. ``"previous_response_id"`` sends the id of the last response found
             in the request's items plus only the items after it, which saves tokens on servers
-            that store responses; it replays when no item carries a response id.
+            that store responses; it replays when no item carries a response id, and when the
+            server's response does not echo the id (the server ignored it, as Ollama does) it
+            asks again with the whole conversation, warns once (`ContinuationWarning`) and
+            replays from then on.
         stream: stream the response (default) or make one plain request.
         store: sent as ``store`` when set; ``None`` leaves the server's default.
 
@@ -90,30 +100,57 @@ class ResponsesModel(OpenAIClientModel):
         self.store = store
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
+        try:
+            async for event in self._call(request):
+                yield event
+            return
+        except PreviousResponseIgnored as ignored:
+            self._replay_from_now_on(ignored)
+        # Nothing of the response that lost the earlier turns was passed on: ask again.
+        async for event in self._call(request):
+            yield event
+
+    async def _call(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
         wire = responses_params(
             request, model_name=self.model_name, continuation=self.continuation, store=self.store
         )
+        sent: str | None = wire.get("previous_response_id")
         params = prebuilt(wire, "input", "tools")
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
         if self.streaming:
-            async for event in self._stream_events(params, state):
+            async for event in self._stream_events(params, state, sent):
                 yield event
-        else:
-            try:
-                response = await self.client.responses.create(**params, stream=False)
-            except Exception as exc:
-                raise model_error_from(exc) from exc
-            for event in _final_events(response, state):
-                yield event
+            return
+        try:
+            response = await self.client.responses.create(**params, stream=False)
+        except Exception as exc:
+            raise model_error_from(exc) from exc
+        if sent is not None:
+            check_echo(response, sent)
+        for event in _final_events(response, state):
+            yield event
+
+    def _replay_from_now_on(self, ignored: PreviousResponseIgnored) -> None:
+        if self.continuation == "replay":
+            return  # another call found out first and warned
+        self.continuation = "replay"
+        warnings.warn(
+            f"ResponsesModel {self.model_name!r}: the server ignored previous_response_id "
+            f"({ignored}), so it cannot continue stored responses (Ollama cannot); the "
+            "conversation is replayed in full from now on. Use continuation='replay' for "
+            "this server.",
+            ContinuationWarning,
+            stacklevel=2,
+        )
 
     async def _stream_events(
-        self, params: dict[str, Any], state: _CallState
+        self, params: dict[str, Any], state: _CallState, sent: str | None
     ) -> AsyncIterator[ModelStreamEvent]:
         try:
             stream = await self.client.responses.create(**params, stream=True)
         except Exception as exc:
             raise model_error_from(exc) from exc
-        async with stream, contextlib.aclosing(mid_stream_errors(stream)) as events:
+        async with stream, contextlib.aclosing(_checked(stream, sent)) as events:
             async for event in events:
                 for out in _translate(event, state):
                     yield out
@@ -121,6 +158,11 @@ class ResponsesModel(OpenAIClientModel):
                         await _drain(events)
                         return
         raise stream_interrupted("the stream ended before response.completed")
+
+
+def _checked(stream: AsyncIterator[Any], sent: str | None) -> AsyncGenerator[Any, None]:
+    events = mid_stream_errors(stream)
+    return events if sent is None else echo_checked(events, sent)
 
 
 async def _drain(events: AsyncIterator[Any]) -> None:
@@ -170,7 +212,8 @@ def _translate(event: ResponseStreamEvent, state: _CallState) -> list[ModelStrea
                 raise response_error("invalid_response", f"{event.type} without its response")
             return _final_events(response, state)
         case ResponseFailedEvent(response=response):
-            error = response.error
+            # Lenient clients skip validation: the event may come without its response.
+            error = response.error if isinstance(response, Response) else None
             raise response_error(
                 error.code if error else None, error.message if error else "response.failed"
             )

@@ -95,6 +95,14 @@ class AssistantsCalls:
         runs = self.client.beta.threads.runs.with_streaming_response
         return await _with_headers(lambda: runs.cancel(run_id, thread_id=thread_id))
 
+    async def list_run_messages(self, thread_id: str, run_id: str) -> list[SdkMessage]:
+        """The messages the run wrote, oldest first (``GET …/messages?run_id=…``)."""
+        with assistants_api():
+            pages = self.client.beta.threads.messages.list(
+                thread_id, run_id=run_id, order="asc", limit=100
+            )
+        return [message async for message in pages]
+
     async def list_steps(self, thread_id: str, run_id: str) -> list[SdkRunStep]:
         """Every step of the run, oldest first."""
         with assistants_api():

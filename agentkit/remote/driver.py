@@ -40,6 +40,7 @@ from agentkit.records import (
     MessageCreationStepDetails,
     RequiredAction,
     Run,
+    RunStep,
     SubmitToolOutputs,
     now,
 )
@@ -290,7 +291,24 @@ class RemoteRun:
         try:
             steps = [step_from(s) for s in await self.calls.list_steps(self.thread_id, run.id)]
         except openai.NotFoundError:
-            return  # a service without the steps route: the run's status is all there is
+            steps = []  # a service without the steps route
+        await self._report_steps(steps)
+        wrote = any(isinstance(s.step_details, MessageCreationStepDetails) for s in steps)
+        if run.is_terminal and not wrote and not self.mirror.has_messages:
+            await self._sync_run_messages(run)
+
+    async def _sync_run_messages(self, run: Run) -> None:
+        """The run's messages, for a service whose steps do not show them (or that has none)."""
+        try:
+            messages = await self.calls.list_run_messages(self.thread_id, run.id)
+        except openai.NotFoundError:
+            return  # neither steps nor a message list: the run's status is all there is
+        for sdk_message in messages:
+            message = message_from(sdk_message)
+            if message.role == "assistant":
+                self.mirror.replay_message(message)
+
+    async def _report_steps(self, steps: list[RunStep]) -> None:
         known = self.mirror.known_steps()
         for step in steps:
             if step.id in known:

@@ -166,6 +166,11 @@ class RunMirror:
                 call["name"] = function["name"]
             call["arguments"] += function.get("arguments") or ""
 
+    @property
+    def has_messages(self) -> bool:
+        """Whether any message of the run has been shown."""
+        return bool(self._messages)
+
     def known_steps(self) -> set[str]:
         """Ids of the steps already reported as ended."""
         return set(self._closed)

@@ -86,13 +86,18 @@ class RemoteRunner:
 
     # -- assistants, threads, messages -------------------------------------------------------
     async def sync(self, agent: Agent[Any]) -> SyncedAssistant:
-        """Create or update the agent's remote assistant (once per runner while unchanged)."""
+        """Create or update the agent's remote assistant (once per runner while unchanged).
+
+        Warns:
+            RemoteDeviationWarning: the service cannot list assistants, so one is created
+                (and remembered by this runner) instead of finding the one made before.
+        """
         spec = AssistantSpec.of(agent, self.model)
         known = self._synced.get(agent.name)
         if known is not None and known.digest == spec.digest:
             return known
         try:
-            synced = await sync_assistant(self.client, spec)
+            synced = await sync_assistant(self.client, spec, known)
         except _SERVICE_ERRORS as exc:
             raise start_error(exc) from exc
         self._synced[agent.name] = synced

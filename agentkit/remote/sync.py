@@ -3,17 +3,24 @@
 The assistant carries two metadata keys: ``agentkit_agent`` (the agent's name) to find it
 again on the next start, and ``agentkit_hash`` (a hash of what agentkit sends) to skip
 updates when nothing changed. So syncing is: list, then create, update, or nothing.
+
+Some compatible services have no ``GET /assistants``. Then nothing made before can be found:
+agentkit creates the assistant once, remembers it (in the `RemoteRunner`), updates that one
+when the agent changes, and warns (`RemoteDeviationWarning`) that it does so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import openai
 from openai import AsyncOpenAI
 
+from agentkit.remote.flavors import RemoteDeviationWarning
 from agentkit.remote.sdk import assistants_api
 
 if TYPE_CHECKING:
@@ -75,13 +82,21 @@ class SyncedAssistant:
     action: str
 
 
-async def sync_assistant(client: AsyncOpenAI, spec: AssistantSpec) -> SyncedAssistant:
+async def sync_assistant(
+    client: AsyncOpenAI, spec: AssistantSpec, known: SyncedAssistant | None = None
+) -> SyncedAssistant:
     """Create the assistant for ``spec``, update it if it changed, or find it unchanged.
 
     Assistants are recognised by their ``agentkit_agent`` metadata; when several carry the
-    same name (made by hand, or by a race), the newest one is used.
+    same name (made by hand, or by a race), the newest one is used. On a service that cannot
+    list assistants, ``known`` (the one synced before, if any) is updated, or one is created.
     """
-    found = await _find(client, spec.name)
+    try:
+        found = await _find(client, spec.name)
+    except openai.APIStatusError as exc:
+        if exc.status_code not in _NO_LIST_STATUSES:
+            raise
+        found = _remembered(known, spec, exc)
     if found is None:
         with assistants_api():
             pending = client.beta.assistants.create(**spec.body())
@@ -94,6 +109,25 @@ async def sync_assistant(client: AsyncOpenAI, spec: AssistantSpec) -> SyncedAssi
         pending_update = client.beta.assistants.update(assistant_id, **spec.body())
     await pending_update
     return SyncedAssistant(assistant_id, spec.digest, "updated")
+
+
+# What a service answers for a route it does not have (or a method it does not allow).
+_NO_LIST_STATUSES = frozenset({404, 405, 501})
+
+
+def _remembered(
+    known: SyncedAssistant | None, spec: AssistantSpec, exc: openai.APIStatusError
+) -> tuple[str, str] | None:
+    if known is not None:
+        return known.id, known.digest
+    warnings.warn(
+        f"The service cannot list assistants (GET /assistants answered {exc.status_code}), "
+        f"so agentkit cannot find the assistant it made for {spec.name!r} before: it creates "
+        "one and reuses it for as long as this RemoteRunner lives.",
+        RemoteDeviationWarning,
+        stacklevel=2,
+    )
+    return None
 
 
 async def _find(client: AsyncOpenAI, name: str) -> tuple[str, str] | None:

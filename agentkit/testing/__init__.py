@@ -3,7 +3,8 @@
 - `TestModel` calls the agent's tools with schema-valid arguments, then answers.
 - `FunctionModel` lets your function decide every turn (`call_tool`, `text`).
 - `FakeOpenAI` is a scripted OpenAI-compatible HTTP server (Responses and Chat Completions)
-  to test real adapters and clients end to end.
+  to test real adapters and clients end to end; a `RecordedReply` in its script replays what
+  a real server (vLLM, SGLang, Ollama, llama.cpp) sent, byte for byte.
 """
 
 from agentkit.testing.fake_openai import (
@@ -12,6 +13,7 @@ from agentkit.testing.fake_openai import (
     FakeReply,
     FakeRequest,
     FakeToolCall,
+    RecordedReply,
 )
 from agentkit.testing.function_model import (
     FunctionInfo,
@@ -33,6 +35,7 @@ __all__ = [
     "FunctionInfo",
     "FunctionModel",
     "ModelTurn",
+    "RecordedReply",
     "TestModel",
     "TurnResult",
     "call_tool",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Literal
@@ -43,7 +44,9 @@ class TestModel(Model):
 
     ``tool_choice`` is honoured: ``"none"`` never calls, a named or allowed-tools choice
     limits the candidates, and ``"required"`` forces a call every turn, as the real API does.
-    Text streams in a few deltas; usage is a rough count of characters / 4.
+    Text streams in a few deltas; usage is a rough count of characters / 4. Call ids are
+    ``call_test_<run digest>_<n>``: the same within a run, never reused by another run
+    (``call_test_<n>`` for a request without a ``run_id``).
 
     Args:
         call_tools: ``"all"`` or the names of the tools to call.
@@ -102,9 +105,10 @@ class TestModel(Model):
         if request.parallel_tool_calls is False:
             todo = todo[:1]
         first = sum(isinstance(item, ToolCallItem) for item in request.items) + 1
+        prefix = _call_id_prefix(request.run_id)
         return [
             ModelToolCall(
-                call_id=f"call_test_{first + offset}",
+                call_id=f"{prefix}{first + offset}",
                 name=tool.name,
                 arguments=json.dumps(value_for_schema(tool.parameters, seed=self.seed)),
             )
@@ -138,6 +142,17 @@ def stream_text(text: str, pieces: int = 3) -> list[ModelTextDelta]:
     size = max(1, -(-len(words) // pieces))
     groups = [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
     return [ModelTextDelta(g if i == len(groups) - 1 else g + " ") for i, g in enumerate(groups)]
+
+
+def _call_id_prefix(run_id: str) -> str:
+    """``call_test_`` and a short digest of the run, so no two runs share a call id.
+
+    Ids stay deterministic within a run, and one thread's steps, a served API or a store
+    never see the same id twice.
+    """
+    if not run_id:
+        return "call_test_"
+    return f"call_test_{hashlib.sha256(run_id.encode()).hexdigest()[:12]}_"
 
 
 def _eligible(request: ModelRequest) -> list[ToolDefinition]:

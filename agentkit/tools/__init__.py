@@ -3,7 +3,12 @@
 from agentkit.tools.base import Tool
 from agentkit.tools.decorator import FunctionTool, tool
 from agentkit.tools.definition import TOOL_NAME_PATTERN, ToolDefinition, check_tool_name
-from agentkit.tools.docstrings import DocstringFormat, ParsedDocstring, parse_docstring
+from agentkit.tools.docstrings import (
+    DocstringFormat,
+    DocstringWarning,
+    ParsedDocstring,
+    parse_docstring,
+)
 from agentkit.tools.output import to_output
 from agentkit.tools.strict import (
     StrictModeWarning,
@@ -15,6 +20,7 @@ from agentkit.tools.strict import (
 __all__ = [
     "TOOL_NAME_PATTERN",
     "DocstringFormat",
+    "DocstringWarning",
     "FunctionTool",
     "ParsedDocstring",
     "StrictModeWarning",

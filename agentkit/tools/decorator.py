@@ -14,18 +14,14 @@ from agentkit.context import RunContext
 from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
-from agentkit.tools.docstrings import DocstringFormat, parse_docstring
+from agentkit.tools.docstrings import DocstringFormat, DocstringWarning, parse_docstring
 from agentkit.tools.invocation import bind_arguments, call_function, parse_arguments
+from agentkit.tools.null_defaults import drop_defaulted_nulls
 from agentkit.tools.output import to_output
 from agentkit.tools.retry import ToolRetry
 from agentkit.tools.schema import JsonSchema
 from agentkit.tools.signature import ArgumentsSignature, analyze_signature
-from agentkit.tools.strict import (
-    StrictModeWarning,
-    StrictSchemaError,
-    drop_defaulted_nulls,
-    to_strict_schema,
-)
+from agentkit.tools.strict import StrictModeWarning, StrictSchemaError, to_strict_schema
 
 __all__ = ["FunctionTool", "tool"]
 
@@ -76,7 +72,10 @@ class FunctionTool(Tool, Generic[P, R]):
         except ValueError as exc:
             raise UserError(f"{where}: {exc}") from None
         self._signature: ArgumentsSignature = analyze_signature(func, docs.params, where)
-        parameters, is_strict = _choose_schema(self._signature.schema, strict, where)
+        _warn_undocumented(docs.params, self._signature, where)
+        parameters, is_strict = _choose_schema(
+            self._signature.schema, strict, where, self._signature.var_keyword_name
+        )
         self._definition = ToolDefinition(
             name=tool_name,
             description=docs.description if description is None else description,
@@ -196,12 +195,30 @@ def _check_max_retries(max_retries: int | None, where: str) -> int | None:
     return max_retries
 
 
-def _choose_schema(schema: JsonSchema, strict: bool | None, where: str) -> tuple[JsonSchema, bool]:
+def _warn_undocumented(
+    documented: dict[str, str], signature: ArgumentsSignature, where: str
+) -> None:
+    """Warn about docstring entries for parameters the function does not have (typos)."""
+    unknown = [name for name in documented if name not in signature.all_names]
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        known = ", ".join(signature.all_names) or "none"
+        warnings.warn(
+            f"{where}: the docstring describes {names}, which the function does not take "
+            f"(its parameters: {known}); the description is not sent to the model.",
+            DocstringWarning,
+            stacklevel=4,
+        )
+
+
+def _choose_schema(
+    schema: JsonSchema, strict: bool | None, where: str, var_keyword: str | None
+) -> tuple[JsonSchema, bool]:
     """Apply the ``strict`` setting: True must succeed, None falls back with a warning."""
     if strict is False:
         return schema, False
     try:
-        return to_strict_schema(schema), True
+        return to_strict_schema(schema, var_keyword=var_keyword), True
     except StrictSchemaError as exc:
         if strict:
             raise UserError(

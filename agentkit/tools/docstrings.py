@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import docstring_parser
+from docstring_parser import epydoc, numpydoc, rest
+from docstring_parser.google import DEFAULT_SECTIONS, GoogleParser, Section, SectionType
 
-__all__ = ["DocstringFormat", "ParsedDocstring", "parse_docstring"]
+__all__ = ["DocstringFormat", "DocstringWarning", "ParsedDocstring", "parse_docstring"]
 
 DocstringFormat = Literal["auto", "google", "numpy", "rest", "epydoc"]
 
-_STYLES: dict[str, docstring_parser.DocstringStyle] = {
-    "auto": docstring_parser.DocstringStyle.AUTO,
-    "google": docstring_parser.DocstringStyle.GOOGLE,
-    "numpy": docstring_parser.DocstringStyle.NUMPYDOC,
-    "rest": docstring_parser.DocstringStyle.REST,
-    "epydoc": docstring_parser.DocstringStyle.EPYDOC,
+# Google's keyword-argument sections (as napoleon reads them) document parameters too.
+_GOOGLE = GoogleParser(
+    [
+        *DEFAULT_SECTIONS,
+        *(
+            Section(title, "param", SectionType.MULTIPLE)
+            for title in ("Keyword Args", "Keyword Arguments", "Kwargs", "Other Parameters")
+        ),
+    ]
+)
+# In docstring_parser's own order, which breaks ties in "auto".
+_PARSERS: dict[str, Callable[[str], docstring_parser.Docstring]] = {
+    "rest": rest.parse,
+    "google": _GOOGLE.parse,
+    "numpy": numpydoc.parse,
+    "epydoc": epydoc.parse,
 }
+
+
+class DocstringWarning(UserWarning):
+    """A tool's docstring describes a parameter the function does not have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +55,20 @@ def parse_docstring(doc: str | None, docstring_format: DocstringFormat = "auto")
     """Parse ``doc`` in the given format; ``auto`` picks the style that finds the most sections.
 
     Google, NumPy, reST (``:param x:``) and Epydoc (``@param x:``) are understood. A Google
-    docstring whose ``Args:`` header directly follows the summary (no blank line) still parses.
+    docstring whose ``Args:`` header directly follows the summary (no blank line), or that has
+    no summary at all, still parses; ``Keyword Args:`` sections document parameters too.
     """
     if not doc or not doc.strip():
         return ParsedDocstring()
-    if docstring_format not in _STYLES:
+    if docstring_format != "auto" and docstring_format not in _PARSERS:
         raise ValueError(
-            f"docstring_format must be one of {sorted(_STYLES)}, got {docstring_format!r}"
+            f"docstring_format must be one of {sorted(['auto', *_PARSERS])}, "
+            f"got {docstring_format!r}"
         )
-    parsed = docstring_parser.parse(inspect.cleandoc(doc), style=_STYLES[docstring_format])
+    # The parsers clean the text again, dedenting every line but the first by the others'
+    # common indent; a blank first line keeps a section that opens the docstring intact.
+    text = "\n" + inspect.cleandoc(doc)
+    parsed = _parse(text, docstring_format)
     parts = [p.strip() for p in (parsed.short_description, parsed.long_description) if p]
     # docstring-parser cuts a summary that wraps onto a second line; rejoin it as one paragraph.
     separator = "\n\n" if parsed.blank_after_short_description else " "
@@ -57,3 +79,18 @@ def parse_docstring(doc: str | None, docstring_format: DocstringFormat = "auto")
         if p.description
     }
     return ParsedDocstring(description=description, params=params)
+
+
+def _parse(text: str, docstring_format: DocstringFormat) -> docstring_parser.Docstring:
+    if docstring_format != "auto":
+        return _PARSERS[docstring_format](text)
+    found: list[docstring_parser.Docstring] = []
+    for parse in _PARSERS.values():
+        try:
+            found.append(parse(text))
+        except docstring_parser.ParseError:
+            continue
+    if not found:
+        return docstring_parser.Docstring()
+    # As docstring_parser's own "auto": the style that finds the most sections wins.
+    return max(found, key=lambda parsed: len(parsed.meta))

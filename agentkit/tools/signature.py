@@ -38,6 +38,8 @@ class ArgumentsSignature:
         var_positional: the field holding ``*args``, if any.
         keyword: ``(field, parameter name)`` pairs passed by keyword.
         var_keyword: the field holding ``**kwargs``, if any.
+        var_keyword_name: the Python name of the ``**kwargs`` parameter, if any.
+        all_names: every parameter's name, in order, the injected `RunContext` included.
     """
 
     model: type[BaseModel]
@@ -47,6 +49,8 @@ class ArgumentsSignature:
     var_positional: str | None
     keyword: tuple[tuple[str, str], ...]
     var_keyword: str | None
+    var_keyword_name: str | None = None
+    all_names: tuple[str, ...] = ()
 
     @property
     def parameter_names(self) -> frozenset[str]:
@@ -70,6 +74,7 @@ def analyze_signature(
     except (TypeError, ValueError) as exc:
         raise UserError(f"{where}: cannot read the signature ({exc})") from None
     params = list(signature.parameters.values())
+    all_names = tuple(param.name for param in params)
     hints = _type_hints(func, params, where)
     takes_ctx = bool(params) and _is_run_context(hints.get(params[0].name))
     if takes_ctx:
@@ -79,6 +84,7 @@ def analyze_signature(
     keyword: list[tuple[str, str]] = []
     var_positional: str | None = None
     var_keyword: str | None = None
+    var_keyword_name: str | None = None
     for index, param in enumerate(params):
         annotation = hints.get(param.name, Any)
         if _is_run_context(annotation):
@@ -91,7 +97,7 @@ def analyze_signature(
         if param.kind is param.VAR_POSITIONAL:
             var_positional = field_name
         elif param.kind is param.VAR_KEYWORD:
-            var_keyword = field_name
+            var_keyword, var_keyword_name = field_name, param.name
         elif param.kind is param.KEYWORD_ONLY:
             keyword.append((field_name, param.name))
         else:
@@ -105,6 +111,8 @@ def analyze_signature(
         var_positional=var_positional,
         keyword=tuple(keyword),
         var_keyword=var_keyword,
+        var_keyword_name=var_keyword_name,
+        all_names=all_names,
     )
 
 
@@ -142,7 +150,11 @@ def _field(param: inspect.Parameter, annotation: Any, doc: str | None) -> tuple[
     if param.kind is param.VAR_POSITIONAL:
         return (Annotated[list[annotation], _named(param.name, "", doc)], [])
     if param.kind is param.VAR_KEYWORD:
-        return (Annotated[dict[str, annotation], Field(alias=KWARGS_FIELD)], {})
+        # The description goes on the dict's schema; `_schema` moves it to the extra keys.
+        kwargs_field = (
+            Field(alias=KWARGS_FIELD, description=doc) if doc else Field(alias=KWARGS_FIELD)
+        )
+        return (Annotated[dict[str, annotation], kwargs_field], {})
     default = ... if param.default is inspect.Parameter.empty else param.default
     return (
         Annotated[annotation, _named(param.name, _explicit_description(annotation, default), doc)],
@@ -193,7 +205,7 @@ def _schema(model: type[BaseModel], where: str) -> JsonSchema:
     properties: dict[str, Any] = schema.get("properties", {})
     kwargs_schema = properties.pop(KWARGS_FIELD, None)
     if kwargs_schema is not None:
-        schema["additionalProperties"] = kwargs_schema.get("additionalProperties", True)
+        schema["additionalProperties"] = _extra_keys_schema(kwargs_schema)
     else:
         schema["additionalProperties"] = False
     schema["properties"] = properties
@@ -202,6 +214,17 @@ def _schema(model: type[BaseModel], where: str) -> JsonSchema:
         if schema["required"] is None:
             del schema["required"]
     return schema
+
+
+def _extra_keys_schema(kwargs_schema: JsonSchema) -> JsonSchema | bool:
+    """The schema of the arguments' extra keys: the values of the ``**kwargs`` dict."""
+    extra: JsonSchema | bool = kwargs_schema.get("additionalProperties", True)
+    description = kwargs_schema.get("description")
+    if description is None:
+        return extra
+    values = extra if isinstance(extra, dict) else {}
+    # An explicit description on the value type (Field, Annotated) wins over the docstring's.
+    return {"description": description, **values}
 
 
 def _annotation_error(

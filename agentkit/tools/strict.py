@@ -1,28 +1,29 @@
-"""OpenAI strict mode: the schema transform, the rules checker, and "null means default".
+"""OpenAI strict mode: the schema transform and the rules checker.
 
 OpenAI's strict mode (structured outputs) accepts a subset of JSON Schema: every object
 closed with ``additionalProperties: false`` and every property listed in ``required``; no
 ``default``; no ``oneOf``/``allOf``/``not``; no tuple ``prefixItems``; no ``uniqueItems``;
-no ``$ref`` with sibling keywords; every subschema typed. `to_strict_schema` converts a
-pydantic schema or raises `StrictSchemaError` when it cannot be expressed (open dicts,
-``**kwargs``, ``Any``): it never closes an open dict silently.
+no ``discriminator``; no ``$ref`` with sibling keywords; every subschema typed.
+`to_strict_schema` converts a pydantic schema or raises `StrictSchemaError` when it cannot be
+expressed (open dicts, ``**kwargs``, ``Any``): it never closes an open dict silently.
 
-An optional property becomes required and nullable; `drop_defaulted_nulls` then turns a
-``null`` the original type does not accept back into "absent", so the default applies.
+An optional property becomes required and nullable (`agentkit.tools.null_defaults` then
+turns a ``null`` the original type does not accept back into "absent", so the default
+applies). A discriminated union's tag property stays required and never nullable, even
+with a default: the tag is how the union picks a branch.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
-from agentkit.tools.schema import JsonSchema, resolve_ref, subschemas, transform
+from agentkit.tools.schema import JsonSchema, subschemas, transform
 
 __all__ = [
     "StrictModeWarning",
     "StrictSchemaError",
     "check_strict_schema",
     "describe_path",
-    "drop_defaulted_nulls",
     "to_strict_schema",
 ]
 
@@ -39,6 +40,8 @@ _UNSUPPORTED = {
     "contains": "'contains' is not supported",
 }
 _TYPED_KEYS = ("type", "$ref", "anyOf", "enum", "const")
+# Keywords strict mode rejects that carry no constraint, so they are dropped, not refused.
+_DROPPED = ("default", "title", "uniqueItems", "discriminator")
 
 
 class StrictSchemaError(ValueError):
@@ -47,19 +50,28 @@ class StrictSchemaError(ValueError):
     Attributes:
         path: where, as dotted keywords from the root (``properties.data``).
         reason: why, in words.
+        var_keyword: the name of the function's ``**kwargs`` parameter, if it has one.
     """
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{describe_path(path)} {reason}")
+    def __init__(self, path: str, reason: str, *, var_keyword: str | None = None) -> None:
+        super().__init__(f"{describe_path(path, var_keyword=var_keyword)} {reason}")
         self.path = path
         self.reason = reason
+        self.var_keyword = var_keyword
 
 
-def describe_path(path: str) -> str:
-    """Name the parameter or model field a schema path belongs to, for error messages."""
+def describe_path(path: str, *, var_keyword: str | None = None) -> str:
+    """Name the parameter or model field a schema path belongs to, for error messages.
+
+    Args:
+        path: dotted keywords from the root (``properties.data``).
+        var_keyword: the name of the ``**kwargs`` parameter the arguments object's extra
+            keys belong to (without it, it is called "the **kwargs parameter").
+    """
     parts = path.split(".") if path else []
+    kwargs = f"parameter '**{var_keyword}'" if var_keyword else "the **kwargs parameter"
     if not parts:  # only the arguments object itself: it is open because of **kwargs
-        return "the **kwargs parameter"
+        return kwargs
     if len(parts) >= 2 and parts[0] == "properties":
         return f"parameter {parts[1]!r}"
     if len(parts) >= 4 and parts[0] in ("$defs", "definitions") and parts[2] == "properties":
@@ -67,21 +79,31 @@ def describe_path(path: str) -> str:
     if len(parts) >= 2 and parts[0] in ("$defs", "definitions"):
         return f"type {parts[1]!r}"
     if parts[0] == "additionalProperties":
-        return "the **kwargs parameter"
+        return kwargs
     return f"the schema at {path!r}"
 
 
-def to_strict_schema(schema: JsonSchema) -> JsonSchema:
+def to_strict_schema(schema: JsonSchema, *, var_keyword: str | None = None) -> JsonSchema:
     """Return the strict-mode version of ``schema`` (a new dict).
+
+    Args:
+        schema: a JSON Schema of an arguments object (as pydantic writes it).
+        var_keyword: the name of the function's ``**kwargs`` parameter, to name it in errors.
 
     Raises:
         StrictSchemaError: naming the first part strict mode cannot express.
     """
-    return transform(schema, _strict_node)
+    tags = _discriminator_tags(schema)
+    try:
+        return transform(schema, lambda node, path: _strict_node(node, path, tags.get(path, ())))
+    except StrictSchemaError as exc:
+        if var_keyword is None:
+            raise
+        raise StrictSchemaError(exc.path, exc.reason, var_keyword=var_keyword) from None
 
 
-def _strict_node(node: JsonSchema, path: str) -> JsonSchema:
-    node = {k: v for k, v in node.items() if k not in ("default", "title", "uniqueItems")}
+def _strict_node(node: JsonSchema, path: str, tags: tuple[str, ...]) -> JsonSchema:
+    node = {k: v for k, v in node.items() if k not in _DROPPED}
     for keyword, reason in _UNSUPPORTED.items():
         if keyword in node and not (keyword == "allOf" and len(node["allOf"]) == 1):
             raise StrictSchemaError(path, reason)
@@ -95,8 +117,38 @@ def _strict_node(node: JsonSchema, path: str) -> JsonSchema:
         ref = node.pop("$ref")
         node = {"anyOf": [{"$ref": ref}], **node}
     if _is_object(node):
-        node = _close_object(node, path)
+        node = _close_object(node, path, tags)
     return node
+
+
+def _discriminator_tags(schema: JsonSchema) -> dict[str, tuple[str, ...]]:
+    """The tag property of each discriminated union branch, by the branch's schema path."""
+    tags: dict[str, list[str]] = {}
+    for path, node in _walk(schema, ""):
+        discriminator = node.get("discriminator")
+        if not isinstance(discriminator, dict) or "propertyName" not in discriminator:
+            continue
+        keyword = "oneOf" if "oneOf" in node else "anyOf"
+        for index, branch in enumerate(node.get(keyword) or ()):
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            where = _ref_path(ref) if isinstance(ref, str) else _join(path, f"{keyword}.{index}")
+            tags.setdefault(where, []).append(str(discriminator["propertyName"]))
+    return {where: tuple(names) for where, names in tags.items()}
+
+
+def _walk(node: JsonSchema, path: str) -> Iterator[tuple[str, JsonSchema]]:
+    yield path, node
+    for sub_path, sub in subschemas(node):
+        yield from _walk(sub, _join(path, sub_path))
+
+
+def _ref_path(ref: str) -> str:
+    """``#/$defs/Cat`` as the dotted path the transform uses (``$defs.Cat``)."""
+    return ".".join(part for part in ref.lstrip("#").split("/") if part)
+
+
+def _join(path: str, tail: str) -> str:
+    return f"{path}.{tail}" if path else tail
 
 
 def _is_object(node: JsonSchema) -> bool:
@@ -104,14 +156,14 @@ def _is_object(node: JsonSchema) -> bool:
     return "properties" in node or kind == "object" or (isinstance(kind, list) and "object" in kind)
 
 
-def _close_object(node: JsonSchema, path: str) -> JsonSchema:
+def _close_object(node: JsonSchema, path: str, tags: tuple[str, ...]) -> JsonSchema:
     extra = node.get("additionalProperties", False)
     if "properties" not in node or extra is not False:
         raise StrictSchemaError(
             path,
             "is an open dict (dict[str, T], Mapping or **kwargs); strict mode cannot express it",
         )
-    required = set(node.get("required", []))
+    required = set(node.get("required", [])) | set(tags)
     properties = {
         name: sub if name in required else _nullable(sub)
         for name, sub in node["properties"].items()
@@ -152,7 +204,7 @@ def check_strict_schema(schema: JsonSchema) -> list[str]:
 
 def _check_node(node: JsonSchema, path: str, problems: list[str], *, is_root: bool) -> None:
     where = path or "root"
-    for keyword in ("default", "title", "oneOf", "uniqueItems", *_UNSUPPORTED):
+    for keyword in (*_DROPPED, "oneOf", *_UNSUPPORTED):
         if keyword in node:
             problems.append(f"{where}: keyword {keyword!r} is not allowed")
     if not is_root and not any(k in node for k in _TYPED_KEYS):
@@ -169,61 +221,6 @@ def _check_node(node: JsonSchema, path: str, problems: list[str], *, is_root: bo
             problems.append(f"{where}: 'required' must list every property")
     for sub_path, sub in subschemas(node):
         _check_node(sub, f"{path}.{sub_path}" if path else sub_path, problems, is_root=False)
-
-
-def drop_defaulted_nulls(value: Any, schema: JsonSchema, root: JsonSchema | None = None) -> Any:
-    """Remove ``null`` values for optional properties whose original type rejects null.
-
-    ``schema`` is the original (non-strict) schema. In strict mode an optional property is
-    sent as ``null`` when the model wants the default; removing it lets the default apply.
-    """
-    root = schema if root is None else root
-    node = _deref(schema, root)
-    if isinstance(value, dict) and isinstance(node.get("properties"), dict):
-        return _drop_in_object(value, node, root)
-    if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [drop_defaulted_nulls(v, node["items"], root) for v in value]
-    branches = [_deref(b, root) for b in node.get("anyOf", []) if isinstance(b, dict)]
-    if isinstance(value, dict):
-        branches = [b for b in branches if "properties" in b]
-    elif isinstance(value, list):
-        branches = [b for b in branches if "items" in b]
-    else:
-        return value
-    return drop_defaulted_nulls(value, branches[0], root) if len(branches) == 1 else value
-
-
-def _drop_in_object(value: dict[str, Any], node: JsonSchema, root: JsonSchema) -> dict[str, Any]:
-    required = set(node.get("required", []))
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        sub = node["properties"].get(key)
-        if sub is None:
-            out[key] = item
-        elif item is None and key not in required and not _accepts_null(sub, root):
-            continue
-        else:
-            out[key] = drop_defaulted_nulls(item, sub, root)
-    return out
-
-
-def _deref(schema: JsonSchema, root: JsonSchema) -> JsonSchema:
-    seen = 0
-    while "$ref" in schema and seen < 32:
-        schema = resolve_ref(root, schema["$ref"])
-        seen += 1
-    return schema
-
-
-def _accepts_null(schema: JsonSchema, root: JsonSchema) -> bool:
-    node = _deref(schema, root)
-    if not any(k in node for k in _TYPED_KEYS):
-        return True
-    if None in node.get("enum", [0]) or ("const" in node and node["const"] is None):
-        return True
-    if _literally_accepts_null(node):
-        return True
-    return any(_accepts_null(s, root) for s in node.get("anyOf", []) if isinstance(s, dict))
 
 
 class StrictModeWarning(UserWarning):

@@ -19,7 +19,7 @@ from agentkit.models import (
     ToolOutputItem,
     UserMessageItem,
 )
-from agentkit.testing import FakeOpenAI, FakeReply, FakeToolCall
+from agentkit.testing import FakeOpenAI, FakeReply, FakeToolCall, RecordedReply
 from agentkit.usage import Usage
 
 from .streams import TIME, WEATHER, collect, make_request
@@ -253,6 +253,16 @@ async def test_error_event_in_the_stream_raises_model_error() -> None:
         True,
         "The model crashed.",
     )
+
+
+async def test_failed_event_without_its_response_raises_model_error() -> None:
+    fake = FakeOpenAI([RecordedReply.events({"type": "response.failed"}, named=True)])
+    model = ResponsesModel("gpt-test", client=fake.client(_strict_response_validation=False))
+
+    with pytest.raises(ModelError) as info:
+        await collect(model, make_request())
+
+    assert (info.value.code, str(info.value)) == ("server_error", "response.failed")
 
 
 async def test_stream_ending_before_completion_is_interrupted() -> None:

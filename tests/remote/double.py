@@ -49,6 +49,8 @@ class Double:
     fail: LastError | None = None
     cut_short: bool = False
     arguments: dict[str, str] = field(default_factory=dict)
+    assistant_list_status: int | None = None  # answer GET /assistants with this error
+    lists_steps: bool = True  # False: every steps list is empty (the steps are not shown)
     requests: list[tuple[str, str, dict[str, str], Any]] = field(default_factory=list)
     assistants: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: dict[str, Run] = field(default_factory=dict)
@@ -68,6 +70,7 @@ class Double:
             Route("/assistants/{aid}", self.update_assistant, methods=["POST"]),
             Route("/threads", self.create_thread, methods=["POST"]),
             Route("/threads/{tid}/messages", self.add_message, methods=["POST"]),
+            Route("/threads/{tid}/messages", self.list_messages, methods=["GET"]),
             Route("/threads/{tid}/messages/{mid}", self.get_message, methods=["GET"]),
             Route("/threads/{tid}/runs", self.create_run, methods=["POST"]),
             Route("/threads/{tid}/runs/{rid}", self.get_run, methods=["GET"]),
@@ -105,8 +108,15 @@ class Double:
 
     async def list_assistants(self, request: Request) -> Response:
         await self._record(request)
-        data = list(reversed(self.assistants.values()))
-        ids = [a["id"] for a in data]
+        if self.assistant_list_status is not None:
+            error = {"message": "Not supported.", "type": "invalid_request_error"}
+            return self._json(
+                {"error": {**error, "code": None, "param": None}}, self.assistant_list_status
+            )
+        return self._list(list(reversed(self.assistants.values())))
+
+    def _list(self, data: list[dict[str, Any]]) -> JSONResponse:
+        ids = [item["id"] for item in data]
         return self._json(
             {
                 "object": "list",
@@ -135,6 +145,17 @@ class Double:
             return self._json({"error": {**error, "code": None, "param": None}}, 404)
         message = Message.of_text(request.path_params["tid"], "user", body["content"])
         return self._json(message.wire())
+
+    async def list_messages(self, request: Request) -> Response:
+        await self._record(request)
+        run_id = request.query_params.get("run_id")
+        return self._list(
+            [
+                m.wire()
+                for m in self.messages.values()
+                if m.thread_id == request.path_params["tid"] and run_id in (None, m.run_id)
+            ]
+        )
 
     async def get_message(self, request: Request) -> Response:
         await self._record(request)
@@ -180,17 +201,8 @@ class Double:
 
     async def list_steps(self, request: Request) -> Response:
         await self._record(request)
-        data = [s.wire() for s in self.steps[request.path_params["rid"]]]
-        ids = [s["id"] for s in data]
-        return self._json(
-            {
-                "object": "list",
-                "data": data,
-                "first_id": ids[0] if ids else None,
-                "last_id": ids[-1] if ids else None,
-                "has_more": False,
-            }
-        )
+        steps = self.steps[request.path_params["rid"]] if self.lists_steps else []
+        return self._list([s.wire() for s in steps])
 
     async def cancel(self, request: Request) -> Response:
         await self._record(request)

@@ -58,3 +58,19 @@ def test_jitter_spreads_waits_within_its_bounds() -> None:
 def test_jitter_of_one_or_more_is_refused() -> None:
     with pytest.raises(UserError, match="jitter"):
         PollPolicy(jitter=1.0)
+
+
+async def test_poll_mode_reads_the_answer_from_the_messages_when_steps_show_none(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    double.lists_steps = False
+    runner = RemoteRunner(client, mode="poll", poll=PollPolicy(default=0.01, jitter=0))
+
+    result = await runner.run(weather_agent(), "Weather in Paris?")
+
+    assert result.status == "completed"
+    assert result.output_text.startswith("outputs: ")
+    [message] = result.messages
+    assert message.run_id == result.run.id
+    listed = [q for m, path, q, _ in double.requests if m == "GET" and path.endswith("/messages")]
+    assert listed == [{"run_id": result.run.id, "order": "asc", "limit": "100"}]

@@ -5,6 +5,7 @@ import json
 import jsonschema
 import pytest
 
+from agentkit.agent import Agent
 from agentkit.exceptions import UserError
 from agentkit.models import (
     AllowedTools,
@@ -17,7 +18,10 @@ from agentkit.models import (
     ToolOutputItem,
     UserMessageItem,
 )
+from agentkit.runner import Runner
+from agentkit.runs.objects import ToolCallsStepDetails
 from agentkit.testing import TestModel
+from agentkit.tools import tool
 from agentkit.tools.definition import ToolDefinition
 
 QUIZ = ToolDefinition(
@@ -176,3 +180,38 @@ def test_call_tools_must_be_all_or_a_list() -> None:
 
 def test_pytest_does_not_collect_it() -> None:
     assert TestModel.__test__ is False
+
+
+async def test_call_ids_are_unique_across_runs_and_stable_within_one() -> None:
+    first = await events_of(TestModel(), request(*ASK, tools=(CLOCK,), run_id="run_a"))
+    again = await events_of(TestModel(), request(*ASK, tools=(CLOCK,), run_id="run_a"))
+    other = await events_of(TestModel(), request(*ASK, tools=(CLOCK,), run_id="run_b"))
+
+    ids = [
+        [e.call_id for e in events if isinstance(e, ModelToolCall)]
+        for events in (first, again, other)
+    ]
+    assert ids[0] == ids[1]
+    assert ids[0] != ids[2]
+    assert all(len(i) <= 64 and i.startswith("call_test_") for i in ids[0] + ids[2])
+
+
+async def test_two_runs_on_one_thread_record_different_call_ids() -> None:
+    @tool
+    def now() -> str:
+        """The time."""
+        return "noon"
+
+    agent = Agent(name="clock", model=TestModel(), tools=[now])
+    runner = Runner()
+    first = await runner.run(agent, "one")
+    second = await runner.run(agent, "two", thread=first.run.thread_id)
+
+    ids = [
+        call.id
+        for result in (first, second)
+        for step in await runner.store.list_steps(result.run.id)
+        if isinstance(step.step_details, ToolCallsStepDetails)
+        for call in step.step_details.tool_calls
+    ]
+    assert len(ids) == 2 and ids[0] != ids[1]

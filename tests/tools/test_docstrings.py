@@ -7,8 +7,9 @@ from typing import Annotated
 import pytest
 from pydantic import Field
 
+from agentkit.context import RunContext
 from agentkit.exceptions import UserError
-from agentkit.tools import parse_docstring, tool
+from agentkit.tools import DocstringWarning, parse_docstring, tool
 
 GOOGLE = """Get the weather.
 
@@ -159,3 +160,94 @@ def test_precedence_field_beats_annotated_string_beats_docstring() -> None:
         "from docstring",
         "from default field",
     ]
+
+
+def test_google_docstring_without_a_summary_line_keeps_its_parameters() -> None:
+    @tool
+    def f(city: str, units: str = "metric") -> None:
+        """
+        Args:
+            city: The city to look up.
+            units: metric or imperial.
+        """  # noqa: D205, D212 - the shape under test
+
+    assert f.description == ""
+    properties = f.parameters["properties"]
+    assert properties["city"]["description"] == "The city to look up."
+    assert properties["units"]["description"] == "metric or imperial."
+
+
+@pytest.mark.parametrize("title", ["Keyword Args", "Keyword Arguments"])
+def test_keyword_args_section_documents_keyword_only_parameters(title: str) -> None:
+    def f(city: str, *, units: str = "metric") -> None: ...
+
+    f.__doc__ = f"""Get the weather.
+
+    Args:
+        city: The city.
+
+    {title}:
+        units: metric or imperial.
+    """
+
+    made = tool(f)
+
+    assert made.description == "Get the weather."
+    assert made.parameters["properties"]["units"]["description"] == "metric or imperial."
+
+
+def test_var_kwargs_description_goes_on_additional_properties() -> None:
+    @tool(strict=False)
+    def f(city: str, **labels: str) -> None:
+        """Tag a city.
+
+        Args:
+            city: The city.
+            **labels: Extra labels, by name.
+        """
+
+    assert f.parameters["additionalProperties"] == {
+        "description": "Extra labels, by name.",
+        "type": "string",
+    }
+
+
+def test_untyped_var_kwargs_description_is_a_schema_of_its_own() -> None:
+    @tool(strict=False)
+    def f(**options) -> None:  # type: ignore[no-untyped-def]
+        """Configure.
+
+        Args:
+            **options: Backend options.
+        """
+
+    assert f.parameters["additionalProperties"] == {"description": "Backend options."}
+
+
+def test_docstring_entry_for_a_missing_parameter_warns() -> None:
+    with pytest.warns(DocstringWarning, match=r"describes 'citty'.*its parameters: city, days"):
+
+        @tool
+        def f(city: str, days: int = 1) -> None:
+            """Weather.
+
+            Args:
+                citty: The city.
+                days: Days ahead.
+            """
+
+    assert "description" not in f.parameters["properties"]["city"]
+
+
+def test_documenting_the_injected_context_and_star_args_does_not_warn() -> None:
+    @tool(strict=False)
+    def f(ctx: RunContext[None], *names: str, **labels: str) -> None:
+        """Greet.
+
+        Args:
+            ctx: The run.
+            *names: Who.
+            **labels: How.
+        """
+
+    assert f.takes_context

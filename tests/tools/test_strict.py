@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pytest
 from pydantic import BaseModel, Field
@@ -104,11 +104,20 @@ def test_explicit_strict_with_an_inexpressible_type_is_a_user_error_naming_the_p
         tool(strict=True)(f)
 
 
-def test_explicit_strict_with_var_kwargs_is_a_user_error() -> None:
+def test_explicit_strict_with_var_kwargs_is_a_user_error_naming_the_parameter() -> None:
     def f(**extra: int) -> None: ...
 
-    with pytest.raises(UserError, match=r"\*\*kwargs.*open dict"):
+    with pytest.raises(UserError, match=r"parameter '\*\*extra' is an open dict"):
         tool(strict=True)(f)
+
+
+def test_default_strict_with_var_kwargs_warns_naming_the_parameter() -> None:
+    with pytest.warns(StrictModeWarning, match=r"parameter '\*\*options' is an open dict"):
+
+        @tool
+        def f(city: str, **options: str) -> None: ...
+
+    assert f.strict is False
 
 
 def test_default_strict_falls_back_to_non_strict_with_a_warning_naming_the_parameter() -> None:
@@ -188,3 +197,81 @@ def test_checker_accepts_a_compliant_schema() -> None:
         "additionalProperties": False,
     }
     assert check_strict_schema(schema) == []
+
+
+class Cat(BaseModel):
+    kind: Literal["cat"] = "cat"
+    lives: int = 9
+
+
+class Dog(BaseModel):
+    kind: Literal["dog"] = "dog"
+
+
+def test_discriminated_union_is_strict_without_discriminator_and_with_a_required_tag() -> None:
+    @tool
+    def adopt(pet: Annotated[Cat | Dog, Field(discriminator="kind")]) -> None: ...
+
+    assert adopt.strict is True
+    assert adopt.parameters == {
+        "$defs": {
+            "Cat": {
+                "properties": {
+                    "kind": {"const": "cat", "type": "string"},
+                    "lives": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                },
+                "required": ["kind", "lives"],
+                "type": "object",
+                "additionalProperties": False,
+            },
+            "Dog": {
+                "properties": {"kind": {"const": "dog", "type": "string"}},
+                "required": ["kind"],
+                "type": "object",
+                "additionalProperties": False,
+            },
+        },
+        "properties": {"pet": {"anyOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}]}},
+        "required": ["pet"],
+        "type": "object",
+        "additionalProperties": False,
+    }
+    assert check_strict_schema(adopt.parameters) == []
+
+
+def test_inline_discriminated_branches_keep_their_tag_required() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "shape": {
+                "discriminator": {"propertyName": "kind"},
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {"kind": {"const": "sq", "default": "sq"}},
+                    },
+                    {
+                        "type": "object",
+                        "properties": {"kind": {"const": "ci"}, "r": {"type": "integer"}},
+                    },
+                ],
+            }
+        },
+        "required": ["shape"],
+    }
+
+    branches = to_strict_schema(schema)["properties"]["shape"]["anyOf"]
+
+    assert [b["properties"]["kind"] for b in branches] == [{"const": "sq"}, {"const": "ci"}]
+    assert branches[1]["properties"]["r"] == {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+
+
+def test_checker_rejects_the_discriminator_keyword() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"anyOf": [{"type": "integer"}], "discriminator": {}}},
+        "required": ["a"],
+        "additionalProperties": False,
+    }
+
+    assert check_strict_schema(schema) == ["properties.a: keyword 'discriminator' is not allowed"]

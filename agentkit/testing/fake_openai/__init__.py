@@ -1,6 +1,7 @@
 """`FakeOpenAI`: a scripted OpenAI-compatible HTTP server for testing agents and adapters."""
 
 from agentkit.testing.fake_openai.app import FakeConnectionDropped, FakeOpenAI
+from agentkit.testing.fake_openai.recorded import RecordedReply
 from agentkit.testing.fake_openai.script import (
     FakeReply,
     FakeRequest,
@@ -15,6 +16,7 @@ __all__ = [
     "FakeReply",
     "FakeRequest",
     "FakeToolCall",
+    "RecordedReply",
     "Script",
     "ScriptResult",
 ]

@@ -17,6 +17,7 @@ from openai import AsyncAzureOpenAI, AsyncOpenAI
 
 from agentkit.exceptions import UserError
 from agentkit.testing.fake_openai.chat_wire import chat_chunks, chat_completion
+from agentkit.testing.fake_openai.recorded import RecordedReply, send_recorded
 from agentkit.testing.fake_openai.responses_wire import responses_events, responses_object
 from agentkit.testing.fake_openai.script import FakeReply, FakeRequest, Script, ScriptResult
 
@@ -194,7 +195,7 @@ class FakeOpenAI:
             self.requests.append(request)
         return request
 
-    async def _reply_for(self, request: FakeRequest) -> FakeReply:
+    async def _reply_for(self, request: FakeRequest) -> FakeReply | RecordedReply:
         try:
             if self._function is not None:
                 result = self._function(request)
@@ -212,9 +213,14 @@ class FakeOpenAI:
             )
         if isinstance(result, str):
             return FakeReply(text=result)
-        return cast(FakeReply, result)
+        return cast(FakeReply | RecordedReply, result)
 
-    async def _answer(self, request: FakeRequest, reply: FakeReply, send: Send) -> None:
+    async def _answer(
+        self, request: FakeRequest, reply: FakeReply | RecordedReply, send: Send
+    ) -> None:
+        if isinstance(reply, RecordedReply):
+            await send_recorded(reply, stream=request.stream, send=send)
+            return
         if reply.delay:
             await asyncio.sleep(reply.delay)
         if reply.status >= 400:

@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
+from agentkit.testing.fake_openai.recorded import RecordedReply
+
 __all__ = ["FakeReply", "FakeRequest", "FakeToolCall", "Script", "ScriptResult"]
 
 
@@ -160,7 +162,7 @@ def _text_of(content: Any) -> str:
     return ""
 
 
-ScriptResult: TypeAlias = FakeReply | str
+ScriptResult: TypeAlias = FakeReply | RecordedReply | str
 Script: TypeAlias = (
     Callable[[FakeRequest], ScriptResult | Awaitable[ScriptResult]] | Iterable[ScriptResult]
 )

@@ -1,0 +1,60 @@
+"""Checking that a Responses server really continued from ``previous_response_id``.
+
+A server that stores responses echoes the ``previous_response_id`` it continued from in the
+response object. Some servers accept the field and ignore it (Ollama: "not supported", always
+``null``): the model then answers without the earlier turns, tool calls included, and the
+answer looks fine but is wrong. `ResponsesModel` checks the echo before it passes on anything
+of the response; when it is missing it asks again with the whole conversation, warns once
+(`ContinuationWarning`), and replays from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any
+
+from openai.types.responses import Response
+
+__all__ = ["ContinuationWarning", "PreviousResponseIgnored", "check_echo", "echo_checked"]
+
+
+class ContinuationWarning(UserWarning):
+    """The server ignored ``previous_response_id``; the adapter replays the conversation."""
+
+
+class PreviousResponseIgnored(Exception):
+    """The response does not echo the ``previous_response_id`` it was asked to continue."""
+
+    def __init__(self, sent: str, echoed: str | None) -> None:
+        super().__init__(f"sent previous_response_id {sent!r}, the response echoes {echoed!r}")
+        self.sent = sent
+        self.echoed = echoed
+
+
+def check_echo(response: Response, sent: str) -> None:
+    """Raise `PreviousResponseIgnored` unless ``response`` continued from ``sent``."""
+    echoed = getattr(response, "previous_response_id", None)
+    if echoed != sent:
+        raise PreviousResponseIgnored(sent, echoed)
+
+
+async def echo_checked(events: AsyncIterator[Any], sent: str) -> AsyncGenerator[Any, None]:
+    """The stream's events, held back until the first one carrying the response is checked.
+
+    Raises:
+        PreviousResponseIgnored: the response does not echo ``sent``; nothing of it has
+            been passed on.
+    """
+    held: list[Any] = []
+    checked = False
+    async for event in events:
+        if not checked:
+            response = getattr(event, "response", None)
+            if not isinstance(response, Response):
+                held.append(event)
+                continue
+            check_echo(response, sent)
+            checked = True
+            for earlier in held:
+                yield earlier
+        yield event
