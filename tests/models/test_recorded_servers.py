@@ -18,7 +18,7 @@ from openai import AsyncOpenAI
 from agentkit import Agent, Runner, tool
 from agentkit.exceptions import ModelError
 from agentkit.models import ChatCompletionsModel, ContinuationWarning, ModelToolCall, ResponsesModel
-from agentkit.runs.objects import FunctionToolCall
+from agentkit.records import FunctionToolCall
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall, RecordedReply
 
 from .streams import WEATHER, collect, make_request

@@ -19,7 +19,7 @@ from agentkit.models import (
     UserMessageItem,
 )
 from agentkit.runner import Runner
-from agentkit.runs.objects import ToolCallsStepDetails
+from agentkit.records import ToolCallsStepDetails
 from agentkit.testing import TestModel
 from agentkit.tools import tool
 from agentkit.tools.definition import ToolDefinition
