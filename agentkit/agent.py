@@ -11,6 +11,7 @@ from agentkit.exceptions import UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.base import Model
+from agentkit.models.names import ModelSpec, resolve_model
 from agentkit.models.request import ModelSettings, ToolChoice
 from agentkit.records import Thread, TruncationStrategy
 from agentkit.runner import Runner
@@ -36,7 +37,10 @@ class Agent(Generic[DepsT]):
     Args:
         name: shown in logs; the default ``id`` is derived from it.
         instructions: the system prompt.
-        model: the model adapter (`ResponsesModel`, `ChatCompletionsModel`, `TestModel`...).
+        model: the model adapter (`ResponsesModel`, `ChatCompletionsModel`...), ``"test"`` for
+            the offline `TestModel`, or nothing for the model the environment configures
+            (``OPENAI_API_KEY``, ``OPENAI_BASE_URL`` or ``AZURE_OPENAI_ENDPOINT``), decided at
+            the first run, which fails naming those variables when none is set.
         tools: `@tool` functions, plain functions (wrapped with `@tool`), bare
             `ToolDefinition`s (answered by the caller in ``requires_action``) and toolsets.
         tool_choice: ``"auto"``, ``"none"``, ``"required"``, a tool name, or a policy.
@@ -53,7 +57,7 @@ class Agent(Generic[DepsT]):
         self,
         *,
         name: str,
-        model: Model,
+        model: ModelSpec = None,
         instructions: str = "",
         tools: Sequence[ToolLike] | Toolset = (),
         tool_choice: ToolChoicePolicy | ToolChoice | str = "auto",
@@ -65,14 +69,14 @@ class Agent(Generic[DepsT]):
         description: str = "",
         id: str | None = None,
     ) -> None:
-        if not isinstance(model, Model):
+        if not isinstance(model, Model | str | None):
             raise UserError(
                 f"Agent {name!r}: model must be a Model (ResponsesModel, ChatCompletionsModel, "
-                f"TestModel, ...), got {type(model).__name__}"
+                f"TestModel, ...), 'test' or None, got {type(model).__name__}"
             )
         self.name = name
         self.id = id or _assistant_id(name)
-        self.model = model
+        self._model: Model | None = resolve_model(model) if isinstance(model, str) else model
         self.instructions = instructions
         self.description = description
         self.toolset = tools if isinstance(tools, Toolset) else toolset_from(tools)
@@ -93,8 +97,29 @@ class Agent(Generic[DepsT]):
             self._wire_tools = [d.to_assistants() for d in self.toolset.definitions()]
         return self._wire_tools
 
+    @property
+    def model(self) -> Model:
+        """The model adapter; without one given, the environment's, built on first use.
+
+        Raises:
+            UserError: no model was given and no model API is configured.
+        """
+        if self._model is None:
+            self._model = resolve_model(None)
+        return self._model
+
+    @model.setter
+    def model(self, model: Model) -> None:
+        self._model = model
+
+    @property
+    def uses_environment_model(self) -> bool:
+        """Whether no model was given, so the first run builds the environment's."""
+        return self._model is None
+
     def __repr__(self) -> str:
-        return f"Agent(name={self.name!r}, model={self.model.model_name!r})"
+        name = self._model.model_name if self._model is not None else "from the environment"
+        return f"Agent(name={self.name!r}, model={name!r})"
 
     @property
     def runner(self) -> Runner:

@@ -8,7 +8,9 @@ Precedence, from strongest:
    ``AZURE_OPENAI_ENDPOINT`` + ``OPENAI_API_VERSION``); an API must be configured.
 3. A configured environment replaces the agent's model when the agent has a test model, or
    when ``AGENTKIT_MODEL`` or ``AGENTKIT_API`` is set.
-4. Otherwise the agent's own model: offline (and said so) when it is a test model.
+4. Otherwise the agent's own model: offline (and said so) when it is a test model. An agent
+   given no model runs on the configured environment, or offline on a `TestModel` (said so):
+   the command line chooses the offline model, never the library.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ import functools
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import click
 import openai
 
 from agentkit.agent import Agent
 from agentkit.exceptions import UserError
-from agentkit.models import Model, describe_model, model_from_env
+from agentkit.models import (
+    Model,
+    api_configured,
+    describe_model,
+    model_from_env,
+)
 from agentkit.models.client import OpenAIClientModel
 from agentkit.testing import FunctionModel, TestModel
 
@@ -40,7 +47,6 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_API_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT")
 _HOW_TO_CONFIGURE = (
     "set OPENAI_API_KEY, OPENAI_BASE_URL (a local server) or AZURE_OPENAI_ENDPOINT "
     "+ OPENAI_API_VERSION"
@@ -119,15 +125,20 @@ _OPTIONS = (
 )
 
 
-def is_offline(model: Model) -> bool:
+def is_offline(model: Model | None) -> TypeGuard[TestModel | FunctionModel]:
     """Whether ``model`` is one of agentkit's offline test models."""
     return isinstance(model, TestModel | FunctionModel)
 
 
 def choose_model(
-    agent_model: Model, options: ModelOptions, environ: Mapping[str, str] | None = None
+    agent_model: Model | None, options: ModelOptions, environ: Mapping[str, str] | None = None
 ) -> ModelChoice:
     """Decide the model a command runs with (see the module docstring for the rules).
+
+    Args:
+        agent_model: the agent's own model, or None when it was given none.
+        options: the command's model flags.
+        environ: the environment (default: ``os.environ``).
 
     Raises:
         UserError: a flag asks for a real model but no API is configured, or the agent's own
@@ -135,20 +146,23 @@ def choose_model(
     """
     env = dict(os.environ if environ is None else environ)
     if options.offline:
-        model = agent_model if is_offline(agent_model) else TestModel()
-        return ModelChoice(model, True, f"offline (--offline): {describe_model(model)}")
+        offline: Model = agent_model if is_offline(agent_model) else TestModel()
+        return ModelChoice(offline, True, f"offline (--offline): {describe_model(offline)}")
     if options.base_url:
         env["OPENAI_BASE_URL"] = options.base_url
     if options.api:
         env["AGENTKIT_API"] = options.api
-    configured = any(env.get(name) for name in _API_VARIABLES)
+    configured = api_configured(env)
     flags = options.model or options.api or options.base_url
     if flags and not configured:
         raise UserError(f"--model and --api need a model API: {_HOW_TO_CONFIGURE}, or --base-url")
     env_override = env.get("AGENTKIT_MODEL") or env.get("AGENTKIT_API")
-    if flags or (configured and (is_offline(agent_model) or env_override)):
+    follows_env = agent_model is None or is_offline(agent_model)
+    if flags or (configured and (follows_env or env_override)):
         model = model_from_env(_model_name(agent_model, options, env), environ=env)
         return ModelChoice(model, False, describe_model(model), owned=True)
+    if agent_model is None:
+        agent_model = TestModel()
     if is_offline(agent_model):
         note = (
             f"offline, no model API configured: using {describe_model(agent_model)}. "
@@ -159,9 +173,11 @@ def choose_model(
     return ModelChoice(agent_model, False, describe_model(agent_model))
 
 
-def _model_name(agent_model: Model, options: ModelOptions, env: Mapping[str, str]) -> str | None:
+def _model_name(
+    agent_model: Model | None, options: ModelOptions, env: Mapping[str, str]
+) -> str | None:
     # `--api chat` alone keeps the agent's model name; a name from the environment wins.
-    if options.model or is_offline(agent_model):
+    if options.model or agent_model is None or is_offline(agent_model):
         return options.model
     if env.get("AGENTKIT_MODEL") or env.get("AZURE_OPENAI_DEPLOYMENT"):
         return None

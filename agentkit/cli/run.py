@@ -90,7 +90,7 @@ def run(
 def prepare_agent(target: str, options: ModelOptions) -> tuple[Agent[Any], ModelChoice]:
     """Load the agent and put it on the model the flags and environment choose."""
     agent = load_agent(target)
-    choice = choose_model(agent.model, options)
+    choice = choose_model(None if agent.uses_environment_model else agent.model, options)
     return with_model(agent, choice), choice
 
 

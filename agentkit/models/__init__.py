@@ -7,14 +7,22 @@ from the environment. Write your own adapter by subclassing `Model` and implemen
 
 from typing import TYPE_CHECKING, Any
 
-from agentkit.models.base import Model
-from agentkit.models.env import describe_model, model_from_env
+from agentkit.models.base import Model, describe_model
 from agentkit.models.events import (
     FinishReason,
     ModelResponseDone,
     ModelStreamEvent,
     ModelTextDelta,
     ModelToolCall,
+)
+from agentkit.models.function import FunctionModel
+from agentkit.models.names import (
+    API_VARIABLES,
+    DEFAULT_MODEL,
+    HOW_TO_CONFIGURE,
+    ModelSpec,
+    api_configured,
+    resolve_model,
 )
 from agentkit.models.request import (
     AllowedTools,
@@ -28,10 +36,12 @@ from agentkit.models.request import (
     ToolOutputItem,
     UserMessageItem,
 )
+from agentkit.models.test import TestModel
 
 if TYPE_CHECKING:
     from agentkit.models.chat_completions import ChatCompletionsModel
     from agentkit.models.continuation import ContinuationWarning
+    from agentkit.models.env import model_from_env
     from agentkit.models.responses import ResponsesModel
 
 # The adapters import the openai SDK (about a second); load them on first use so that
@@ -39,6 +49,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "ChatCompletionsModel": "agentkit.models.chat_completions",
     "ContinuationWarning": "agentkit.models.continuation",
+    "model_from_env": "agentkit.models.env",
     "ResponsesModel": "agentkit.models.responses",
 }
 
@@ -52,25 +63,33 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "API_VARIABLES",
+    "DEFAULT_MODEL",
+    "HOW_TO_CONFIGURE",
     "AllowedTools",
     "AssistantMessageItem",
     "ChatCompletionsModel",
     "ContinuationWarning",
     "FinishReason",
+    "FunctionModel",
     "Model",
     "ModelItem",
     "ModelRequest",
     "ModelResponseDone",
     "ModelSettings",
+    "ModelSpec",
     "ModelStreamEvent",
     "ModelTextDelta",
     "ModelToolCall",
     "NamedToolChoice",
     "ResponsesModel",
+    "TestModel",
     "ToolCallItem",
     "ToolChoice",
     "ToolOutputItem",
     "UserMessageItem",
+    "api_configured",
     "describe_model",
     "model_from_env",
+    "resolve_model",
 ]

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from agentkit.models.events import ModelStreamEvent
 from agentkit.models.request import ModelRequest
 
-__all__ = ["Model"]
+__all__ = ["Model", "describe_model"]
 
 
 class Model(ABC):
@@ -32,3 +32,11 @@ class Model(ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release resources the adapter owns (not a client it was given)."""
+
+
+def describe_model(model: Model) -> str:
+    """One line naming the adapter, the model and where it sends requests."""
+    describe = getattr(model, "describe", None)
+    if callable(describe):
+        return str(describe())
+    return f"{type(model).__name__} {model.model_name!r} ({model.provider})"

@@ -44,6 +44,10 @@ class OpenAIClientModel(Model):
     Without a client, an `AsyncOpenAI()` is built on first use from the ``OPENAI_*`` environment
     variables, so importing and constructing need no API key; `aclose` closes only that client.
 
+    Attributes:
+        owns_client: whether `aclose` closes the client (True for one the adapter built, or
+            that `model_from_env` built for it).
+
     Requests go through a copy of the client with the SDK's own retries off
     (``max_retries=0``): retrying is `RetryMiddleware`'s job (a `Runner` has one by default), so
     every retry is visible as an event and in traces, and retries never multiply.
@@ -55,7 +59,7 @@ class OpenAIClientModel(Model):
         self.model_name = model_name
         self._client = client
         self._requests_client: AsyncOpenAI | None = None
-        self._owns_client = client is None
+        self.owns_client = client is None
         self.provider = "azure" if isinstance(client, AsyncAzureOpenAI) else "openai"
 
     @property
@@ -75,7 +79,7 @@ class OpenAIClientModel(Model):
         )
 
     async def aclose(self) -> None:
-        if self._owns_client and self._client is not None:
+        if self.owns_client and self._client is not None:
             await self._client.close()
             self._client = None
             self._requests_client = None

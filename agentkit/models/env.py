@@ -1,16 +1,19 @@
-"""`model_from_env`: the adapter the environment asks for, or the offline `TestModel`."""
+"""`model_from_env`: the adapter the environment asks for (imports the openai SDK)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 
+from openai import AsyncAzureOpenAI, AsyncOpenAI
+
 from agentkit.exceptions import UserError
 from agentkit.models.base import Model
+from agentkit.models.chat_completions import ChatCompletionsModel
+from agentkit.models.names import DEFAULT_MODEL, HOW_TO_CONFIGURE
+from agentkit.models.responses import ResponsesModel
 
-__all__ = ["DEFAULT_MODEL", "describe_model", "model_from_env"]
-
-DEFAULT_MODEL = "gpt-5.1"
+__all__ = ["model_from_env"]
 
 
 def model_from_env(
@@ -25,47 +28,36 @@ def model_from_env(
        ``model_name``, ``AZURE_OPENAI_DEPLOYMENT`` or ``AGENTKIT_MODEL``.
     2. ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` (local servers need no key): an `AsyncOpenAI`
        client; the model is ``model_name``, ``AGENTKIT_MODEL`` or `DEFAULT_MODEL`.
-    3. Nothing: the offline `agentkit.testing.TestModel`.
 
     ``AGENTKIT_API=chat`` selects `ChatCompletionsModel` instead of `ResponsesModel`. Use
     `describe_model` to tell the user which one was chosen.
+
+    Raises:
+        UserError: none of these variables is set (for the offline model, say so: pass
+            ``model="test"`` or a `TestModel`).
     """
     env = os.environ if environ is None else environ
     if env.get("AZURE_OPENAI_ENDPOINT"):
         return _azure(model_name, env)
     if env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL"):
         return _openai(model_name, env)
-    from agentkit.testing import TestModel
-
-    return TestModel()
+    raise UserError(f"no model API is configured: {HOW_TO_CONFIGURE}")
 
 
-def describe_model(model: Model) -> str:
-    """One line naming the adapter, the model and where it sends requests."""
-    describe = getattr(model, "describe", None)
-    if callable(describe):
-        return str(describe())
-    return f"{type(model).__name__} {model.model_name!r} ({model.provider})"
-
-
-def _adapter(model_name: str, client: object, env: Mapping[str, str]) -> Model:
-    from openai import AsyncOpenAI
-
-    from agentkit.models.chat_completions import ChatCompletionsModel
-    from agentkit.models.responses import ResponsesModel
-
-    assert isinstance(client, AsyncOpenAI)
+def _adapter(model_name: str, client: AsyncOpenAI, env: Mapping[str, str]) -> Model:
     api = env.get("AGENTKIT_API", "responses").strip().lower()
+    model: ChatCompletionsModel | ResponsesModel
     if api in ("chat", "chat_completions", "chat.completions"):
-        return ChatCompletionsModel(model_name, client=client)
-    if api != "responses":
+        model = ChatCompletionsModel(model_name, client=client)
+    elif api == "responses":
+        model = ResponsesModel(model_name, client=client)
+    else:
         raise UserError(f"AGENTKIT_API must be 'responses' or 'chat', not {api!r}")
-    return ResponsesModel(model_name, client=client)
+    model.owns_client = True  # built here for it: its aclose() closes the client
+    return model
 
 
 def _openai(model_name: str | None, env: Mapping[str, str]) -> Model:
-    from openai import AsyncOpenAI
-
     name = model_name or env.get("AGENTKIT_MODEL") or DEFAULT_MODEL
     client = AsyncOpenAI(
         # Local servers (Ollama, llama.cpp) accept any key, and the SDK insists on one.
@@ -76,8 +68,6 @@ def _openai(model_name: str | None, env: Mapping[str, str]) -> Model:
 
 
 def _azure(model_name: str | None, env: Mapping[str, str]) -> Model:
-    from openai import AsyncAzureOpenAI
-
     name = model_name or env.get("AZURE_OPENAI_DEPLOYMENT") or env.get("AGENTKIT_MODEL")
     if not name:
         raise UserError(

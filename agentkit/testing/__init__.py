@@ -7,6 +7,16 @@
   a real server (vLLM, SGLang, Ollama, llama.cpp) sent, byte for byte.
 """
 
+from agentkit.models.function import (
+    FunctionInfo,
+    FunctionModel,
+    ModelTurn,
+    TurnResult,
+    call_tool,
+    text,
+)
+from agentkit.models.schema_values import value_for_schema
+from agentkit.models.test import TestModel
 from agentkit.testing.fake_openai import (
     FakeConnectionDropped,
     FakeOpenAI,
@@ -15,16 +25,6 @@ from agentkit.testing.fake_openai import (
     FakeToolCall,
     RecordedReply,
 )
-from agentkit.testing.function_model import (
-    FunctionInfo,
-    FunctionModel,
-    ModelTurn,
-    TurnResult,
-    call_tool,
-    text,
-)
-from agentkit.testing.schema_values import value_for_schema
-from agentkit.testing.test_model import TestModel
 
 __all__ = [
     "FakeConnectionDropped",

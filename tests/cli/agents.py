@@ -7,8 +7,8 @@ import asyncio
 from agentkit import Agent, ToolDefinition, tool
 from agentkit.exceptions import ModelError
 from agentkit.models import ModelRequest, UserMessageItem
+from agentkit.models.function import TurnResult
 from agentkit.testing import FunctionInfo, FunctionModel, call_tool, text
-from agentkit.testing.function_model import TurnResult
 
 
 @tool

@@ -3,17 +3,62 @@ from __future__ import annotations
 import pytest
 from openai import AsyncAzureOpenAI
 
+from agentkit import Agent
 from agentkit.exceptions import UserError
-from agentkit.models import ChatCompletionsModel, ResponsesModel, describe_model, model_from_env
-from agentkit.models.env import DEFAULT_MODEL
-from agentkit.testing import TestModel
+from agentkit.models import (
+    DEFAULT_MODEL,
+    ChatCompletionsModel,
+    ResponsesModel,
+    describe_model,
+    model_from_env,
+    resolve_model,
+)
+from agentkit.testing import FakeOpenAI, TestModel
 
 
-def test_nothing_configured_gives_the_offline_test_model() -> None:
-    model = model_from_env(environ={})
+def test_nothing_configured_is_an_error_naming_the_variables() -> None:
+    with pytest.raises(UserError) as caught:
+        model_from_env(environ={})
+
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT", "model='test'"):
+        assert name in str(caught.value)
+
+
+def test_the_offline_model_is_named_explicitly() -> None:
+    model = resolve_model("test")
 
     assert isinstance(model, TestModel)
     assert describe_model(model) == "TestModel (offline, deterministic)"
+
+
+def test_an_unknown_model_name_is_an_error_at_construction() -> None:
+    with pytest.raises(UserError, match="model='gpt-nonsense'"):
+        Agent(name="a", model="gpt-nonsense")
+
+
+async def test_an_agent_without_a_model_fails_its_first_run_naming_the_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    agent = Agent(name="a")
+    assert repr(agent) == "Agent(name='a', model='from the environment')"
+    with pytest.raises(UserError, match="OPENAI_API_KEY"):
+        await agent.run("hi")
+
+
+async def test_an_agent_without_a_model_runs_on_the_environments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = FakeOpenAI(["Hello from the server."])
+    async with fake.serve() as url:
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        monkeypatch.delenv("AZURE_OPENAI_ENDPOINT", raising=False)
+        agent = Agent(name="a")
+        result = await agent.run("hi")
+        await agent.model.aclose()
+    assert result.output_text == "Hello from the server."
+    assert isinstance(agent.model, ResponsesModel)
 
 
 def test_openai_key_gives_a_responses_model() -> None:

@@ -7,13 +7,13 @@ import time
 
 import httpx2
 
+from agentkit.models.function import FunctionInfo
 from agentkit.models.request import ModelRequest
 from agentkit.records import Run, Thread, now
 from agentkit.server import ServerConfig, create_app
 from agentkit.server.sweeper import close_orphans
 from agentkit.stores import SQLiteStore
 from agentkit.testing import FunctionModel
-from agentkit.testing.function_model import FunctionInfo
 from tests.server.conftest import KEYS, create_quiz_assistant, http_client
 
 

@@ -10,10 +10,10 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
+from agentkit.models.function import FunctionInfo
 from agentkit.models.request import ModelRequest
 from agentkit.server import ServerConfig, create_app
 from agentkit.testing import FunctionModel, ModelTurn, call_tool
-from agentkit.testing.function_model import FunctionInfo
 from agentkit.usage import Usage
 from tests.server.conftest import KEYS, QUIZ_TOOL, create_quiz_assistant, http_client
 

@@ -11,8 +11,8 @@ from agentkit.models import (
     ToolCallItem,
     UserMessageItem,
 )
+from agentkit.models.function import TurnResult
 from agentkit.testing import FunctionInfo, FunctionModel, ModelTurn, call_tool, text
-from agentkit.testing.function_model import TurnResult
 from agentkit.tools.definition import ToolDefinition
 from agentkit.usage import Usage
 

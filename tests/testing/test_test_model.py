@@ -18,8 +18,8 @@ from agentkit.models import (
     ToolOutputItem,
     UserMessageItem,
 )
-from agentkit.runner import Runner
 from agentkit.records import ToolCallsStepDetails
+from agentkit.runner import Runner
 from agentkit.testing import TestModel
 from agentkit.tools import tool
 from agentkit.tools.definition import ToolDefinition

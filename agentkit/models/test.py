@@ -25,7 +25,7 @@ from agentkit.models.request import (
     ToolOutputItem,
     UserMessageItem,
 )
-from agentkit.testing.schema_values import value_for_schema
+from agentkit.models.schema_values import value_for_schema
 from agentkit.tools.definition import ToolDefinition
 from agentkit.usage import Usage
 

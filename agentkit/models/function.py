@@ -17,7 +17,7 @@ from agentkit.models.events import (
     ModelToolCall,
 )
 from agentkit.models.request import ModelRequest, ToolCallItem
-from agentkit.testing.test_model import stream_text
+from agentkit.models.test import stream_text
 from agentkit.tools.definition import ToolDefinition
 from agentkit.usage import Usage
 
