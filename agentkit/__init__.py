@@ -7,8 +7,9 @@ The everyday names live here; families you extend or pick from have their own pa
 
 from agentkit.agent import Agent
 from agentkit.context import RunContext
+from agentkit.deprecation import moved_names as _moved_names
 from agentkit.events import RunEvent
-from agentkit.exceptions import AgentkitError, RetryTool, UserError
+from agentkit.exceptions import AgentkitError, ModelRetry, UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.request import ModelSettings
@@ -24,8 +25,8 @@ __all__ = [
     "AgentkitError",
     "FunctionTool",
     "Middleware",
+    "ModelRetry",
     "ModelSettings",
-    "RetryTool",
     "RunContext",
     "RunEvent",
     "RunLimits",
@@ -35,3 +36,5 @@ __all__ = [
     "UserError",
     "tool",
 ]
+
+__getattr__ = _moved_names(__name__, {"RetryTool": "agentkit.exceptions:ModelRetry"})

@@ -20,17 +20,19 @@ def warn_deprecated(old: str, new: str, *, stacklevel: int = 3) -> None:
 
 
 def moved_names(old_module: str, new_homes: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` serving names that moved, each from its new module.
+    """A module ``__getattr__`` serving names that moved or were renamed.
 
-    ``new_homes`` maps a name to the module it lives in now; ``"*"`` stands for every name.
+    ``new_homes`` maps an old name to its new home: ``"module"`` (same name there) or
+    ``"module:NewName"``; the key ``"*"`` stands for every name.
     """
 
     def __getattr__(name: str) -> Any:
         home = new_homes.get(name) or new_homes.get("*")
         if home is None or name.startswith("__"):
             raise AttributeError(f"module {old_module!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(home), name)
-        warn_deprecated(f"{old_module}.{name}", f"{home}.{name}")
+        module, _, new_name = home.partition(":")
+        value = getattr(importlib.import_module(module), new_name or name)
+        warn_deprecated(f"{old_module}.{name}", f"{module}.{new_name or name}")
         return value
 
     return __getattr__

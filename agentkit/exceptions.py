@@ -22,10 +22,14 @@ The tree::
 
 Signals live outside the tree so that a broad ``except AgentkitError`` never swallows them:
 
-    RetryTool                         raised by a tool: "call me again, and here is a hint"
+    ModelRetry                        raised by a tool: "model, call me again; here is a hint"
+
+``RetryTool``, its former name, still works (with a deprecation warning).
 """
 
 from __future__ import annotations
+
+from agentkit.deprecation import moved_names
 
 __all__ = [
     "ActiveRunError",
@@ -33,7 +37,7 @@ __all__ = [
     "InvalidRunStateError",
     "ModelError",
     "NotFoundError",
-    "RetryTool",
+    "ModelRetry",
     "RunError",
     "StoreError",
     "ToolArgumentsError",
@@ -229,18 +233,18 @@ class StoreError(AgentkitError):
     """The store cannot be used (for example, its schema version is newer than this agentkit)."""
 
 
-class RetryTool(Exception):
+class ModelRetry(Exception):
     """Raised by a tool to ask the model to call it again, with a hint.
 
-    The hint is sent to the model as the call's output and counts against the tool's
-    retry budget.
+    The hint is sent to the model as the call's output; the failure counts against the
+    tool's ``max_model_retries``.
 
     Example:
         ```python
         @tool
         def find_user(name: str) -> str:
             if name not in USERS:
-                raise RetryTool(f"No user {name!r}; known users: {sorted(USERS)}")
+                raise ModelRetry(f"No user {name!r}; known users: {sorted(USERS)}")
             return USERS[name]
         ```
     """
@@ -248,3 +252,6 @@ class RetryTool(Exception):
     def __init__(self, hint: str) -> None:
         super().__init__(hint)
         self.hint = hint
+
+
+__getattr__ = moved_names(__name__, {"RetryTool": "agentkit.exceptions:ModelRetry"})

@@ -31,7 +31,7 @@ from agentkit.calls import (
     ToolHandler,
 )
 from agentkit.context import RunContext
-from agentkit.exceptions import ModelError, RetryTool, ToolError, UserError
+from agentkit.exceptions import ModelError, ModelRetry, ToolError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.model_info import model_info
 from agentkit.middleware.redaction import redact
@@ -173,7 +173,7 @@ class OpenTelemetryMiddleware(Middleware):
             except ToolError as exc:
                 self._fail(span, exc.code, str(exc))
                 raise
-            except RetryTool as signal:
+            except ModelRetry as signal:
                 self._fail(span, "retry", signal.hint)
                 raise
             if self.capture_content:

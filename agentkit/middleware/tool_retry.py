@@ -6,7 +6,7 @@ class attribute on a `Tool` subclass, or by name in `ToolRetryMiddleware`'s ``po
 
 Only the exceptions the policy names are retried: the one the tool function raised (the
 ``__cause__`` of the `ToolExecutionError`), and a timeout when ``on`` includes
-`TimeoutError`. Bad arguments and `RetryTool` are the model's to fix and are never retried
+`TimeoutError`. Bad arguments and `ModelRetry` are the model's to fix and are never retried
 here. When every attempt fails, the last error goes on to the model as usual.
 """
 

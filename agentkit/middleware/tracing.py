@@ -38,7 +38,7 @@ from agentkit.calls import (
     ToolHandler,
 )
 from agentkit.context import RunContext
-from agentkit.exceptions import ModelError, RetryTool, ToolError
+from agentkit.exceptions import ModelError, ModelRetry, ToolError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.model_info import model_info
 from agentkit.middleware.redaction import redact
@@ -142,7 +142,7 @@ class TracingMiddleware(Middleware):
             started = time.perf_counter()
             try:
                 output = await next(call)
-            except (ToolError, RetryTool) as exc:
+            except (ToolError, ModelRetry) as exc:
                 code = exc.code if isinstance(exc, ToolError) else "retry"
                 self.log.warning(
                     "tool call", **fields, status="error", error_code=code, duration_ms=_ms(started)

@@ -11,7 +11,7 @@ from typing import Any
 
 from agentkit.calls import ToolCall, ToolHandler
 from agentkit.events import ToolCallFinishedEvent, ToolCallStartedEvent
-from agentkit.exceptions import RetryTool, ToolError
+from agentkit.exceptions import ModelRetry, ToolError
 from agentkit.records import ToolCallError
 
 __all__ = ["ToolOutcome", "dispatch_tools", "truncate_output"]
@@ -90,7 +90,7 @@ async def _invoke(handler: ToolHandler, call: ToolCall) -> tuple[str, ToolCallEr
         return await handler(call), None
     except ToolError as exc:
         return exc.model_message(), ToolCallError(code=exc.code, message=str(exc))
-    except RetryTool as signal:
+    except ModelRetry as signal:
         return signal.hint, ToolCallError(code="retry", message=signal.hint)
     except Exception as exc:  # a custom Tool or middleware broke its contract
         _log.exception("tool %r raised outside the ToolError contract", call.name)

@@ -114,15 +114,16 @@ def check_retry_budget(
 ) -> None:
     """Raise `ToolRetriesExhausted` when a failed call's tool is past its budget.
 
-    The budget is the tool's ``max_retries``, else the agent's ``limits.tool_retries``.
+    The budget is the tool's ``max_model_retries``, else the agent's
+    ``limits.max_model_retries``.
     """
     for outcome in outcomes:
         if outcome.error is None:
             continue
         tool = outcome.call.tool
-        budget = agent.limits.tool_retries
-        if isinstance(tool, Tool) and tool.max_retries is not None:
-            budget = tool.max_retries
+        budget = agent.limits.max_model_retries
+        if isinstance(tool, Tool) and tool.max_model_retries is not None:
+            budget = tool.max_model_retries
         count = failures.get(outcome.call.name, 0)
         if count > budget:
             raise ToolRetriesExhausted(outcome.call.name, count, outcome.error.message)

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from agentkit.context import RunContext
+from agentkit.deprecation import warn_deprecated
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["Tool"]
@@ -19,14 +20,20 @@ class Tool(ABC):
 
     Attributes:
         timeout: seconds a call may take, or None for the agent's default.
-        max_retries: how many failed calls the model may retry in one run, or None for the
-            agent's default.
+        max_model_retries: failed calls in a row the model may retry before the run fails,
+            or None for the agent's ``limits.max_model_retries``.
         retry: a `ToolRetry` policy retrying transient failures (`ToolRetryMiddleware`).
     """
 
     timeout: float | None = None
-    max_retries: int | None = None
+    max_model_retries: int | None = None
     retry: Any = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "max_retries" in vars(cls):
+            warn_deprecated(f"{cls.__qualname__}.max_retries", "max_model_retries")
+            cls.max_model_retries = vars(cls)["max_retries"]
 
     @property
     @abstractmethod

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from agentkit.context import RunContext
+from agentkit.deprecation import warn_deprecated
 from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
@@ -52,9 +53,10 @@ class FunctionTool(Tool, Generic[P, R]):
         strict: bool | None = None,
         docstring_format: DocstringFormat = "auto",
         timeout: float | None = None,
-        max_retries: int | None = None,
+        max_model_retries: int | None = None,
         show_errors: bool = False,
         retry: ToolRetry | None = None,
+        max_retries: int | None = None,
     ) -> None:
         if not callable(func):
             raise UserError(f"@tool needs a function, got {func!r}")
@@ -63,7 +65,10 @@ class FunctionTool(Tool, Generic[P, R]):
         default_name = str(getattr(func, "__name__", ""))
         tool_name = check_tool_name(default_name if name is None else name, where=where)
         self.timeout = _check_timeout(timeout, where)
-        self.max_retries = _check_max_retries(max_retries, where)
+        if max_retries is not None:
+            warn_deprecated("@tool(max_retries=...)", "@tool(max_model_retries=...)")
+            max_model_retries = max_retries if max_model_retries is None else max_model_retries
+        self.max_model_retries = _check_max_model_retries(max_model_retries, where)
         self.show_errors = show_errors
         self.retry = _check_retry(retry, where)
         self._is_async = inspect.iscoroutinefunction(func)
@@ -149,7 +154,7 @@ class FunctionTool(Tool, Generic[P, R]):
             ToolExecutionError: the function raised (the exception is ``__cause__``).
             ToolTimeoutError: the call took longer than ``timeout``.
             ToolOutputError: the return value has no string or JSON form.
-            RetryTool: the function asked the model to retry; passed through unchanged.
+            ModelRetry: the function asked the model to retry; passed through unchanged.
             UserError: the function takes a `RunContext` and ``ctx`` is None.
         """
         data = parse_arguments(arguments, tool_name=self.name)
@@ -189,10 +194,10 @@ def _check_retry(retry: ToolRetry | None, where: str) -> ToolRetry | None:
     return retry
 
 
-def _check_max_retries(max_retries: int | None, where: str) -> int | None:
-    if max_retries is not None and (not isinstance(max_retries, int) or max_retries < 0):
-        raise UserError(f"{where}: max_retries must be an int >= 0, got {max_retries!r}")
-    return max_retries
+def _check_max_model_retries(value: int | None, where: str) -> int | None:
+    if value is not None and (not isinstance(value, int) or value < 0):
+        raise UserError(f"{where}: max_model_retries must be an int >= 0, got {value!r}")
+    return value
 
 
 def _warn_undocumented(
@@ -246,9 +251,10 @@ def tool(
     strict: bool | None = None,
     docstring_format: DocstringFormat = "auto",
     timeout: float | None = None,
-    max_retries: int | None = None,
+    max_model_retries: int | None = None,
     show_errors: bool = False,
     retry: ToolRetry | None = None,
+    max_retries: int | None = None,
 ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
 
 
@@ -261,9 +267,10 @@ def tool(
     strict: bool | None = None,
     docstring_format: DocstringFormat = "auto",
     timeout: float | None = None,
-    max_retries: int | None = None,
+    max_model_retries: int | None = None,
     show_errors: bool = False,
     retry: ToolRetry | None = None,
+    max_retries: int | None = None,
 ) -> Any:
     """Turn a typed function (sync or async) into a tool the model can call.
 
@@ -281,10 +288,12 @@ def tool(
             otherwise warns (`StrictModeWarning`) and sends the tool non-strict.
         docstring_format: ``auto``, ``google``, ``numpy``, ``rest`` or ``epydoc``.
         timeout: seconds a call may take (None: the agent's default).
-        max_retries: failed calls the model may retry in one run (None: the agent's default).
+        max_model_retries: failed calls in a row the model may retry before the run fails
+            (None: the agent's ``limits.max_model_retries``).
         show_errors: show the model ``ExcType: message`` when the function raises.
         retry: call the function again on the transient errors this `ToolRetry` names
             (only for idempotent tools; see `ToolRetryMiddleware`).
+        max_retries: deprecated name of ``max_model_retries``.
 
     Raises:
         UserError: bad name, misplaced `RunContext`, unsupported annotation, or strict=True
@@ -296,6 +305,7 @@ def tool(
         "strict": strict,
         "docstring_format": docstring_format,
         "timeout": timeout,
+        "max_model_retries": max_model_retries,
         "max_retries": max_retries,
         "show_errors": show_errors,
         "retry": retry,

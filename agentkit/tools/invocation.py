@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agentkit.exceptions import (
-    RetryTool,
+    ModelRetry,
     ToolArgumentsError,
     ToolExecutionError,
     ToolTimeoutError,
@@ -111,7 +111,7 @@ async def call_function(
     """Run ``func`` (awaiting it, or in a worker thread) within ``time_limit`` seconds.
 
     Raises:
-        RetryTool: unchanged, when the function raised it.
+        ModelRetry: unchanged, when the function raised it.
         ToolExecutionError: the function raised anything else (the exception is ``__cause__``).
         ToolTimeoutError: the call took longer than ``time_limit``.
     """
@@ -142,7 +142,7 @@ async def _guarded(
             return await func(*args, **kwargs)
         call = functools.partial(func, *args, **kwargs)
         return await run_in_thread(call, name=f"agentkit-tool-{tool_name}")
-    except RetryTool:
+    except ModelRetry:
         raise
     except Exception as exc:
         detail = f"{type(exc).__name__}: {exc}"

@@ -22,7 +22,7 @@ class RenamedTool(Tool):
     def __init__(self, inner: Tool, name: str) -> None:
         self.inner = inner
         self.timeout = inner.timeout
-        self.max_retries = inner.max_retries
+        self.max_model_retries = inner.max_model_retries
         self.retry = inner.retry
         where = f"renaming {inner.name!r} ({inner.source})"
         self._definition = dataclasses.replace(

@@ -9,7 +9,7 @@ from openai import AsyncOpenAI
 
 from agentkit.agent import Agent
 from agentkit.events import RunStatusEvent
-from agentkit.exceptions import RetryTool
+from agentkit.exceptions import ModelRetry
 from agentkit.remote import PollPolicy, RemoteRunner
 from agentkit.testing import TestModel
 from agentkit.tools import tool
@@ -26,7 +26,7 @@ def get_weather(city: str) -> str:
 @tool
 def broken(x: int) -> str:
     """Always fails."""
-    raise RetryTool("no luck")
+    raise ModelRetry("no luck")
 
 
 def weather_agent() -> Agent:

@@ -65,7 +65,9 @@ async def test_failed_tool_is_recorded_and_its_error_sent(
 async def test_tool_failing_beyond_its_budget_fails_run_and_cancels_remote(
     client: AsyncOpenAI, double: Double, mode: Mode
 ) -> None:
-    agent = Agent(name="b", model=TestModel(), tools=[broken], limits=RunLimits(tool_retries=0))
+    agent = Agent(
+        name="b", model=TestModel(), tools=[broken], limits=RunLimits(max_model_retries=0)
+    )
     double.arguments["broken"] = '{"x": 1}'
     result = await runner(client, mode).run(agent, "hi")
     assert result.status == "failed"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agentkit.context import RunContext
-from agentkit.exceptions import RetryTool, ToolExecutionError
+from agentkit.exceptions import ModelRetry, ToolExecutionError
 from agentkit.models.base import Model
 from agentkit.models.events import (
     ModelResponseDone,
@@ -67,7 +67,7 @@ class FnTool(Tool):
             result = self.fn(**json.loads(arguments))
             if asyncio.iscoroutine(result):
                 result = await result
-        except RetryTool:
+        except ModelRetry:
             raise
         except Exception as exc:
             raise ToolExecutionError("boom", tool_name=self.name) from exc

@@ -8,7 +8,7 @@ from typing import Any
 
 from agentkit.agent import Agent
 from agentkit.events import ToolCallFinishedEvent, ToolCallStartedEvent
-from agentkit.exceptions import RetryTool
+from agentkit.exceptions import ModelRetry
 from agentkit.limits import RunLimits
 from agentkit.runner import Runner
 
@@ -114,14 +114,14 @@ async def test_unknown_tool_is_reported_to_the_model_with_the_available_names() 
 
 async def test_repeated_failures_exhaust_the_retry_budget_and_fail_the_run() -> None:
     def flaky() -> str:
-        raise RetryTool("try with a smaller number")
+        raise ModelRetry("try with a smaller number")
 
     model = ScriptedModel(lambda r: [(f"c{r.turn}", "flaky", {})])
     agent = Agent(
         name="a",
         model=model,
         tools=ListToolset(FnTool("flaky", flaky)),
-        limits=RunLimits(tool_retries=2),
+        limits=RunLimits(max_model_retries=2),
     )
     result = await Runner().run(agent, "go")
     assert result.status == "failed"
@@ -136,7 +136,7 @@ async def test_success_resets_the_failure_count() -> None:
 
     def sometimes() -> str:
         if next(attempts):
-            raise RetryTool("again")
+            raise ModelRetry("again")
         return "fine"
 
     turns: list[Any] = [[(f"c{i}", "sometimes", {})] for i in range(6)] + ["done"]
@@ -144,7 +144,7 @@ async def test_success_resets_the_failure_count() -> None:
         name="a",
         model=ScriptedModel(turns),
         tools=ListToolset(FnTool("sometimes", sometimes)),
-        limits=RunLimits(tool_retries=2),
+        limits=RunLimits(max_model_retries=2),
     )
     result = await Runner().run(agent, "go")
     assert result.status == "completed"
@@ -152,7 +152,7 @@ async def test_success_resets_the_failure_count() -> None:
 
 async def test_retry_tool_hint_reaches_the_model() -> None:
     def strict() -> str:
-        raise RetryTool("use ISO dates")
+        raise ModelRetry("use ISO dates")
 
     model = ScriptedModel([[("c1", "strict", {})], "ok"])
     agent = Agent(name="a", model=model, tools=ListToolset(FnTool("strict", strict)))

@@ -175,7 +175,7 @@ def make_agents(fake_url: str, client_options: dict[str, Any] | None = None) -> 
         base_url=fake_url, api_key="soak", max_retries=0, http_client=http, **client_options or {}
     )
     limits = RunLimits(
-        tool_timeout=TOOL_TIMEOUT, max_tool_output_chars=OUTPUT_CAP, timeout=60, tool_retries=2
+        tool_timeout=TOOL_TIMEOUT, max_tool_output_chars=OUTPUT_CAP, timeout=60, max_model_retries=2
     )
 
     def agent(name: str, stream: bool, run_limits: RunLimits) -> Agent[None]:

@@ -26,10 +26,11 @@ def test_bare_decorator_builds_a_function_tool() -> None:
 
 
 def test_decorator_with_options_sets_them() -> None:
-    wrapped = tool(name="plus", description="Plus.", strict=False, timeout=2.5, max_retries=3)(add)
+    options = {"strict": False, "timeout": 2.5, "max_model_retries": 3}
+    wrapped = tool(name="plus", description="Plus.", **options)(add)  # type: ignore[call-overload]
 
     assert (wrapped.name, wrapped.description, wrapped.strict) == ("plus", "Plus.", False)
-    assert (wrapped.timeout, wrapped.max_retries) == (2.5, 3)
+    assert (wrapped.timeout, wrapped.max_model_retries) == (2.5, 3)
 
 
 def test_decorated_function_is_still_callable_as_the_function() -> None:
@@ -113,9 +114,9 @@ def test_non_positive_timeout_is_a_user_error(timeout: float) -> None:
         tool(timeout=timeout)(add)
 
 
-def test_negative_max_retries_is_a_user_error() -> None:
-    with pytest.raises(UserError, match="max_retries"):
-        tool(max_retries=-1)(add)
+def test_negative_max_model_retries_is_a_user_error() -> None:
+    with pytest.raises(UserError, match="max_model_retries"):
+        tool(max_model_retries=-1)(add)
 
 
 def test_with_name_copies_the_tool_under_a_new_name() -> None:

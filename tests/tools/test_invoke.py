@@ -11,7 +11,7 @@ import pytest
 
 from agentkit.context import RunContext
 from agentkit.exceptions import (
-    RetryTool,
+    ModelRetry,
     ToolArgumentsError,
     ToolError,
     ToolExecutionError,
@@ -119,13 +119,13 @@ async def test_show_errors_lets_the_model_see_type_and_message() -> None:
 @pytest.mark.parametrize("is_async", [False, True])
 async def test_retry_tool_passes_through_unchanged(is_async: bool) -> None:
     def sync_find(name: str) -> str:
-        raise RetryTool(f"no user {name!r}")
+        raise ModelRetry(f"no user {name!r}")
 
     async def async_find(name: str) -> str:
-        raise RetryTool(f"no user {name!r}")
+        raise ModelRetry(f"no user {name!r}")
 
     find = tool(async_find if is_async else sync_find)
-    with pytest.raises(RetryTool) as info:
+    with pytest.raises(ModelRetry) as info:
         await find.invoke('{"name": "bob"}')
     assert info.value.hint == "no user 'bob'"
     assert not isinstance(info.value, ToolError)

@@ -29,7 +29,7 @@ async def check() -> None:
     assert_type(add.parameters, dict[str, Any])
     assert_type(add.strict, bool)
     assert_type(add.timeout, float | None)
-    assert_type(add.max_retries, int | None)
+    assert_type(add.max_model_retries, int | None)
     assert_type(add.definition, ToolDefinition)
     assert_type(add.to_chat(), dict[str, Any])
     assert_type(add.to_responses(), dict[str, Any])
