@@ -41,7 +41,7 @@ from agentkit.middleware.tool_choice import ToolChoiceMiddleware
 from agentkit.middleware.tool_retry import ToolRetryMiddleware
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.message_writer import MessageWriter
-from agentkit.runs.objects import LastError, Run, now
+from agentkit.runs.objects import LastError, Run, RunUsage, now
 from agentkit.runs.state import RunState
 from agentkit.runs.steps import (
     apply_outcomes,
@@ -52,6 +52,7 @@ from agentkit.runs.steps import (
     open_tool_step,
     pause_run,
     pending_calls,
+    run_usage,
     set_status,
 )
 from agentkit.runs.tool_calls import ToolRetriesExhausted, check_retry_budget, invoke_tool
@@ -148,17 +149,23 @@ async def _model_turn(state: RunState, chains: _Chains) -> bool:
     """One model call; True when the run ended."""
     writer = MessageWriter(state.run, state.ctx.emit)
     response = await call_model(state, chains.model, writer)
+    # The call's usage goes on the first step it made: its message, else its tool calls.
+    usage = run_usage(response.usage)
     if response.incomplete_reason:
         await writer.finish(
-            state.store, response.text, status="incomplete", reason=response.incomplete_reason
+            state.store,
+            response.text,
+            status="incomplete",
+            reason=response.incomplete_reason,
+            usage=usage,
         )
         await end_run(state, "incomplete", reason=response.incomplete_reason)
         return True
     if response.tool_calls:
-        await writer.finish(state.store, response.text)
-        await open_tool_step(state, response)
+        wrote = await writer.finish(state.store, response.text, usage=usage)
+        await open_tool_step(state, response, RunUsage() if wrote else usage)
         return False
-    state.final_message = await writer.finish(state.store, response.text)
+    state.final_message = await writer.finish(state.store, response.text, usage=usage)
     await end_run(state, "completed")
     return True
 

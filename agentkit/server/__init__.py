@@ -12,12 +12,14 @@ Needs the ``server`` extra (starlette, uvicorn).
 from agentkit.server.app import create_app
 from agentkit.server.background import BackgroundServer
 from agentkit.server.config import ServerConfig, offline_model_factory, parse_api_keys
-from agentkit.server.upstream import upstream_model_factory
+from agentkit.server.upstream import ModelSource, model_source, upstream_model_factory
 
 __all__ = [
     "BackgroundServer",
+    "ModelSource",
     "ServerConfig",
     "create_app",
+    "model_source",
     "offline_model_factory",
     "parse_api_keys",
     "upstream_model_factory",

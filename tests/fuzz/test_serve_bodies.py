@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentkit.server import ServerConfig, create_app
+from tests.leak_watch import secret
 
-KEY = "sk-fuzz"
+KEY = secret("sk-fuzz-serve")
 ROUTES = [
     ("POST", "/v1/assistants"),
     ("POST", "/v1/assistants/{assistant}"),

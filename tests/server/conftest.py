@@ -12,8 +12,9 @@ from openai import AsyncOpenAI, OpenAI
 from starlette.applications import Starlette
 
 from agentkit.server import BackgroundServer, ServerConfig, create_app
+from tests.leak_watch import secrets
 
-KEYS = {"sk-alpha": "alpha", "sk-beta": "beta"}
+KEYS = secrets({"sk-alpha": "alpha", "sk-beta": "beta"})
 
 assistants_sdk = pytest.mark.filterwarnings(
     # The openai SDK marks every beta.assistants / beta.threads method deprecated; these tests
