@@ -30,6 +30,7 @@ Signals live outside the tree so that a broad ``except AgentkitError`` never swa
 from __future__ import annotations
 
 from agentkit.deprecation import moved_names
+from agentkit.redaction import mask_credentials
 
 __all__ = [
     "ActiveRunError",
@@ -175,6 +176,9 @@ class ToolOutputError(ToolError):
 class ModelError(AgentkitError):
     """The model API call failed.
 
+    The message is masked of anything that looks like a credential (`mask_credentials`):
+    upstream error texts sometimes echo the key they were sent.
+
     Attributes:
         code: a short machine-readable reason (``rate_limit_exceeded``, ``server_error``, ...).
         status_code: the HTTP status, when there was one.
@@ -190,7 +194,8 @@ class ModelError(AgentkitError):
         retryable: bool = False,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message)
+        # The message often quotes the upstream's error text, which may echo a credential.
+        super().__init__(mask_credentials(message))
         self.code = code
         self.status_code = status_code
         self.retryable = retryable

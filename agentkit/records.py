@@ -10,7 +10,9 @@ import secrets
 import time
 from typing import Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agentkit.redaction import mask_credentials
 
 __all__ = [
     "ACTIVE_RUN_STATUSES",
@@ -190,10 +192,15 @@ class RequiredAction(_Object):
 
 
 class LastError(_Object):
-    """Why a run failed."""
+    """Why a run failed. Credentials an upstream echoed in ``message`` are masked."""
 
     code: str
     message: str
+
+    @field_validator("message")
+    @classmethod
+    def _mask(cls, message: str) -> str:
+        return mask_credentials(message)
 
 
 class RunUsage(_Object):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
-from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
+from agentkit.exceptions import InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
@@ -85,12 +85,16 @@ class Runner:
         additional_instructions: str | None = None,
         metadata: Mapping[str, str] | None = None,
         run_fields: Mapping[str, Any] | None = None,
+        additional_messages: Sequence[Message] = (),
     ) -> AsyncGenerator[RunEvent, None]:
         """Start a run of ``agent`` and stream its events until it ends or pauses.
 
         Args:
             agent: the agent to run.
             input: a user message added to the thread first (None: run on the thread as is).
+            additional_messages: messages of the thread added with the run, before ``input``.
+                The input messages and the run are stored together: when the run is refused
+                (`ActiveRunError`), the thread is left as it was.
             thread: the thread to continue (default: a new thread).
             deps: passed to tools as ``ctx.deps``.
             dispatch: ``auto`` runs tool calls; ``manual`` stops in ``requires_action`` for
@@ -117,6 +121,7 @@ class Runner:
             additional_instructions,
             metadata,
             run_fields,
+            additional_messages,
         )
         return self._stream(start, middleware, resumed=False)
 
@@ -197,32 +202,29 @@ class Runner:
         additional_instructions: str | None,
         metadata: Mapping[str, str] | None,
         run_fields: Mapping[str, Any] | None = None,
+        additional_messages: Sequence[Message] = (),
     ) -> RunState:
         store = self.store
         if thread is None:
             thread_id = (await store.create_thread(Thread())).id
         else:
             thread_id = thread if isinstance(thread, str) else thread.id
-        message = None
+        new_messages = list(additional_messages)
         if input is not None:
-            message = await store.add_message(Message.of_text(thread_id, "user", input))
+            new_messages.append(Message.of_text(thread_id, "user", input))
         run = _new_run(agent, thread_id, additional_instructions, metadata)
         if run_fields:
             run = Run.model_validate({**run.model_dump(), **run_fields})
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
-        messages = await store.list_messages(thread_id)
+        messages = [*await store.list_messages(thread_id), *new_messages]
         state.history = history_items(
             messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
         )
-        # Creating the run is the last await before the loop takes over, so a run is never
-        # left queued with nobody to drive it.
+        # Creating the run (with its input messages, atomically) is the last await before the
+        # loop takes over, so a run is never left queued with nobody to drive it.
         try:
-            await store.create_run(run, state.to_json())
-        except ActiveRunError:
-            if message is not None:
-                await store.delete_message(message.id)
-            raise
+            await store.create_run(run, state.to_json(), new_messages)
         except asyncio.CancelledError:
             await asyncio.shield(_cancel_if_created(store, run))
             raise

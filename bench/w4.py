@@ -34,9 +34,14 @@ KEY = "sk-bench"
 
 def _serve_main(db: str, poll_ms: int) -> None:
     """In the server subprocess: agentkit serve on a free port; prints READY <url>."""
-    from agentkit.server import BackgroundServer, ServerConfig
+    from agentkit.server import BackgroundServer, ServerConfig, offline_model_factory
 
-    config = ServerConfig(db_path=db, api_keys={KEY: "default"}, poll_after_ms=poll_ms)
+    config = ServerConfig(
+        model_factory=offline_model_factory,
+        db_path=db,
+        api_keys={KEY: "default"},
+        poll_after_ms=poll_ms,
+    )
     with BackgroundServer(config) as server:
         print(f"READY {server.base_url}", flush=True)
         sys.stdin.read()  # until the parent closes our stdin

@@ -18,7 +18,7 @@ from openai import AsyncOpenAI
 from agentkit.agent import Agent
 from agentkit.remote import PollPolicy, RemoteRunner
 from agentkit.server.app import create_app
-from agentkit.server.config import ServerConfig
+from agentkit.server.config import ServerConfig, offline_model_factory
 from agentkit.testing import TestModel
 from agentkit.tools import tool
 
@@ -41,7 +41,11 @@ async def main() -> None:
         tools=[get_weather],
     )
     with tempfile.TemporaryDirectory() as tmp:
-        config = ServerConfig(db_path=str(Path(tmp) / "serve.db"), api_keys={"sk-local": "demo"})
+        config = ServerConfig(
+            model_factory=offline_model_factory,
+            db_path=str(Path(tmp) / "serve.db"),
+            api_keys={"sk-local": "demo"},
+        )
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)

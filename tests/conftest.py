@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
+from tests.leak_watch import WATCH, LeakWatch
+
 
 @pytest.fixture(autouse=True)
 def _unconfigured_structlog() -> Iterator[None]:
@@ -14,3 +16,29 @@ def _unconfigured_structlog() -> Iterator[None]:
     # as if the host application had set structlog up (retries printed to stdout).
     yield
     structlog.reset_defaults()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_key_in_any_log() -> Iterator[LeakWatch]:
+    """Fail the session if a key registered with `tests.leak_watch.secret` was logged.
+
+    Every log record of the session, and every test's captured stderr, stdout and log, is
+    searched for every registered key (what the last test's teardown writes is checked by
+    `pytest_sessionfinish`).
+    """
+    with WATCH.recording_log_records():
+        yield WATCH
+    if leaks := WATCH.leaks():
+        pytest.fail("API keys were logged:\n" + "\n".join(leaks), pytrace=False)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    WATCH.add_report(report)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if leaks := WATCH.leaks():
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("API keys were logged:\n" + "\n".join(leaks), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from agentkit.exceptions import UserError
 
+if TYPE_CHECKING:
+    from agentkit.server import ServerConfig
+
 __all__ = ["serve"]
+
+# Environment variables whose values are credentials: masked in every log line.
+_SECRET_VARIABLES = (
+    "AGENTKIT_UPSTREAM_API_KEY",
+    "OPENAI_API_KEY",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_AD_TOKEN",
+)
 
 
 @click.command("serve")
@@ -26,18 +38,27 @@ __all__ = ["serve"]
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
+    "--api-key-file",
+    metavar="PATH",
+    type=click.Path(dir_okay=False),
+    help="A file of client API keys: one KEY[=PROJECT] a line, or a JSON object "
+    '{"KEY": "PROJECT"}.',
+)
+@click.option(
     "--api-key",
     "api_keys",
     multiple=True,
     metavar="KEY[=PROJECT]",
-    help="A client API key and its project (repeatable; also AGENTKIT_API_KEYS).",
+    help="A client API key and its project (repeatable). Discouraged: `ps` shows it to every "
+    "user of the machine; use AGENTKIT_API_KEYS or --api-key-file.",
 )
 @click.option(
     "--upstream",
     metavar="URL",
     default=lambda: os.environ.get("AGENTKIT_UPSTREAM_URL"),
-    help="Base URL of the Responses/Chat Completions server that answers (default: offline "
-    "TestModel; env AGENTKIT_UPSTREAM_URL).",
+    help="Base URL of the Responses/Chat Completions server that answers (env "
+    "AGENTKIT_UPSTREAM_URL). Without it: AZURE_OPENAI_ENDPOINT, OPENAI_BASE_URL, "
+    "api.openai.com if OPENAI_API_KEY is set, else the offline TestModel.",
 )
 @click.option(
     "--upstream-api",
@@ -51,79 +72,108 @@ __all__ = ["serve"]
     default=None,
     help="Send this model name upstream instead of the one each assistant names.",
 )
+@click.option(
+    "--offline", is_flag=True, help="Answer with the offline TestModel whatever is configured."
+)
 @click.option("--max-body-bytes", default=1024 * 1024, show_default=True, type=int)
 @click.option("--run-timeout", default=600.0, show_default=True, type=float, help="Seconds.")
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds a client has to send a request's headers.",
+)
+@click.option(
+    "--body-timeout",
+    default=30.0,
+    show_default=True,
+    type=float,
+    help="Seconds a client has to send a request's body.",
+)
 def serve(
     db_path: str,
     host: str,
     port: int,
+    api_key_file: str | None,
     api_keys: tuple[str, ...],
     upstream: str | None,
     upstream_api: str,
     model_override: str | None,
+    offline: bool,
     max_body_bytes: int,
     run_timeout: float,
+    header_timeout: float,
+    body_timeout: float,
 ) -> None:
     """Serve the Assistants v2 API (/v1/assistants, /v1/threads...) over the run engine.
 
     Clients authenticate with ``Authorization: Bearer KEY``; each key sees only its
-    project's objects. The upstream key is read from AGENTKIT_UPSTREAM_API_KEY.
+    project's objects. Keys come from AGENTKIT_API_KEYS (``KEY=PROJECT,...`` or ``@FILE``)
+    or --api-key-file. The upstream key is read from AGENTKIT_UPSTREAM_API_KEY (else
+    OPENAI_API_KEY; AZURE_OPENAI_API_KEY for Azure).
     """
     try:
         import uvicorn
 
-        from agentkit.server import ServerConfig, create_app, parse_api_keys
-        from agentkit.server.config import KEEP_ALIVE_SECONDS
+        from agentkit.server import ServerConfig, create_app, model_source
+        from agentkit.server.http11 import uvicorn_config
+        from agentkit.server.logs import configure_serve_logging
     except ImportError as exc:
         click.echo(f"Error: 'agentkit serve' needs the 'server' extra ({exc.name} is missing).")
         sys.exit(2)
     try:
-        keys = parse_api_keys(api_keys)
-        if not keys:
-            raise UserError("no API keys: pass --api-key KEY[=PROJECT] or set AGENTKIT_API_KEYS")
-        options: dict[str, Any] = {}
-        if upstream or model_override:
-            options.update(_upstream(upstream, upstream_api, model_override))
+        keys = _client_keys(api_keys, api_key_file)
+        source = model_source(
+            upstream,
+            api="chat" if upstream_api == "chat" else "responses",
+            model_override=model_override,
+            offline=offline,
+        )
         config = ServerConfig(
             db_path=db_path,
             api_keys=keys,
+            model_factory=source.factory,
+            model_description=source.description,
             max_body_bytes=max_body_bytes,
             run_timeout=run_timeout,
-            **options,
+            header_timeout=header_timeout,
+            body_timeout=body_timeout,
         )
     except UserError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    _banner(config.model_description, db_path, host, port, config.projects, offline=not options)
-    uvicorn.run(
-        create_app(config),
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    secrets = [*keys, *(os.environ.get(name, "") for name in _SECRET_VARIABLES)]
+    log_config = configure_serve_logging(secrets)
+    _banner(config, host, port, ignored_model=model_override if source.offline else None)
+    settings = uvicorn_config(
+        create_app(config), config, host=host, port=port, log_level="info", log_config=log_config
     )
+    # uvicorn re-raises the Ctrl-C it handled, once it has shut down.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(settings).run()
 
 
-def _upstream(url: str | None, api: str, model_override: str | None) -> dict[str, Any]:
-    from agentkit.server import upstream_model_factory
+def _client_keys(flags: tuple[str, ...], key_file: str | None) -> dict[str, str]:
+    from agentkit.server import parse_api_keys
 
-    factory, description, _client = upstream_model_factory(
-        base_url=url,
-        api_key=os.environ.get("AGENTKIT_UPSTREAM_API_KEY") or os.environ.get("OPENAI_API_KEY"),
-        api="chat" if api == "chat" else "responses",
-        model_override=model_override,
-    )
-    return {"model_factory": factory, "model_description": description}
-
-
-def _banner(
-    model: str, db_path: str, host: str, port: int, projects: tuple[str, ...], *, offline: bool
-) -> None:
-    click.echo(f"agentkit serve: http://{host}:{port}/v1  (database {db_path})")
-    click.echo(f"  model: {model}")
-    if offline:
+    if flags:
         click.echo(
-            "  no upstream configured: answering offline with TestModel "
-            "(pass --upstream URL for a real model)"
+            "Warning: --api-key puts keys on the command line, where `ps` shows them to every "
+            "user of this machine; use AGENTKIT_API_KEYS or --api-key-file instead.",
+            err=True,
         )
-    click.echo(f"  projects: {', '.join(projects)}")
+    keys = parse_api_keys(flags, key_file=key_file)
+    if not keys:
+        raise UserError(
+            "no API keys: set AGENTKIT_API_KEYS (KEY=PROJECT,...) or pass --api-key-file"
+        )
+    return keys
+
+
+def _banner(config: ServerConfig, host: str, port: int, *, ignored_model: str | None) -> None:
+    click.echo(f"agentkit serve: http://{host}:{port}/v1  (database {config.db_path})")
+    click.echo(f"  model: {config.model_description}")
+    if ignored_model:
+        click.echo(f"  --model {ignored_model} is ignored offline: it names the upstream model")
+    click.echo(f"  projects: {', '.join(config.projects)}")

@@ -33,7 +33,7 @@ from agentkit.exceptions import (
 )
 from agentkit.middleware.base import Middleware, build_chain
 from agentkit.models.request import ToolChoice
-from agentkit.records import LastError, Run, now
+from agentkit.records import LastError, Run, RunUsage, now
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
@@ -46,6 +46,7 @@ from agentkit.runs.steps import (
     open_tool_step,
     pause_run,
     pending_calls,
+    run_usage,
     set_status,
     turn_info,
 )
@@ -153,22 +154,30 @@ async def _model_turn(
     """One model call; True when the run ended."""
     writer = MessageWriter(state.run, state.ctx.emit)
     response = await call_model(state, chains.model, writer, tools, tool_choice)
+    # The call's usage goes on the first step it made: its message, else its tool calls.
+    usage = run_usage(response.usage)
     if response.incomplete_reason:
         await writer.finish(
-            state.store, response.text, status="incomplete", reason=response.incomplete_reason
+            state.store,
+            response.text,
+            status="incomplete",
+            reason=response.incomplete_reason,
+            usage=usage,
         )
         await end_run(state, "incomplete", reason=response.incomplete_reason)
         return True
     if response.tool_calls:
-        await writer.finish(state.store, response.text)
-        await open_tool_step(state, response)
+        wrote = await writer.finish(state.store, response.text, usage=usage)
+        await open_tool_step(state, response, RunUsage() if wrote else usage)
         return False
-    await _complete(state, writer, response.text)
+    await _complete(state, writer, response.text, usage)
     return True
 
 
-async def _complete(state: RunState, writer: MessageWriter, text: str) -> None:
-    state.final_message = await writer.finish(state.store, text)
+async def _complete(
+    state: RunState, writer: MessageWriter, text: str, usage: RunUsage | None = None
+) -> None:
+    state.final_message = await writer.finish(state.store, text, usage=usage)
     await end_run(state, "completed")
 
 

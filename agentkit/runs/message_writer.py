@@ -19,6 +19,7 @@ from agentkit.records import (
     MessageCreationStepDetails,
     Run,
     RunStep,
+    RunUsage,
     Text,
     TextContent,
     now,
@@ -77,8 +78,12 @@ class MessageWriter:
         *,
         status: Literal["completed", "incomplete"] = "completed",
         reason: str | None = None,
+        usage: RunUsage | None = None,
     ) -> Message | None:
-        """Store the message (``text`` is authoritative over the deltas); None if no text."""
+        """Store the message (``text`` is authoritative over the deltas); None if no text.
+
+        ``usage`` is the model call's, recorded on the message's step.
+        """
         text = text or "".join(self._parts)
         if not text and self.message is None:
             return None
@@ -98,7 +103,9 @@ class MessageWriter:
         message = self.message.model_copy(
             update={"content": [TextContent(text=Text(value=text))], "status": status, **finished}
         )
-        step = self.step.model_copy(update={"status": "completed", "completed_at": timestamp})
+        step = self.step.model_copy(
+            update={"status": "completed", "completed_at": timestamp, "usage": usage}
+        )
         await store.add_message(message, require_idle=False)
         await store.save_step(step)
         self.message, self.step = message, step

@@ -63,6 +63,15 @@ def _pairs(outputs: ToolOutputs) -> list[tuple[str, str]]:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ToolOutputsMismatchError(f"Tool outputs must be strings, got {type(value).__name__}.")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # Valid JSON ("\ud800"), but not text any store can keep: refuse it up front.
+            raise ToolOutputsMismatchError(
+                f"Tool outputs must be valid Unicode text: a lone surrogate "
+                f"(\\u{ord(value[exc.start]):04x}) is at index {exc.start}."
+            ) from None
     return value
 
 
@@ -75,7 +84,9 @@ async def prepare_resume(
 ) -> RunState:
     """Check ``outputs`` against the paused run and move it back to ``in_progress``.
 
-    Nothing is changed when the outputs do not match or the run cannot be resumed.
+    Nothing is changed when the outputs do not match or the run cannot be resumed. The run's
+    new status and the step holding the outputs are saved in one store operation, so a run
+    is never left ``in_progress`` without its outputs (and nobody driving it).
     """
     run = await store.get_run(run_id)
     if run.status != "requires_action" or run.required_action is None:
@@ -102,13 +113,15 @@ async def prepare_resume(
         if earlier.status == "completed" and isinstance(earlier.step_details, ToolCallsStepDetails)
         for call in earlier.step_details.tool_calls
     ]
-    if not await store.transition_run(resumed, expected={"requires_action"}, state=state.to_json()):
-        raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
-    await store.save_step(step)
     earlier = [m for m in await store.list_messages(run.thread_id) if m.run_id != run.id]
     state.history = history_items(
         earlier, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
     )
+    # The last await before the loop takes over: after it, the run is driven.
+    if not await store.transition_run(
+        resumed, expected={"requires_action"}, state=state.to_json(), steps=[step]
+    ):
+        raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
     return state
 
 
@@ -126,9 +139,10 @@ def _with_outputs(step: RunStep, outputs: dict[str, str]) -> RunStep:
 
 async def _expire(store: Store, run: Run) -> None:
     expired = run.model_copy(update={"status": "expired", "required_action": None})
-    await store.transition_run(expired, expected={"requires_action"})
-    for step in await store.list_steps(run.id):
-        if step.status == "in_progress":
-            await store.save_step(
-                step.model_copy(update={"status": "expired", "expired_at": now()})
-            )
+    stamp = now()
+    steps = [
+        step.model_copy(update={"status": "expired", "expired_at": stamp})
+        for step in await store.list_steps(run.id)
+        if step.status == "in_progress"
+    ]
+    await store.transition_run(expired, expected={"requires_action"}, steps=steps)

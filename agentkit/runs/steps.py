@@ -51,6 +51,7 @@ __all__ = [
     "open_tool_step",
     "pause_run",
     "pending_calls",
+    "run_usage",
     "set_status",
     "turn_info",
 ]
@@ -162,8 +163,22 @@ async def call_model(
     return response
 
 
-async def open_tool_step(state: RunState, response: ModelResponse) -> None:
-    """Record the model's tool calls as a new ``tool_calls`` step, outputs pending."""
+def run_usage(usage: Usage) -> RunUsage:
+    """``usage`` in the Assistants API's field names."""
+    return RunUsage(
+        prompt_tokens=usage.input_tokens,
+        completion_tokens=usage.output_tokens,
+        total_tokens=usage.total_tokens,
+    )
+
+
+async def open_tool_step(
+    state: RunState, response: ModelResponse, usage: RunUsage | None = None
+) -> None:
+    """Record the model's tool calls as a new ``tool_calls`` step, outputs pending.
+
+    ``usage`` is the tokens the step's model call used that no earlier step accounts for.
+    """
     run = state.run
     calls = [
         FunctionToolCall(id=c.call_id, function=FunctionCall(name=c.name, arguments=c.arguments))
@@ -175,6 +190,7 @@ async def open_tool_step(state: RunState, response: ModelResponse) -> None:
         assistant_id=run.assistant_id,
         type="tool_calls",
         step_details=ToolCallsStepDetails(tool_calls=calls),
+        usage=usage,
     )
     if response.text:
         state.items.append(AssistantMessageItem(response.text, response.response_id))
@@ -279,11 +295,7 @@ async def end_run(
         state.pending_step = None
     fields: dict[str, Any] = {
         "required_action": None,
-        "usage": RunUsage(
-            prompt_tokens=state.usage.input_tokens,
-            completion_tokens=state.usage.output_tokens,
-            total_tokens=state.usage.total_tokens,
-        ),
+        "usage": run_usage(state.usage),
         "last_error": error,
         "incomplete_details": IncompleteDetails(reason=reason) if reason else None,
     }

@@ -14,7 +14,7 @@ from agentkit.server import assistants, messages, runs, steps, threads
 from agentkit.server.auth import AuthMiddleware
 from agentkit.server.azure import AzurePathMiddleware
 from agentkit.server.config import ServerConfig
-from agentkit.server.errors import exception_handlers
+from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
 from agentkit.server.sweeper import close_orphans, sweep_forever
 from agentkit.stores.sqlite import SQLiteStore
@@ -62,6 +62,7 @@ def create_app(config: ServerConfig) -> Starlette:
             *steps.routes,
         ],
         middleware=[
+            Middleware(UnexpectedErrorMiddleware),
             Middleware(AzurePathMiddleware),
             Middleware(AuthMiddleware, keys=config.api_keys),
         ],

@@ -17,7 +17,12 @@ from agentkit.records import new_id, now
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import not_found
-from agentkit.server.schemas import CreateAssistantRequest, ModifyAssistantRequest
+from agentkit.server.schemas import (
+    CreateAssistantRequest,
+    ModifyAssistantRequest,
+    response_format_wire,
+    tool_resources_wire,
+)
 from agentkit.server.wire import deleted, list_page
 from agentkit.stores.base import Store
 
@@ -25,11 +30,17 @@ __all__ = ["assistant_wire", "get_assistant", "routes"]
 
 # Stored with the record, not part of the API's assistant object.
 _PRIVATE_FIELDS = ("reasoning_effort",)
+# Shown when not set, as the API showed them; only values a client set are sent upstream.
+_SHOWN_DEFAULTS = {"temperature": 1.0, "top_p": 1.0, "response_format": "auto"}
 
 
 def assistant_wire(record: dict[str, Any]) -> dict[str, Any]:
     """An assistant record as the API sends it."""
-    return {k: v for k, v in record.items() if k not in _PRIVATE_FIELDS}
+    data = {k: v for k, v in record.items() if k not in _PRIVATE_FIELDS}
+    for name, default in _SHOWN_DEFAULTS.items():
+        if data.get(name) is None:
+            data[name] = default
+    return data
 
 
 async def get_assistant(store: Store, assistant_id: str) -> dict[str, Any]:
@@ -63,11 +74,12 @@ async def create_assistant(request: Request) -> JSONResponse:
         "model": body.model,
         "instructions": body.instructions,
         "tools": tools,
-        "tool_resources": _tool_resources(tools, body.tool_resources),
+        "tool_resources": _tool_resources(tools, tool_resources_wire(body.tool_resources)),
         "metadata": body.metadata or {},
-        "temperature": 1.0 if body.temperature is None else body.temperature,
-        "top_p": 1.0 if body.top_p is None else body.top_p,
-        "response_format": body.response_format or "auto",
+        # None: not set, so not sent upstream (shown as the API's default).
+        "temperature": body.temperature,
+        "top_p": body.top_p,
+        "response_format": response_format_wire(body.response_format),
         "reasoning_effort": body.reasoning_effort,
     }
     await ctx.store.save_assistant(record)
@@ -94,9 +106,12 @@ async def modify_assistant(request: Request) -> JSONResponse:
     changes = {name: getattr(body, name) for name in body.model_fields_set}
     if "tools" in changes:
         changes["tools"] = [tool.model_dump(exclude_none=True) for tool in body.tools or []]
-    for name in ("metadata", "tool_resources"):
-        if name in changes and changes[name] is None:
-            changes[name] = {}
+    if "tool_resources" in changes:
+        changes["tool_resources"] = tool_resources_wire(body.tool_resources)
+    if "response_format" in changes:
+        changes["response_format"] = response_format_wire(body.response_format)
+    if "metadata" in changes and changes["metadata"] is None:
+        changes["metadata"] = {}
     record = {**record, **changes}
     record["tool_resources"] = _tool_resources(record["tools"], record.get("tool_resources"))
     await store.save_assistant(record)

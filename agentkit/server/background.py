@@ -11,7 +11,8 @@ import uvicorn
 
 from agentkit.exceptions import UserError
 from agentkit.server.app import create_app
-from agentkit.server.config import KEEP_ALIVE_SECONDS, ServerConfig
+from agentkit.server.config import ServerConfig
+from agentkit.server.http11 import uvicorn_config
 
 __all__ = ["BackgroundServer"]
 
@@ -48,13 +49,8 @@ class BackgroundServer:
         self.host = host
         self.port = port or _free_port(host)
         self.startup_timeout = startup_timeout
-        settings = uvicorn.Config(
-            create_app(config),
-            host=host,
-            port=self.port,
-            log_level="warning",
-            lifespan="on",
-            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        settings = uvicorn_config(
+            create_app(config), config, host=host, port=self.port, log_level="warning"
         )
         self._server = uvicorn.Server(settings)
         self._thread = threading.Thread(target=self._server.run, name="agentkit-serve", daemon=True)

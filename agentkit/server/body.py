@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, Request
 
 from agentkit.server.errors import APIError
+from agentkit.server.json_bounds import check_bounds, may_exceed_bounds
 
 __all__ = ["ListParams", "list_params", "parse_body", "read_json"]
 
@@ -17,27 +19,24 @@ M = TypeVar("M", bound=BaseModel)
 
 
 async def read_json(request: Request) -> dict[str, Any]:
-    """The request's JSON object body (``{}`` when empty).
+    """The request's JSON object body (``{}`` when empty), within the server's bounds.
 
     Raises:
-        APIError: 413 past ``request.app.state.max_body_bytes``; 400 for anything that is not
-            a JSON object encoded in UTF-8.
+        APIError: 413 past ``config.max_body_bytes``; 408 when the body takes longer than
+            ``config.body_timeout`` to arrive; 400 for anything that is not a JSON object
+            encoded in UTF-8, nests too deeply or holds a lone surrogate (`check_bounds`).
     """
-    limit: int = request.app.state.config.max_body_bytes
+    config = request.app.state.config
+    limit: int = config.max_body_bytes
     declared = request.headers.get("content-length", "")
     if _is_number(declared) and (len(declared) > 18 or int(declared) > limit):
         raise _too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
     try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise APIError(400, "The client disconnected while sending the body.") from None
-    raw = b"".join(chunks)
+        async with asyncio.timeout(config.body_timeout):
+            raw = await _read_body(request, limit)
+    except TimeoutError:
+        message = f"The request body did not arrive within {config.body_timeout:g} seconds."
+        raise APIError(408, message, code="body_timeout", headers={"connection": "close"}) from None
     if not raw.strip():
         return {}
     try:
@@ -51,7 +50,24 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise APIError(400, message, code="invalid_json") from None
     if not isinstance(data, dict):
         raise APIError(400, "The request body must be a JSON object.", code="invalid_type")
+    if may_exceed_bounds(raw):
+        # Walking a large body takes a while: off the event loop, so other requests go on.
+        await asyncio.to_thread(check_bounds, data)
     return data
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise APIError(400, "The client disconnected while sending the body.") from None
+    return b"".join(chunks)
 
 
 def _is_number(text: str) -> bool:
@@ -59,8 +75,12 @@ def _is_number(text: str) -> bool:
 
 
 def _too_large(limit: int) -> APIError:
+    # The rest of the body is not read: close the connection rather than parse it as requests.
     return APIError(
-        413, f"The request body is larger than the limit of {limit} bytes.", code="body_too_large"
+        413,
+        f"The request body is larger than the limit of {limit} bytes.",
+        code="body_too_large",
+        headers={"connection": "close"},
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentkit.exceptions import UserError
+from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.models.base import Model
+from agentkit.models.test import TestModel
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -17,21 +19,15 @@ __all__ = [
     "ServerConfig",
     "offline_model_factory",
     "parse_api_keys",
+    "read_key_file",
 ]
-
-#: How long our HTTP servers keep an idle connection open. Longer than the clients' own
-#: keep-alive (httpx2 drops idle connections after 5 s), so that a client never sends a
-#: request on a connection the server is closing at that moment (a spurious connection error).
-KEEP_ALIVE_SECONDS = 75
 
 ModelFactory = Callable[[str], Model]
 """Builds the model adapter for one run from the model name the assistant (or run) names."""
 
 
 def offline_model_factory(model_name: str) -> Model:
-    """The offline default: a `TestModel` that reports the requested model name."""
-    from agentkit.testing import TestModel
-
+    """The offline model: a `TestModel` that reports the requested model name."""
     model = TestModel()
     model.model_name = model_name
     return model
@@ -44,10 +40,15 @@ class ServerConfig:
     Attributes:
         db_path: the SQLite file holding assistants, threads, messages, runs and steps.
         api_keys: API key -> project. Each key sees only its project's objects.
-        model_factory: builds the model for each run from the requested model name
-            (default: the offline `TestModel`).
+        model_factory: builds the model for each run from the requested model name:
+            `upstream_model_factory` for a real API, `offline_model_factory` for the offline
+            `TestModel` (chosen explicitly; `agentkit serve` says which in its banner).
         model_description: one line saying what answers, shown at startup.
         max_body_bytes: larger request bodies get 413.
+        header_timeout: seconds a client has to send a request's headers (from its first
+            byte, or from connecting) before the connection is answered 408 and closed.
+        body_timeout: seconds a client has to send a request's body before it is answered
+            408 and the connection closed.
         run_timeout: seconds from a run's creation to its ``expires_at``.
         sweep_interval: seconds between scans for runs past ``expires_at``.
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
@@ -56,9 +57,11 @@ class ServerConfig:
 
     db_path: str
     api_keys: Mapping[str, str]
-    model_factory: ModelFactory = offline_model_factory
-    model_description: str = "TestModel (offline, deterministic)"
+    model_factory: ModelFactory
+    model_description: str = ""
     max_body_bytes: int = 1024 * 1024
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
     run_timeout: float = 600.0
     sweep_interval: float = 5.0
     poll_after_ms: int = 200
@@ -73,46 +76,75 @@ class ServerConfig:
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
         if self.max_body_bytes < 1:
             raise UserError("ServerConfig.max_body_bytes must be at least 1")
-        if self.run_timeout <= 0 or self.sweep_interval <= 0:
-            raise UserError("ServerConfig.run_timeout and sweep_interval must be positive")
+        if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:
+            raise UserError(
+                "ServerConfig.run_timeout, sweep_interval, header_timeout and body_timeout "
+                "must be positive"
+            )
         object.__setattr__(self, "projects", tuple(sorted(set(self.api_keys.values()))))
 
 
 def parse_api_keys(
-    specs: list[str] | tuple[str, ...], environ: Mapping[str, str] | None = None
+    specs: list[str] | tuple[str, ...] = (),
+    environ: Mapping[str, str] | None = None,
+    *,
+    key_file: str | os.PathLike[str] | None = None,
 ) -> dict[str, str]:
-    """API keys and their projects from ``--api-key`` values and ``AGENTKIT_API_KEYS``.
+    """API keys and their projects from ``AGENTKIT_API_KEYS``, a key file, and ``specs``.
 
-    Each value is ``KEY=PROJECT`` or a bare ``KEY`` (project ``default``); the environment
-    variable holds such values separated by commas, or names a JSON file (``@path``) holding an
-    object ``{"KEY": "PROJECT", ...}``.
+    Each value is ``KEY=PROJECT`` or a bare ``KEY`` (project ``default``). The environment
+    variable holds such values separated by commas, or names a key file (``@path``). A key
+    file (`read_key_file`) holds one value a line, or a JSON object ``{"KEY": "PROJECT"}``.
+    ``specs`` are the values given on the command line (``--api-key``, which ``ps`` shows to
+    every user of the machine: prefer the environment or a file).
 
     Raises:
-        UserError: an empty key, or an unreadable or malformed JSON file.
+        UserError: an empty key, or an unreadable or malformed key file.
     """
     env = os.environ if environ is None else environ
-    values = list(specs)
     raw = env.get("AGENTKIT_API_KEYS", "").strip()
     keys: dict[str, str] = {}
     if raw.startswith("@"):
-        keys.update(_keys_file(Path(raw[1:])))
+        keys.update(read_key_file(raw[1:]))
     elif raw:
-        values.extend(part for part in raw.split(","))
-    for value in values:
-        key, sep, project = value.strip().partition("=")
-        if not key:
-            raise UserError(f"API key {value!r}: the key is empty")
-        keys[key] = project.strip() if sep else "default"
+        keys.update(_parse_specs(raw.split(","), "AGENTKIT_API_KEYS"))
+    if key_file is not None:
+        keys.update(read_key_file(key_file))
+    keys.update(_parse_specs(specs, "--api-key"))
     return keys
 
 
-def _keys_file(path: Path) -> dict[str, str]:
+def read_key_file(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The keys in a key file: ``KEY[=PROJECT]`` lines (``#`` comments), or a JSON object.
+
+    Raises:
+        UserError: naming the file (never a key) when it is unreadable or malformed.
+    """
+    where = f"API key file {os.fspath(path)!r}"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
-        raise UserError(f"AGENTKIT_API_KEYS file {str(path)!r}: {exc}") from exc
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and k and isinstance(v, str) for k, v in data.items()
-    ):
-        raise UserError(f'AGENTKIT_API_KEYS file {str(path)!r}: expected {{"KEY": "PROJECT"}}')
-    return dict(data)
+        raise UserError(f"{where}: {type(exc).__name__}: {exc.args[-1]}") from None
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise UserError(f"{where}: not valid JSON") from None
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) for k, v in data.items()
+        ):
+            raise UserError(f'{where}: expected {{"KEY": "PROJECT", ...}}')
+        return dict(data)
+    lines = [line.strip() for line in text.splitlines()]
+    return _parse_specs([line for line in lines if line and not line.startswith("#")], where)
+
+
+def _parse_specs(values: Iterable[str], where: str) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for number, value in enumerate(values, 1):
+        key, sep, project = value.strip().partition("=")
+        if not key.strip():
+            # Name the position, never the value: it may be most of a key.
+            raise UserError(f"{where}: entry {number} has an empty key")
+        keys[key.strip()] = project.strip() if sep else "default"
+    return keys

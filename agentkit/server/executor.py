@@ -17,6 +17,7 @@ import structlog
 from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.records import Run
 from agentkit.runner import Runner
+from agentkit.server.logs import log_failure
 from agentkit.stores.base import Store
 
 __all__ = ["EventQueue", "RunExecutor"]
@@ -78,7 +79,7 @@ class RunExecutor:
             if not first.done():
                 first.set_exception(exc)
             else:
-                _log.exception("run task failed", error=repr(exc))
+                log_failure(_log, "run task failed", exc)
         finally:
             if not first.done():
                 first.cancel()

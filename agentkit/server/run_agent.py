@@ -16,7 +16,7 @@ from agentkit.models.request import ModelSettings, NamedToolChoice, ToolChoice
 from agentkit.records import Run, TruncationStrategy
 from agentkit.server.budget import TokenBudgetMiddleware
 from agentkit.server.config import ServerConfig
-from agentkit.server.schemas import RunOptions
+from agentkit.server.schemas import RunOptions, response_format_wire
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["agent_for_run", "canonical_choice", "run_fields"]
@@ -48,7 +48,9 @@ def run_fields(
         "truncation_strategy": truncation.model_dump() if truncation else {"type": "auto"},
         "tool_choice": _wire_choice(options),
         "parallel_tool_calls": options.parallel_tool_calls is not False,
-        "response_format": _first(options.response_format, assistant.get("response_format"))
+        "response_format": _first(
+            response_format_wire(options.response_format), assistant.get("response_format")
+        )
         or "auto",
     }
 

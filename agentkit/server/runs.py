@@ -7,7 +7,7 @@ Creating a run (or submitting tool outputs) hands the engine's event stream to t
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -16,12 +16,11 @@ from starlette.routing import Route
 
 from agentkit.events import RunEvent
 from agentkit.exceptions import NotFoundError
-from agentkit.records import Run, now
+from agentkit.records import Message, Run, now
 from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
-from agentkit.server.messages import add_message
 from agentkit.server.run_agent import agent_for_run, run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
@@ -29,10 +28,11 @@ from agentkit.server.schemas import (
     ModifyRunRequest,
     RunOptions,
     SubmitToolOutputsRequest,
+    tool_resources_wire,
 )
 from agentkit.server.sse import RunFrames, sse_stream
 from agentkit.server.sweeper import expire_if_due
-from agentkit.server.threads import create_thread_from, get_thread
+from agentkit.server.threads import create_thread_from, get_thread, new_message
 from agentkit.server.wire import list_page, run_wire
 from agentkit.stores.base import Store
 
@@ -74,6 +74,7 @@ async def _start_run(
     options: RunOptions,
     *,
     additional_instructions: str | None = None,
+    additional_messages: Sequence[Message] = (),
     prelude: tuple[tuple[str, Any], ...] = (),
 ) -> Response:
     assistant = await get_assistant(ctx.store, options.assistant_id)
@@ -81,7 +82,12 @@ async def _start_run(
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
     agent = agent_for_run(probe, name=assistant.get("name") or "", config=ctx.config)
     events = ctx.runner.iter_run(
-        agent, None, thread=thread_id, metadata=options.metadata, run_fields=fields
+        agent,
+        None,
+        thread=thread_id,
+        metadata=options.metadata,
+        run_fields=fields,
+        additional_messages=additional_messages,
     )
     return await _launch(ctx, events, stream=bool(options.stream), prelude=prelude)
 
@@ -91,11 +97,15 @@ async def create_run(request: Request) -> Response:
     ctx = context_of(request)
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
-    await get_assistant(ctx.store, body.assistant_id)
-    for message in body.additional_messages or []:
-        await add_message(ctx.store, thread_id, message)
+    # Added with the run, atomically: a request refused for the thread's active run leaves
+    # no message behind (nor in the winner's conversation).
+    messages = [new_message(thread_id, m) for m in body.additional_messages or []]
     return await _start_run(
-        ctx, thread_id, body, additional_instructions=body.additional_instructions
+        ctx,
+        thread_id,
+        body,
+        additional_instructions=body.additional_instructions,
+        additional_messages=messages,
     )
 
 
@@ -103,10 +113,8 @@ async def create_thread_and_run(request: Request) -> Response:
     body = await parse_body(request, CreateThreadAndRunRequest)
     ctx = context_of(request)
     await get_assistant(ctx.store, body.assistant_id)
-    thread = await create_thread_from(ctx.store, body.thread)
-    if body.tool_resources:
-        thread = thread.model_copy(update={"tool_resources": body.tool_resources})
-        await ctx.store.update_thread(thread)
+    resources = tool_resources_wire(body.tool_resources) if body.tool_resources else None
+    thread = await create_thread_from(ctx.store, body.thread, tool_resources=resources)
     prelude = (("thread.created", thread.wire()),) if body.stream else ()
     return await _start_run(ctx, thread.id, body, prelude=prelude)
 

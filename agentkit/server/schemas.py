@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from agentkit.server.errors import APIError
 
 __all__ = [
     "CreateAssistantRequest",
@@ -21,9 +23,14 @@ __all__ = [
     "ModifyMessageRequest",
     "ModifyRunRequest",
     "ModifyThreadRequest",
+    "NewToolResources",
+    "ResponseFormat",
     "RunOptions",
     "SubmitToolOutputsRequest",
     "ToolParam",
+    "ToolResources",
+    "response_format_wire",
+    "tool_resources_wire",
 ]
 
 
@@ -65,11 +72,25 @@ class CodeInterpreterToolParam(_Body):
     type: Literal["code_interpreter"]
 
 
+class FileSearchRankingOptions(_Body):
+    """``file_search.ranking_options``."""
+
+    ranker: Literal["auto", "default_2024_08_21"] | None = None
+    score_threshold: float = Field(ge=0, le=1)
+
+
+class FileSearchOptions(_Body):
+    """The ``file_search`` tool's overrides."""
+
+    max_num_results: int | None = Field(default=None, ge=1, le=50)
+    ranking_options: FileSearchRankingOptions | None = None
+
+
 class FileSearchToolParam(_Body):
     """``{"type": "file_search"}``: accepted and stored; agentkit does not search files."""
 
     type: Literal["file_search"]
-    file_search: dict[str, Any] | None = None
+    file_search: FileSearchOptions | None = None
 
 
 ToolParam = Annotated[
@@ -108,6 +129,112 @@ class TextPart(_Body):
     text: str
 
 
+class CodeInterpreterResources(_Body):
+    """``tool_resources.code_interpreter``."""
+
+    file_ids: list[str] = Field(default_factory=list, max_length=20)
+
+
+class StaticChunking(_Body):
+    """``chunking_strategy.static``."""
+
+    max_chunk_size_tokens: int = Field(ge=100, le=4096)
+    chunk_overlap_tokens: int
+
+
+class ChunkingStrategy(_Body):
+    """A new vector store's ``chunking_strategy``."""
+
+    type: Literal["auto", "static"]
+    static: StaticChunking | None = None
+
+
+class NewVectorStore(_Body):
+    """An item of ``tool_resources.file_search.vector_stores`` (a vector store to create)."""
+
+    file_ids: list[str] | None = None
+    chunking_strategy: ChunkingStrategy | None = None
+    metadata: Metadata | None = None
+
+
+class FileSearchResources(_Body):
+    """``tool_resources.file_search``."""
+
+    vector_store_ids: list[str] | None = Field(default=None, max_length=1)
+
+
+class NewFileSearchResources(FileSearchResources):
+    """``tool_resources.file_search`` where the API also accepts stores to create."""
+
+    vector_stores: list[NewVectorStore] | None = Field(default=None, max_length=1)
+
+
+class ToolResources(_Body):
+    """``tool_resources`` of a modify request or a thread created with a run."""
+
+    code_interpreter: CodeInterpreterResources | None = None
+    file_search: FileSearchResources | None = None
+
+
+class NewToolResources(ToolResources):
+    """``tool_resources`` of a new assistant or thread."""
+
+    file_search: NewFileSearchResources | None = None
+
+
+class ResponseFormatText(_Body):
+    """``{"type": "text"}``."""
+
+    type: Literal["text"]
+
+
+class ResponseFormatJsonObject(_Body):
+    """``{"type": "json_object"}``."""
+
+    type: Literal["json_object"]
+
+
+class JsonSchemaFormat(_Body):
+    """``response_format.json_schema``."""
+
+    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
+    description: str | None = None
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    strict: bool | None = None
+
+
+class ResponseFormatJsonSchema(_Body):
+    """``{"type": "json_schema", "json_schema": {...}}``."""
+
+    type: Literal["json_schema"]
+    json_schema: JsonSchemaFormat
+
+
+def _response_format_kind(value: Any) -> str | None:
+    # Strings can only be "auto"; objects are told apart by their "type". One branch is
+    # tried, so a 400 speaks of that branch only.
+    if isinstance(value, str):
+        return "auto"
+    if isinstance(value, dict):
+        kind = value.get("type")
+        return kind if isinstance(kind, str) else None
+    return getattr(value, "type", None)
+
+
+ResponseFormat = Annotated[
+    Annotated[Literal["auto"], Tag("auto")]
+    | Annotated[ResponseFormatText, Tag("text")]
+    | Annotated[ResponseFormatJsonObject, Tag("json_object")]
+    | Annotated[ResponseFormatJsonSchema, Tag("json_schema")],
+    Discriminator(
+        _response_format_kind,
+        custom_error_type="invalid_value",
+        custom_error_message="expected 'auto' or an object whose 'type' is 'text', "
+        "'json_object' or 'json_schema'",
+    ),
+]
+
+
 class CreateMessageRequest(_Body):
     """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
 
@@ -128,14 +255,14 @@ class CreateThreadRequest(_Body):
     """``POST /threads``."""
 
     messages: list[CreateMessageRequest] | None = Field(default=None, max_length=1000)
-    tool_resources: dict[str, Any] | None = None
+    tool_resources: NewToolResources | None = None
     metadata: Metadata | None = None
 
 
 class ModifyThreadRequest(_Body):
     """``POST /threads/{thread_id}``."""
 
-    tool_resources: dict[str, Any] | None = None
+    tool_resources: ToolResources | None = None
     metadata: Metadata | None = None
 
 
@@ -154,7 +281,6 @@ class ModifyRunRequest(_Body):
 Temperature = Annotated[float, Field(ge=0, le=2)]
 TopP = Annotated[float, Field(ge=0, le=1)]
 TokenLimit = Annotated[int, Field(ge=256, le=2**31)]
-ResponseFormat = Literal["auto"] | dict[str, Any]
 
 
 class _AssistantFields(_Body):
@@ -163,7 +289,6 @@ class _AssistantFields(_Body):
     instructions: str | None = Field(default=None, max_length=256_000)
     reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
     tools: list[ToolParam] | None = Field(default=None, max_length=128)
-    tool_resources: dict[str, Any] | None = None
     metadata: Metadata | None = None
     temperature: Temperature | None = None
     top_p: TopP | None = None
@@ -174,12 +299,14 @@ class CreateAssistantRequest(_AssistantFields):
     """``POST /assistants``."""
 
     model: str = Field(min_length=1, max_length=256)
+    tool_resources: NewToolResources | None = None
 
 
 class ModifyAssistantRequest(_AssistantFields):
     """``POST /assistants/{assistant_id}``; only the fields given change."""
 
     model: str | None = Field(default=None, min_length=1, max_length=256)
+    tool_resources: ToolResources | None = None
 
 
 class RunOptions(_Body):
@@ -213,7 +340,7 @@ class CreateThreadAndRunRequest(RunOptions):
     """``POST /threads/runs``."""
 
     thread: CreateThreadRequest | None = None
-    tool_resources: dict[str, Any] | None = None
+    tool_resources: ToolResources | None = None
 
 
 class ToolOutput(_Body):
@@ -228,3 +355,32 @@ class SubmitToolOutputsRequest(_Body):
 
     tool_outputs: list[ToolOutput] = Field(max_length=128)
     stream: bool | None = None
+
+
+def response_format_wire(value: ResponseFormat | None) -> str | dict[str, Any] | None:
+    """A validated ``response_format`` as stored and echoed (None when not given)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.model_dump(by_alias=True, exclude_none=True)
+
+
+def tool_resources_wire(value: ToolResources | None) -> dict[str, Any]:
+    """Validated ``tool_resources`` as stored and echoed.
+
+    Raises:
+        APIError: ``file_search.vector_stores`` asks for vector stores to be created, which
+            agentkit serve does not do (an echo would claim stores that do not exist).
+    """
+    if value is None:
+        return {}
+    if isinstance(value.file_search, NewFileSearchResources) and value.file_search.vector_stores:
+        param = "tool_resources.file_search.vector_stores"
+        message = (
+            f"'{param}' is not supported: agentkit serve does not create vector stores. "
+            "Pass existing ids in 'tool_resources.file_search.vector_store_ids'."
+        )
+        raise APIError(400, message, param=param, code="unsupported_parameter")
+    data = value.model_dump(exclude_none=True)
+    if "file_search" in data:
+        data["file_search"].pop("vector_stores", None)
+    return data

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import structlog
 
 from agentkit.records import LastError, Run, now
+from agentkit.server.logs import log_failure
 from agentkit.stores.base import Store
 
 __all__ = ["close_orphans", "expire_if_due", "sweep", "sweep_forever"]
@@ -53,7 +54,7 @@ async def sweep_forever(stores: Sequence[Store], interval: float) -> None:
         try:
             await sweep(stores)
         except Exception as exc:
-            _log.exception("expiry sweep failed", error=repr(exc))
+            log_failure(_log, "expiry sweep failed", exc)
 
 
 async def close_orphans(stores: Sequence[Store]) -> int:

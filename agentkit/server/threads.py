@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -13,7 +14,12 @@ from agentkit.records import Message, Text, TextContent, Thread
 from agentkit.server.body import parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import not_found
-from agentkit.server.schemas import CreateMessageRequest, CreateThreadRequest, ModifyThreadRequest
+from agentkit.server.schemas import (
+    CreateMessageRequest,
+    CreateThreadRequest,
+    ModifyThreadRequest,
+    tool_resources_wire,
+)
 from agentkit.server.wire import deleted
 from agentkit.stores.base import Store
 
@@ -39,11 +45,18 @@ def new_message(thread_id: str, body: CreateMessageRequest) -> Message:
     )
 
 
-async def create_thread_from(store: Store, body: CreateThreadRequest | None) -> Thread:
-    """Store a new thread and its initial messages."""
+async def create_thread_from(
+    store: Store,
+    body: CreateThreadRequest | None,
+    *,
+    tool_resources: dict[str, Any] | None = None,
+) -> Thread:
+    """Store a new thread and its initial messages (``tool_resources`` replace the body's)."""
     body = body or CreateThreadRequest()
+    if tool_resources is None:
+        tool_resources = tool_resources_wire(body.tool_resources)
     thread = await store.create_thread(
-        Thread(metadata=body.metadata or {}, tool_resources=body.tool_resources or {})
+        Thread(metadata=body.metadata or {}, tool_resources=tool_resources)
     )
     for message in body.messages or []:
         await store.add_message(new_message(thread.id, message))
@@ -65,7 +78,11 @@ async def modify_thread(request: Request) -> JSONResponse:
     body = await parse_body(request, ModifyThreadRequest)
     store = context_of(request).store
     thread = await get_thread(store, request.path_params["thread_id"])
-    changes = {name: getattr(body, name) or {} for name in body.model_fields_set}
+    changes: dict[str, Any] = {}
+    if "metadata" in body.model_fields_set:
+        changes["metadata"] = body.metadata or {}
+    if "tool_resources" in body.model_fields_set:
+        changes["tool_resources"] = tool_resources_wire(body.tool_resources)
     thread = thread.model_copy(update=changes)
     await store.update_thread(thread)
     return JSONResponse(thread.wire())

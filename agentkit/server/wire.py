@@ -64,6 +64,9 @@ def run_wire(run: Run) -> dict[str, Any]:
         }
     if data.get("usage") is not None and not run.is_terminal:
         data["usage"] = None
+    for name in ("temperature", "top_p"):
+        if data.get(name) is None:
+            data[name] = 1.0  # not set (and not sent upstream): shown as the API's default
     return data
 
 
@@ -74,6 +77,8 @@ def step_wire(step: RunStep) -> dict[str, Any]:
     if error is not None and error["code"] == "invalid_prompt":
         error = {"code": "server_error", "message": f"[invalid_prompt] {error['message']}"}
     data["last_error"] = error
+    if step.status == "in_progress":
+        data["usage"] = None  # as the API: usage is known once the step ends
     return data
 
 

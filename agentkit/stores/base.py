@@ -4,10 +4,11 @@ Every store keeps the same invariants, which the engine relies on and the contra
 ``tests/stores`` check for each implementation:
 
 - at most one active run (``queued``, ``in_progress``, ``requires_action``, ``cancelling``) per
-  thread: `create_run` refuses a second one, atomically;
+  thread: `create_run` refuses a second one, atomically, and the messages it is given are
+  added in the same step (a refused run adds none);
 - a user message cannot be added while the thread has an active run;
 - `transition_run` is a compare-and-set on the status, so two processes cannot both resume
-  the same paused run;
+  the same paused run; the steps it is given are saved with the run, or not at all;
 - every object belongs to a project (``""`` by default); a store only sees its own project's
   objects, and another project's ids are `NotFoundError`.
 """
@@ -15,12 +16,13 @@ Every store keeps the same invariants, which the engine relies on and the contra
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
+from agentkit.exceptions import UserError
 from agentkit.records import Message, Run, RunStep, Thread
 
-__all__ = ["ListOrder", "Store"]
+__all__ = ["ListOrder", "Store", "check_run_messages"]
 
 ListOrder = Literal["asc", "desc"]
 
@@ -86,8 +88,14 @@ class Store(ABC):
 
     # -- runs ------------------------------------------------------------------------------
     @abstractmethod
-    async def create_run(self, run: Run, state: dict[str, Any]) -> Run:
-        """Store a new run with the engine's state; refuse if the thread has an active run."""
+    async def create_run(
+        self, run: Run, state: dict[str, Any], messages: Sequence[Message] = ()
+    ) -> Run:
+        """Store a new run with the engine's state; refuse if the thread has an active run.
+
+        ``messages`` (the run's new input) are added to the thread together with the run:
+        both or, when the run is refused, neither.
+        """
 
     @abstractmethod
     async def get_run(self, run_id: str) -> Run:
@@ -108,8 +116,13 @@ class Store(ABC):
         *,
         expected: Collection[str],
         state: dict[str, Any] | None = None,
+        steps: Sequence[RunStep] = (),
     ) -> bool:
-        """Save ``run`` only if the stored status is in ``expected``; return whether it did."""
+        """Save ``run`` only if the stored status is in ``expected``; return whether it did.
+
+        ``steps`` of the run are saved (inserted or replaced) in the same step, only if the
+        run is.
+        """
 
     @abstractmethod
     async def list_runs(
@@ -189,3 +202,13 @@ class Store(ABC):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def check_run_messages(run: Run, messages: Sequence[Message]) -> None:
+    """Refuse messages given to `Store.create_run` that are not on the run's thread."""
+    for message in messages:
+        if message.thread_id != run.thread_id:
+            raise UserError(
+                f"Message {message.id} is on thread {message.thread_id}, not on the run's "
+                f"thread {run.thread_id}."
+            )

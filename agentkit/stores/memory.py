@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
-from agentkit.stores.base import ListOrder, Store
+from agentkit.stores.base import ListOrder, Store, check_run_messages
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -161,12 +161,23 @@ class MemoryStore(Store):
         self._thread(row.thread_id)
         return row
 
-    async def create_run(self, run: Run, state: dict[str, Any]) -> Run:
+    async def create_run(
+        self, run: Run, state: dict[str, Any], messages: Sequence[Message] = ()
+    ) -> Run:
         self._thread(run.thread_id)
         if (active := self._active_run(run.thread_id)) is not None:
             raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active}.")
         _refuse_duplicate(self._data.runs, run.id, "run")
-        self._data.runs[run.id] = _run_row(run, json.dumps(state))
+        check_run_messages(run, messages)
+        for message in messages:
+            _refuse_duplicate(self._data.messages, message.id, "message")
+        # Serialized before any change, so a message that cannot be stored changes nothing.
+        rows = [_message_row(message) for message in messages]
+        run_row = _run_row(run, json.dumps(state))
+        for message, row in zip(messages, rows, strict=True):
+            self._data.messages[message.id] = row
+            self._data.thread_messages[message.thread_id].append(message.id)
+        self._data.runs[run.id] = run_row
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
         return run
@@ -190,11 +201,19 @@ class MemoryStore(Store):
         self._data.runs[run.id] = _run_row(run, new_state)
 
     async def transition_run(
-        self, run: Run, *, expected: Collection[str], state: dict[str, Any] | None = None
+        self,
+        run: Run,
+        *,
+        expected: Collection[str],
+        state: dict[str, Any] | None = None,
+        steps: Sequence[RunStep] = (),
     ) -> bool:
         if self._run(run.id).status not in expected:
             return False
+        rows = [self._step_row(step) for step in steps]  # checked before any change
         await self.save_run(run, state)
+        for step, row in zip(steps, rows, strict=True):
+            self._put_step(step, row)
         return True
 
     async def list_runs(
@@ -221,13 +240,19 @@ class MemoryStore(Store):
 
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:
+        self._put_step(step, self._step_row(step))
+
+    def _step_row(self, step: RunStep) -> _Row:
         self._run(step.run_id)
         existing = self._data.steps.get(step.id)
         if existing is not None and existing.run_id != step.run_id:
             raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
-        if existing is None:
+        return _Row(step.id, step.model_dump_json(), run_id=step.run_id)
+
+    def _put_step(self, step: RunStep, row: _Row) -> None:
+        if step.id not in self._data.steps:
             self._data.run_steps[step.run_id].append(step.id)
-        self._data.steps[step.id] = _Row(step.id, step.model_dump_json(), run_id=step.run_id)
+        self._data.steps[step.id] = row
 
     async def get_step(self, step_id: str) -> RunStep:
         row = self._data.steps.get(step_id)

@@ -12,12 +12,12 @@ import copy
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
-from agentkit.stores.base import ListOrder, Store
+from agentkit.stores.base import ListOrder, Store, check_run_messages
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
@@ -111,12 +111,13 @@ class SQLiteStore(Store):
     async def _insert_on_thread(
         self,
         thread_id: str,
-        insert: tuple[str, tuple[Any, ...], str],
+        inserts: Sequence[tuple[str, tuple[Any, ...], str]],
         refuse: Callable[[str], str] | None,
     ) -> None:
         """Insert under the write lock if the thread is this project's and, with ``refuse``, idle.
 
-        ``refuse`` makes the `ActiveRunError` message from the active run's id.
+        ``refuse`` makes the `ActiveRunError` message from the active run's id. The inserts
+        are one transaction: all of them, or none.
         """
         key = (thread_id, self.project)
 
@@ -126,7 +127,8 @@ class SQLiteStore(Store):
                     raise NotFoundError(f"No thread found with id {thread_id!r}.")
                 if refuse and (active := conn.execute(ACTIVE_RUN, (thread_id,)).fetchone()):
                     raise ActiveRunError(refuse(active[0]))
-                _insert(conn, *insert)
+                for insert in inserts:
+                    _insert(conn, *insert)
 
         await self._db.run(op)
 
@@ -180,13 +182,14 @@ class SQLiteStore(Store):
     # -- messages --------------------------------------------------------------------------
     async def add_message(self, message: Message, *, require_idle: bool = True) -> Message:
         thread_id = message.thread_id
-        params = (message.id, self.project, thread_id, message.run_id, message.model_dump_json())
 
         def refuse(run_id: str) -> str:
             return f"Can't add messages to {thread_id} while a run {run_id} is active."
 
         await self._insert_on_thread(
-            thread_id, (INSERT_MESSAGE, params, "message"), refuse if require_idle else None
+            thread_id,
+            [(INSERT_MESSAGE, _message_params(message, self.project), "message")],
+            refuse if require_idle else None,
         )
         return message
 
@@ -221,13 +224,18 @@ class SQLiteStore(Store):
         return [Message.model_validate_json(row) for row in rows]
 
     # -- runs ------------------------------------------------------------------------------
-    async def create_run(self, run: Run, state: dict[str, Any]) -> Run:
+    async def create_run(
+        self, run: Run, state: dict[str, Any], messages: Sequence[Message] = ()
+    ) -> Run:
+        check_run_messages(run, messages)
         data, thread_id = run.model_dump_json(), run.thread_id
         active_thread = thread_id if run.status in ACTIVE_RUN_STATUSES else None
         params = (run.id, self.project, thread_id, run.status, active_thread, data, _json(state))
+        # Serialized before the transaction, so a message that cannot be stored changes nothing.
+        inserts = [(INSERT_MESSAGE, _message_params(m, self.project), "message") for m in messages]
         await self._insert_on_thread(
             thread_id,
-            (INSERT_RUN, params, "run"),
+            [*inserts, (INSERT_RUN, params, "run")],
             lambda run_id: f"Thread {thread_id} already has an active run {run_id}.",
         )
         return run
@@ -244,17 +252,30 @@ class SQLiteStore(Store):
             raise NotFoundError(f"No run found with id {run.id!r}.")
 
     async def transition_run(
-        self, run: Run, *, expected: Collection[str], state: dict[str, Any] | None = None
+        self,
+        run: Run,
+        *,
+        expected: Collection[str],
+        state: dict[str, Any] | None = None,
+        steps: Sequence[RunStep] = (),
     ) -> bool:
-        return await self._update_run(run, state, tuple(expected))
+        return await self._update_run(run, state, tuple(expected), steps)
 
     async def _update_run(
-        self, run: Run, state: dict[str, Any] | None, expected: tuple[str, ...] | None
+        self,
+        run: Run,
+        state: dict[str, Any] | None,
+        expected: tuple[str, ...] | None,
+        steps: Sequence[RunStep] = (),
     ) -> bool:
-        """Write the run (if its stored status is in ``expected``); whether a row changed."""
-        keep, flip = _run_updates(run, state, expected, self.project)
+        """Write the run (if its stored status is in ``expected``); whether a row changed.
 
-        def op(conn: sqlite3.Connection) -> bool:
+        ``steps`` are saved in the same transaction when the run is.
+        """
+        keep, flip = _run_updates(run, state, expected, self.project)
+        step_params = [self._step_params(step) for step in steps]
+
+        def update(conn: sqlite3.Connection) -> bool:
             changed = conn.execute(*keep).rowcount
             if not changed:
                 try:
@@ -267,7 +288,16 @@ class SQLiteStore(Store):
                     ) from exc
             if not changed and conn.execute(RUN_EXISTS, (run.id, self.project)).fetchone() is None:
                 raise NotFoundError(f"No run found with id {run.id!r}.")
+            if changed:
+                for params in step_params:
+                    _upsert_step(conn, params)
             return bool(changed)
+
+        def op(conn: sqlite3.Connection) -> bool:
+            if not step_params:
+                return update(conn)
+            with immediate(conn):
+                return update(conn)
 
         return await self._db.run(op)
 
@@ -293,17 +323,11 @@ class SQLiteStore(Store):
 
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:
-        params = (step.id, step.model_dump_json(), step.run_id, self.project)
-        run_key = (step.run_id, self.project)
+        params = self._step_params(step)
+        await self._db.run(lambda conn: _upsert_step(conn, params))
 
-        def op(conn: sqlite3.Connection) -> None:
-            if conn.execute(UPSERT_STEP, params).rowcount:
-                return
-            if conn.execute(RUN_EXISTS, run_key).fetchone() is None:
-                raise NotFoundError(f"No run found with id {step.run_id!r}.")
-            raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
-
-        await self._db.run(op)
+    def _step_params(self, step: RunStep) -> tuple[str, str, str, str]:
+        return (step.id, step.model_dump_json(), step.run_id, self.project)
 
     async def get_step(self, step_id: str) -> RunStep:
         return RunStep.model_validate_json(await self._data("steps", "run step", step_id))
@@ -378,6 +402,20 @@ def _run_updates(
     keep = f"UPDATE runs SET {sets} WHERE {where} AND (active_thread IS NOT NULL) = ?"
     flip = f"UPDATE runs SET {sets}, active_thread = CASE WHEN ? THEN thread_id END WHERE {where}"
     return (keep, (*values, *keys, active)), (flip, (*values, active, *keys))
+
+
+def _upsert_step(conn: sqlite3.Connection, params: tuple[str, str, str, str]) -> None:
+    if conn.execute(UPSERT_STEP, params).rowcount:
+        return
+    step_id, _, run_id, project = params
+    if conn.execute(RUN_EXISTS, (run_id, project)).fetchone() is None:
+        raise NotFoundError(f"No run found with id {run_id!r}.")
+    raise NotFoundError(f"No run step found with id {step_id!r} on run {run_id!r}.")
+
+
+def _message_params(message: Message, project: str) -> tuple[Any, ...]:
+    data = message.model_dump_json()
+    return (message.id, project, message.thread_id, message.run_id, data)
 
 
 def _insert(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], what: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from openai import AzureOpenAI
 
-from agentkit.server import BackgroundServer, ServerConfig
+from agentkit.server import BackgroundServer, ServerConfig, offline_model_factory
 
 
 def tutorial(client: AzureOpenAI) -> dict[str, Any]:
@@ -127,7 +127,9 @@ def tutorial(client: AzureOpenAI) -> dict[str, Any]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         config = ServerConfig(
-            db_path=str(Path(folder) / "agentkit.db"), api_keys={"sk-local": "default"}
+            model_factory=offline_model_factory,
+            db_path=str(Path(folder) / "agentkit.db"),
+            api_keys={"sk-local": "default"},
         )
         with BackgroundServer(config) as server:
             client = AzureOpenAI(

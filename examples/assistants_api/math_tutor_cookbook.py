@@ -24,7 +24,7 @@ from openai.types.beta import Thread
 from openai.types.beta.threads import Message, Run
 from openai.types.shared_params import FunctionDefinition
 
-from agentkit.server import BackgroundServer, ServerConfig
+from agentkit.server import BackgroundServer, ServerConfig, offline_model_factory
 
 
 def show_json(obj: Any) -> object:
@@ -317,7 +317,9 @@ def tutorial(sdk_client: OpenAI) -> dict[str, Any]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         config = ServerConfig(
-            db_path=str(Path(folder) / "agentkit.db"), api_keys={"sk-local": "default"}
+            model_factory=offline_model_factory,
+            db_path=str(Path(folder) / "agentkit.db"),
+            api_keys={"sk-local": "default"},
         )
         with BackgroundServer(config) as server:
             client = OpenAI(base_url=server.base_url, api_key="sk-local")

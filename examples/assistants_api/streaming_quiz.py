@@ -22,7 +22,7 @@ from openai.types.beta.threads.run_submit_tool_outputs_params import ToolOutput
 from openai.types.beta.threads.runs import ToolCall
 from openai.types.shared_params import FunctionDefinition
 
-from agentkit.server import BackgroundServer, ServerConfig
+from agentkit.server import BackgroundServer, ServerConfig, offline_model_factory
 
 QUIZ: FunctionDefinition = {
     "name": "display_quiz",
@@ -96,7 +96,9 @@ async def tutorial(client: AsyncOpenAI) -> str:
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         config = ServerConfig(
-            db_path=str(Path(folder) / "agentkit.db"), api_keys={"sk-local": "default"}
+            model_factory=offline_model_factory,
+            db_path=str(Path(folder) / "agentkit.db"),
+            api_keys={"sk-local": "default"},
         )
         with BackgroundServer(config) as server:
             async with AsyncOpenAI(base_url=server.base_url, api_key="sk-local") as client:

@@ -11,9 +11,10 @@ import httpx2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentkit.server import ServerConfig, create_app
+from agentkit.server import ServerConfig, create_app, offline_model_factory
+from tests.leak_watch import secret
 
-KEY = "sk-fuzz"
+KEY = secret("sk-fuzz-serve")
 ROUTES = [
     ("POST", "/v1/assistants"),
     ("POST", "/v1/assistants/{assistant}"),
@@ -82,7 +83,11 @@ async def _request(
 
 
 def test_any_body_gets_a_response_or_an_openai_error(tmp_path: Path) -> None:
-    config = ServerConfig(db_path=str(tmp_path / "serve.db"), api_keys={KEY: "fuzz"})
+    config = ServerConfig(
+        model_factory=offline_model_factory,
+        db_path=str(tmp_path / "serve.db"),
+        api_keys={KEY: "fuzz"},
+    )
     app = create_app(config)
     headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
     client = httpx2.AsyncClient(

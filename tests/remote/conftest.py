@@ -11,7 +11,12 @@ import pytest
 import uvicorn
 from openai import AsyncAzureOpenAI, AsyncOpenAI
 
+from tests.leak_watch import secret
+
 from .double import Double
+
+DOUBLE_KEY = secret("sk-remote-double-key")
+"""The key clients send to the double (registered: it must never be logged)."""
 
 
 @asynccontextmanager
@@ -41,7 +46,7 @@ def double() -> Double:
 @pytest.fixture
 async def client(double: Double) -> AsyncIterator[AsyncOpenAI]:
     async with serve(double.app) as url:
-        client = AsyncOpenAI(base_url=f"{url}/v1", api_key="test", max_retries=0)
+        client = AsyncOpenAI(base_url=f"{url}/v1", api_key=DOUBLE_KEY, max_retries=0)
         yield client
         await client.close()
 
@@ -50,7 +55,7 @@ def azure_client(double: Double) -> AsyncAzureOpenAI:
     return AsyncAzureOpenAI(
         azure_endpoint="http://double",
         api_version="2025-05-15-preview",
-        api_key="test",
+        api_key=DOUBLE_KEY,
         max_retries=0,
         http_client=httpx2.AsyncClient(transport=httpx2.ASGITransport(app=double.app)),
     )

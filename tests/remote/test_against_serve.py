@@ -13,12 +13,15 @@ from openai import AsyncOpenAI
 from agentkit.agent import Agent
 from agentkit.remote import PollPolicy, RemoteRunner
 from agentkit.server.app import create_app
-from agentkit.server.config import ServerConfig
+from agentkit.server.config import ServerConfig, offline_model_factory
 from agentkit.testing import TestModel
 from agentkit.tools import tool
+from tests.leak_watch import secret
 
 from .conftest import serve
 from .test_runner import kinds
+
+SERVE_KEY = secret("sk-remote-serve-key")
 
 
 @tool
@@ -30,10 +33,13 @@ def get_weather(city: str) -> str:
 @pytest.fixture
 async def serve_client(tmp_path: Path) -> AsyncIterator[AsyncOpenAI]:
     config = ServerConfig(
-        db_path=str(tmp_path / "serve.db"), api_keys={"sk-test": "proj"}, poll_after_ms=20
+        model_factory=offline_model_factory,
+        db_path=str(tmp_path / "serve.db"),
+        api_keys={SERVE_KEY: "proj"},
+        poll_after_ms=20,
     )
     async with serve(create_app(config), lifespan="on") as url:
-        client = AsyncOpenAI(base_url=f"{url}/v1", api_key="sk-test", max_retries=0)
+        client = AsyncOpenAI(base_url=f"{url}/v1", api_key=SERVE_KEY, max_retries=0)
         yield client
         await client.close()
 

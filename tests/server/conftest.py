@@ -11,9 +11,10 @@ import pytest
 from openai import AsyncOpenAI, OpenAI
 from starlette.applications import Starlette
 
-from agentkit.server import BackgroundServer, ServerConfig, create_app
+from agentkit.server import BackgroundServer, ServerConfig, create_app, offline_model_factory
+from tests.leak_watch import secrets
 
-KEYS = {"sk-alpha": "alpha", "sk-beta": "beta"}
+KEYS = secrets({"sk-alpha": "alpha", "sk-beta": "beta"})
 
 assistants_sdk = pytest.mark.filterwarnings(
     # The openai SDK marks every beta.assistants / beta.threads method deprecated; these tests
@@ -61,7 +62,9 @@ def db_path(tmp_path: Path) -> str:
 
 @pytest.fixture
 def config(db_path: str) -> ServerConfig:
-    return ServerConfig(db_path=db_path, api_keys=KEYS, poll_after_ms=20)
+    return ServerConfig(
+        model_factory=offline_model_factory, db_path=db_path, api_keys=KEYS, poll_after_ms=20
+    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import httpx2
 from agentkit.models.function import FunctionInfo
 from agentkit.models.request import ModelRequest
 from agentkit.records import Run, Thread, now
-from agentkit.server import ServerConfig, create_app
+from agentkit.server import ServerConfig, create_app, offline_model_factory
 from agentkit.server.sweeper import close_orphans
 from agentkit.stores import SQLiteStore
 from agentkit.testing import FunctionModel
@@ -73,7 +73,13 @@ async def test_startup_fails_runs_a_previous_process_left_in_progress(db_path: s
 
 
 async def test_a_paused_run_past_expires_at_reads_as_expired(db_path: str) -> None:
-    config = ServerConfig(db_path=db_path, api_keys=KEYS, run_timeout=1, sweep_interval=3600)
+    config = ServerConfig(
+        model_factory=offline_model_factory,
+        db_path=db_path,
+        api_keys=KEYS,
+        run_timeout=1,
+        sweep_interval=3600,
+    )
     app = create_app(config)
     async with app.router.lifespan_context(app), http_client(app) as http:
         thread_id, run = await _paused_run(http)
@@ -90,7 +96,13 @@ async def test_a_paused_run_past_expires_at_reads_as_expired(db_path: str) -> No
 
 
 async def test_the_sweeper_expires_paused_runs_nobody_reads(db_path: str) -> None:
-    config = ServerConfig(db_path=db_path, api_keys=KEYS, run_timeout=1, sweep_interval=0.05)
+    config = ServerConfig(
+        model_factory=offline_model_factory,
+        db_path=db_path,
+        api_keys=KEYS,
+        run_timeout=1,
+        sweep_interval=0.05,
+    )
     app = create_app(config)
     async with app.router.lifespan_context(app), http_client(app) as http:
         thread_id, run = await _paused_run(http)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 
-from agentkit.server import ServerConfig, create_app
+from agentkit.server import ServerConfig, create_app, offline_model_factory
 from agentkit.server.auth import project_for_key
 from tests.server.conftest import KEYS, create_quiz_assistant, http_client
 
@@ -71,7 +71,11 @@ async def test_another_projects_objects_are_not_found(app: Starlette) -> None:
 
 
 async def test_a_body_over_the_limit_gets_413(db_path: str) -> None:
-    app = create_app(ServerConfig(db_path=db_path, api_keys=KEYS, max_body_bytes=1000))
+    app = create_app(
+        ServerConfig(
+            model_factory=offline_model_factory, db_path=db_path, api_keys=KEYS, max_body_bytes=1000
+        )
+    )
     async with app.router.lifespan_context(app), http_client(app) as http:
         declared = await http.post(
             "/v1/assistants", json={"model": "m", "instructions": "x" * 2000}

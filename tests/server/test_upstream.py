@@ -11,7 +11,10 @@ from agentkit.server import ServerConfig, create_app, upstream_model_factory
 from agentkit.server.config import ModelFactory
 from agentkit.testing import FakeOpenAI, FakeReply
 from agentkit.testing.fake_openai import FakeToolCall
+from tests.leak_watch import secret
 from tests.server.conftest import KEYS, QUIZ_TOOL, http_client
+
+UPSTREAM_KEY = secret("sk-upstream-for-serve")
 
 
 async def _quiz_run(config: ServerConfig) -> tuple[dict[str, Any], list[str]]:
@@ -62,7 +65,7 @@ async def test_runs_use_the_upstream_model_and_pause_for_its_function_calls(
     )
     async with fake.serve() as base_url:
         factory, description, client = upstream_model_factory(
-            base_url=base_url, api_key="sk-up", api=api
+            base_url=base_url, api_key=UPSTREAM_KEY, api=api
         )
         run, texts = await _quiz_run(_config(db_path, factory))
         await client.close()
@@ -99,3 +102,57 @@ async def test_an_upstream_failure_fails_the_run_with_a_spec_error_code(db_path:
     assert run["status"] == "failed"
     assert run["last_error"]["code"] == "server_error"
     assert run["last_error"]["message"].startswith("[invalid_request_error] ")
+
+
+async def test_a_credential_the_upstream_echoes_is_masked_in_last_error(db_path: str) -> None:
+    echoed = (
+        f"Incorrect API key provided: {UPSTREAM_KEY}. Sent headers: Authorization: Bearer "
+        f"{UPSTREAM_KEY}, api-key: {UPSTREAM_KEY}"
+    )
+    fake = FakeOpenAI([FakeReply.error(401, echoed)])
+    async with fake.serve() as base_url:
+        factory, _, client = upstream_model_factory(base_url=base_url, api_key=UPSTREAM_KEY)
+        run, _ = await _quiz_run(_config(db_path, factory))
+        await client.close()
+    message = run["last_error"]["message"]
+    assert run["status"] == "failed"
+    assert UPSTREAM_KEY not in message
+    assert "Incorrect API key provided: sk-***. " in message
+    assert "Authorization: Bearer ***, api-key: ***" in message
+
+
+@pytest.mark.parametrize(
+    ("assistant", "run", "sent"),
+    [
+        ({}, {}, {}),
+        ({"temperature": 0.2}, {}, {"temperature": 0.2}),
+        ({"temperature": 0.2}, {"top_p": 0.5}, {"temperature": 0.2, "top_p": 0.5}),
+        ({}, {"temperature": 0.0}, {"temperature": 0.0}),
+    ],
+)
+async def test_only_the_sampling_settings_that_were_set_are_sent_upstream(
+    db_path: str, assistant: dict[str, float], run: dict[str, float], sent: dict[str, float]
+) -> None:
+    fake = FakeOpenAI(["Hi."])
+    async with fake.serve() as base_url:
+        factory, _, client = upstream_model_factory(base_url=base_url, api_key=None)
+        app = create_app(_config(db_path, factory))
+        async with app.router.lifespan_context(app), http_client(app) as http:
+            created = (
+                await http.post("/v1/assistants", json={"model": "gpt-4o", **assistant})
+            ).json()
+            body = {
+                "assistant_id": created["id"],
+                "thread": {"messages": [{"role": "user", "content": "Q"}]},
+                **run,
+            }
+            started = (await http.post("/v1/threads/runs", json=body)).json()
+            await _until_stopped(http, f"/v1/threads/{started['thread_id']}/runs/{started['id']}")
+        await client.close()
+    (request,) = fake.requests
+    assert {k: request.body[k] for k in ("temperature", "top_p") if k in request.body} == sent
+    # What clients see is unchanged: the API's default where nothing was set.
+    assert (created["temperature"], created["top_p"]) == (
+        assistant.get("temperature", 1.0),
+        1.0,
+    )

@@ -1,24 +1,16 @@
-"""Spec-enum mapping of engine values; API key configuration; the CLI command."""
+"""Spec-enum mapping of engine values; API key configuration."""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx2
 import pytest
 
 from agentkit.exceptions import UserError
 from agentkit.records import IncompleteDetails, LastError, Run
-from agentkit.server import ServerConfig, parse_api_keys
+from agentkit.server import ServerConfig, offline_model_factory, parse_api_keys
 from agentkit.server.wire import run_wire, spec_incomplete_reason, spec_last_error
-
-AGENTKIT = str(Path(sys.executable).with_name("agentkit"))
 
 
 @pytest.mark.parametrize(
@@ -80,64 +72,25 @@ def test_api_keys_come_from_a_json_file(tmp_path: Path) -> None:
 def test_a_malformed_keys_file_is_a_user_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "keys.json"
     path.write_text(content)
-    with pytest.raises(UserError, match="AGENTKIT_API_KEYS file"):
+    with pytest.raises(UserError, match="API key file"):
         parse_api_keys([], environ={"AGENTKIT_API_KEYS": f"@{path}"})
+
+
+def test_api_keys_come_from_a_key_file_of_lines(tmp_path: Path) -> None:
+    path = tmp_path / "keys"
+    path.write_text("# the team's keys\nsk-a=alpha\n\n  sk-b  \n")
+    keys = parse_api_keys(environ={"AGENTKIT_API_KEYS": "sk-c=gamma"}, key_file=path)
+    assert keys == {"sk-c": "gamma", "sk-a": "alpha", "sk-b": "default"}
+
+
+def test_a_key_file_entry_without_a_key_is_named_by_position_not_content(tmp_path: Path) -> None:
+    path = tmp_path / "keys"
+    path.write_text("sk-a=alpha\n=beta-secret-project\n")
+    with pytest.raises(UserError, match=r"entry 2 has an empty key") as raised:
+        parse_api_keys(environ={}, key_file=path)
+    assert "beta-secret-project" not in str(raised.value)
 
 
 def test_a_server_without_keys_is_refused() -> None:
     with pytest.raises(UserError, match="at least one API key"):
-        ServerConfig(db_path="x.db", api_keys={})
-
-
-def test_agentkit_serve_starts_offline_and_answers_with_the_key(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "AGENTKIT_API_KEYS": "sk-env=team"}
-    env.pop("AGENTKIT_UPSTREAM_URL", None)
-    process = subprocess.Popen(
-        [AGENTKIT, "serve", "--db", str(tmp_path / "a.db"), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    try:
-        response = _get_when_up(f"http://127.0.0.1:{port}/v1/assistants", "sk-env")
-    finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    assert response.json() == {
-        "object": "list",
-        "data": [],
-        "first_id": None,
-        "last_id": None,
-        "has_more": False,
-    }
-    assert "answering offline with TestModel" in output
-    assert "projects: team" in output
-
-
-def _get_when_up(url: str, key: str) -> httpx2.Response:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            return httpx2.get(url, headers={"Authorization": f"Bearer {key}"})
-        except httpx2.TransportError:
-            assert time.monotonic() < deadline, "agentkit serve did not start"
-            time.sleep(0.1)
-
-
-def test_agentkit_serve_without_keys_exits_with_an_error(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "AGENTKIT_API_KEYS"}
-    result = subprocess.run(
-        [AGENTKIT, "serve", "--db", str(tmp_path / "a.db")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "no API keys" in result.stderr
+        ServerConfig(db_path="x.db", api_keys={}, model_factory=offline_model_factory)

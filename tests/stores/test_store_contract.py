@@ -282,6 +282,68 @@ async def test_transition_unknown_run_is_not_found(store: Store) -> None:
         await store.transition_run(new_run(thread.id), expected={"queued"})
 
 
+async def test_transition_run_saves_its_steps_with_it(store: Store) -> None:
+    thread, run = await thread_with_run(store, "requires_action")
+    step = new_step(run)
+    await store.save_step(step)
+    run.status = "in_progress"
+    done = step.model_copy(update={"status": "completed"})
+
+    assert await store.transition_run(run, expected={"requires_action"}, steps=[done])
+    assert (await store.get_step(step.id)).status == "completed"
+
+
+async def test_a_refused_transition_saves_none_of_its_steps(store: Store) -> None:
+    thread, run = await thread_with_run(store, "cancelled")
+    step = new_step(run)
+    await store.save_step(step)
+    run.status = "in_progress"
+    done = step.model_copy(update={"status": "completed"})
+
+    assert not await store.transition_run(run, expected={"requires_action"}, steps=[done])
+    assert (await store.get_step(step.id)).status == "in_progress"
+
+
+async def test_a_step_that_cannot_be_stored_leaves_the_run_unchanged(store: Store) -> None:
+    thread, run = await thread_with_run(store, "requires_action")
+    resumed = run.model_copy(update={"status": "in_progress"})
+    other_run = new_run(thread.id)  # never stored: its step has nowhere to go
+
+    with pytest.raises(NotFoundError):
+        await store.transition_run(
+            resumed, expected={"requires_action"}, steps=[new_step(other_run)]
+        )
+    assert (await store.get_run(run.id)).status == "requires_action"
+
+
+async def test_create_run_adds_its_messages_with_it(store: Store) -> None:
+    thread = await store.create_thread(Thread())
+    first, second = user_message(thread.id, "a"), user_message(thread.id, "b")
+
+    run = await store.create_run(new_run(thread.id), {}, [first, second])
+
+    assert ids(await store.list_messages(thread.id)) == [first.id, second.id]
+    assert (await store.get_run(run.id)).status == "queued"
+
+
+async def test_a_refused_run_adds_none_of_its_messages(store: Store) -> None:
+    thread, _ = await thread_with_run(store, "in_progress")
+
+    with pytest.raises(ActiveRunError):
+        await store.create_run(new_run(thread.id), {}, [user_message(thread.id, "lost?")])
+    assert await store.list_messages(thread.id) == []
+
+
+async def test_create_run_refuses_messages_of_another_thread(store: Store) -> None:
+    thread = await store.create_thread(Thread())
+    other = await store.create_thread(Thread())
+
+    with pytest.raises(UserError, match="not on the run's thread"):
+        await store.create_run(new_run(thread.id), {}, [user_message(other.id)])
+    assert await store.list_runs(thread.id) == []
+    assert await store.list_messages(other.id) == []
+
+
 async def test_list_runs_of_unknown_thread_is_not_found(store: Store) -> None:
     with pytest.raises(NotFoundError):
         await store.list_runs("thread_missing")

@@ -16,6 +16,7 @@ import httpx2
 from openai import AsyncAzureOpenAI, AsyncOpenAI
 
 from agentkit.exceptions import UserError
+from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.testing.fake_openai.chat_wire import chat_chunks, chat_completion
 from agentkit.testing.fake_openai.recorded import RecordedReply, send_recorded
 from agentkit.testing.fake_openai.responses_wire import responses_events, responses_object
@@ -129,8 +130,6 @@ class FakeOpenAI:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        from agentkit.server.config import KEEP_ALIVE_SECONDS
-
         config = uvicorn.Config(
             self,
             log_level="critical",
