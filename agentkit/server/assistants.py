@@ -24,7 +24,7 @@ from agentkit.server.schemas import (
     tool_resources_wire,
 )
 from agentkit.server.wire import deleted, list_page
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["assistant_wire", "get_assistant", "routes"]
 
@@ -43,7 +43,7 @@ def assistant_wire(record: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-async def get_assistant(store: Store, assistant_id: str) -> dict[str, Any]:
+async def get_assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any]:
     """The assistant record, or a 404."""
     try:
         return await store.get_assistant(assistant_id)

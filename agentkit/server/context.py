@@ -9,7 +9,7 @@ from starlette.requests import Request
 from agentkit.runner import Runner
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["RequestContext", "context_of"]
 
@@ -25,7 +25,7 @@ class RequestContext:
     """
 
     project: str
-    store: Store
+    store: AssistantsStore
     runner: Runner
     executor: RunExecutor
     config: ServerConfig
@@ -35,5 +35,5 @@ def context_of(request: Request) -> RequestContext:
     """The context of an authenticated request."""
     project: str = request.state.project
     executor: RunExecutor = request.app.state.executor
-    runner = executor.runner(project)
-    return RequestContext(project, runner.store, runner, executor, request.app.state.config)
+    store, runner = executor.project(project)
+    return RequestContext(project, store, runner, executor, request.app.state.config)

@@ -18,7 +18,7 @@ from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.records import Run
 from agentkit.runner import Runner
 from agentkit.server.logs import log_failure
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["EventQueue", "RunExecutor"]
 
@@ -35,16 +35,17 @@ class RunExecutor:
         store: the root store; each project's runner gets a scoped view of it.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: AssistantsStore) -> None:
         self.store = store
-        self._runners: dict[str, Runner] = {}
+        self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def runner(self, project: str) -> Runner:
-        """The runner of ``project`` (created on first use)."""
-        if project not in self._runners:
-            self._runners[project] = Runner(self.store.scoped(project))
-        return self._runners[project]
+    def project(self, project: str) -> tuple[AssistantsStore, Runner]:
+        """The scoped store and the runner of ``project`` (created on first use)."""
+        if project not in self._projects:
+            scoped = self.store.scoped(project)
+            self._projects[project] = (scoped, Runner(scoped))
+        return self._projects[project]
 
     async def start(
         self, events: AsyncGenerator[RunEvent, None], *, stream: bool

@@ -14,12 +14,14 @@ from agentkit.server.errors import APIError, not_found
 from agentkit.server.schemas import CreateMessageRequest, ModifyMessageRequest
 from agentkit.server.threads import get_thread, new_message
 from agentkit.server.wire import deleted, list_page, message_wire
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["add_message", "routes"]
 
 
-async def add_message(store: Store, thread_id: str, body: CreateMessageRequest) -> Message:
+async def add_message(
+    store: AssistantsStore, thread_id: str, body: CreateMessageRequest
+) -> Message:
     """Append a message; a 400 while the thread has an active run, as OpenAI answered."""
     try:
         return await store.add_message(new_message(thread_id, body))
@@ -30,7 +32,7 @@ async def add_message(store: Store, thread_id: str, body: CreateMessageRequest) 
         raise APIError(400, message) from None
 
 
-async def _get_message(store: Store, thread_id: str, message_id: str) -> Message:
+async def _get_message(store: AssistantsStore, thread_id: str, message_id: str) -> Message:
     try:
         message = await store.get_message(message_id)
     except NotFoundError:

@@ -34,12 +34,12 @@ from agentkit.server.sse import RunFrames, sse_stream
 from agentkit.server.sweeper import expire_if_due
 from agentkit.server.threads import create_thread_from, get_thread, new_message
 from agentkit.server.wire import list_page, run_wire
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["get_run", "routes"]
 
 
-async def get_run(store: Store, thread_id: str, run_id: str) -> Run:
+async def get_run(store: AssistantsStore, thread_id: str, run_id: str) -> Run:
     """The run of this thread (expired first if overdue), or a 404."""
     try:
         run = await store.get_run(run_id)
@@ -183,7 +183,7 @@ async def submit_tool_outputs(request: Request) -> Response:
     return await _launch(ctx, events, stream=bool(body.stream), resumed=True)
 
 
-async def _assistant_name(store: Store, assistant_id: str) -> str:
+async def _assistant_name(store: AssistantsStore, assistant_id: str) -> str:
     # The run keeps everything it needs; the assistant may even have been deleted since.
     try:
         return str((await store.get_assistant(assistant_id)).get("name") or "")

@@ -21,12 +21,12 @@ from agentkit.server.schemas import (
     tool_resources_wire,
 )
 from agentkit.server.wire import deleted
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["create_thread_from", "get_thread", "new_message", "routes"]
 
 
-async def get_thread(store: Store, thread_id: str) -> Thread:
+async def get_thread(store: AssistantsStore, thread_id: str) -> Thread:
     """The thread, or a 404."""
     try:
         return await store.get_thread(thread_id)
@@ -46,7 +46,7 @@ def new_message(thread_id: str, body: CreateMessageRequest) -> Message:
 
 
 async def create_thread_from(
-    store: Store,
+    store: AssistantsStore,
     body: CreateThreadRequest | None,
     *,
     tool_resources: dict[str, Any] | None = None,

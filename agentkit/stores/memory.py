@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
-from agentkit.stores.base import ListOrder, Store, check_run_messages
+from agentkit.stores.assistants import AssistantsStore
+from agentkit.stores.base import ListOrder, check_run_messages
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -47,7 +48,7 @@ class _Data:
     assistants: dict[str, _Row] = field(default_factory=dict)
 
 
-class MemoryStore(Store):
+class MemoryStore(AssistantsStore):
     """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
 
     Args:
@@ -274,14 +275,6 @@ class MemoryStore(Store):
         rows = [self._data.steps[i] for i in self._data.run_steps[run_id]]
         selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
         return [row.load(RunStep) for row in selected]
-
-    async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
-        self._thread(thread_id)
-        return [
-            self._data.steps[step_id].load(RunStep)
-            for run_id in self._data.thread_runs[thread_id]
-            for step_id in self._data.run_steps[run_id]
-        ]
 
     # -- assistants ------------------------------------------------------------------------
     def _assistant(self, assistant_id: str) -> _Row:
