@@ -32,7 +32,8 @@ APP = textwrap.dedent(
 
     if sys.argv[1] == "configured":
         logging.basicConfig(format="%(name)s %(levelname)s %(message)s")
-    agent = Agent(name="a", model=FunctionModel(flaky), middleware=[RetryMiddleware(wait=wait_none())])
+    retry = RetryMiddleware(wait=wait_none())
+    agent = Agent(name="a", model=FunctionModel(flaky), middleware=[retry])
     print(asyncio.run(agent.run("q")).output_text)
     """
 )
