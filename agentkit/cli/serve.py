@@ -66,8 +66,8 @@ def serve(
 ) -> None:
     """Serve the Assistants v2 API (/v1/assistants, /v1/threads...) over the run engine.
 
-    Clients authenticate with ``Authorization: Bearer KEY``; each key sees only its
-    project's objects. The upstream key is read from AGENTKIT_UPSTREAM_API_KEY.
+    Clients authenticate with the header "Authorization: Bearer KEY"; each key sees only
+    its project's objects. The upstream key is read from AGENTKIT_UPSTREAM_API_KEY.
     """
     try:
         import uvicorn
