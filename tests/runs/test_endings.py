@@ -15,9 +15,10 @@ from agentkit.models.base import Model
 from agentkit.models.events import ModelResponseDone, ModelStreamEvent, ModelTextDelta
 from agentkit.models.request import ModelRequest
 from agentkit.runner import Runner
+from agentkit.testing import FunctionModel
 from agentkit.usage import Usage
 
-from .conftest import FnTool, ListToolset, ScriptedModel
+from .conftest import FnTool, ListToolset, Script, requests_of
 
 
 class FailingModel(Model):
@@ -49,7 +50,7 @@ class SlowModel(Model):
 
 
 async def test_text_answer_completes_with_usage_and_message() -> None:
-    agent = Agent(name="a", model=ScriptedModel(["Hello there"]), tools=ListToolset())
+    agent = Agent(name="a", model=FunctionModel(Script(["Hello there"])), tools=ListToolset())
     runner = Runner()
     result = await runner.run(agent, "hi")
     assert result.status == "completed"
@@ -61,7 +62,7 @@ async def test_text_answer_completes_with_usage_and_message() -> None:
 
 
 async def test_max_turns_ends_incomplete_with_reason() -> None:
-    loop_forever = ScriptedModel(lambda r: [(f"c{r.turn}", "noop", {})])
+    loop_forever = FunctionModel(Script(lambda r: [(f"c{r.turn}", "noop", {})]))
     agent = Agent(
         name="a",
         model=loop_forever,
@@ -72,7 +73,7 @@ async def test_max_turns_ends_incomplete_with_reason() -> None:
     assert result.status == "incomplete"
     assert result.run.incomplete_details is not None
     assert result.run.incomplete_details.reason == "max_turns"
-    assert len(loop_forever.requests) == 3
+    assert len(requests_of(loop_forever)) == 3
 
 
 async def test_api_token_limit_ends_incomplete_and_keeps_partial_text() -> None:
@@ -133,7 +134,7 @@ async def test_stream_without_final_event_is_a_retryable_model_error() -> None:
 @pytest.mark.parametrize("status", ["completed", "failed", "incomplete"])
 async def test_every_ending_is_persisted(status: str) -> None:
     models: dict[str, Model] = {
-        "completed": ScriptedModel(["ok"]),
+        "completed": FunctionModel(Script(["ok"])),
         "failed": FailingModel(ModelError("x")),
         "incomplete": CutShortModel(),
     }
