@@ -15,7 +15,8 @@ from agentkit.models.base import Model
 from agentkit.models.events import ModelResponseDone, ModelStreamEvent, ModelTextDelta
 from agentkit.models.request import ModelRequest
 from agentkit.runner import Runner
-from agentkit.testing import FunctionModel
+from agentkit.runs.events import RunStatusEvent
+from agentkit.testing import FunctionInfo, FunctionModel
 from agentkit.usage import Usage
 
 from .conftest import FnTool, ListToolset, Script, requests_of
@@ -106,6 +107,25 @@ async def test_deadline_expires_run() -> None:
     result = await Runner().run(agent, "q")
     assert result.status == "expired"
     assert time.monotonic() - started < 10
+
+
+async def test_a_sub_second_deadline_still_gives_the_run_that_long() -> None:
+    async def answer(request: ModelRequest, info: FunctionInfo) -> str:
+        await asyncio.sleep(0.05)  # a model takes a moment: the deadline can fire meanwhile
+        return "quick"
+
+    agent = Agent(name="a", model=FunctionModel(answer), limits=RunLimits(timeout=0.5))
+    result = await Runner().run(agent, "q")
+    assert result.status == "completed"
+    assert result.output_text == "quick"
+
+
+async def test_expires_at_is_never_sooner_than_the_timeout() -> None:
+    agent = Agent(name="a", model=FunctionModel(Script(["ok"])), limits=RunLimits(timeout=1.5))
+    started = time.time()
+    result = await Runner().run(agent, "q")
+    first = next(e.run for e in result.events if isinstance(e, RunStatusEvent))
+    assert first.expires_at is not None and first.expires_at >= started + 1.5
 
 
 async def test_unexpected_adapter_exception_fails_run_as_server_error() -> None:
