@@ -170,7 +170,8 @@ def _translate(event: ResponseStreamEvent, state: _CallState) -> list[ModelStrea
                 raise response_error("invalid_response", f"{event.type} without its response")
             return _final_events(response, state)
         case ResponseFailedEvent(response=response):
-            error = response.error
+            # Lenient clients skip validation: the event may come without its response.
+            error = response.error if isinstance(response, Response) else None
             raise response_error(
                 error.code if error else None, error.message if error else "response.failed"
             )

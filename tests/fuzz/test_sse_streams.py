@@ -1,7 +1,7 @@
 """Random SSE streams into the Responses adapter: its events, or a `ModelError`, never a hang.
 
-The SDK builds stream events without validation, whatever the client's strictness. One crash
-found here is kept below as an expected failure until the adapter is fixed.
+The SDK builds stream events without validation, whatever the client's strictness. Crashes
+found here are kept below as named cases.
 
 agentkit parses no SSE bytes itself (the openai SDK does); what it owns is the translation of
 whatever the SDK yields, and the mapping of every failure to `ModelError`. The streams mix
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import AsyncOpenAI
@@ -145,8 +146,9 @@ def test_a_500_is_a_model_error_however_well_formed_the_body() -> None:
     assert outcome.error is not None and outcome.error.status_code == 500
 
 
-def test_a_terminal_event_without_its_response_is_a_model_error() -> None:
-    body = b'data: {"type": "response.completed"}\n\n'
+@pytest.mark.parametrize("kind", ["response.completed", "response.failed"])
+def test_a_terminal_event_without_its_response_is_a_model_error(kind: str) -> None:
+    body = f'data: {{"type": "{kind}"}}\n\n'.encode()
     outcome = asyncio.run(_consume(body, 200, strict=False))
     assert outcome.error is not None and outcome.error.code
     assert outcome.events == []
