@@ -120,9 +120,9 @@ class FakeOpenAI:
         """Serve this app over real HTTP with uvicorn; yields the base URL (``…/v1``)."""
         try:
             import uvicorn
-        except ImportError as exc:  # pragma: no cover - uvicorn ships with agentkit[server]
+        except ImportError as exc:  # pragma: no cover - uvicorn ships with the server extra
             raise UserError(
-                "FakeOpenAI.serve needs uvicorn: pip install 'agentkit[server]'"
+                "FakeOpenAI.serve needs uvicorn: pip install 'agentkit-assistants[server]'"
             ) from exc
         # IPPROTO_TCP (not 0) so that asyncio sets TCP_NODELAY on accepted connections;
         # without it every response waits ~40 ms for delayed ACKs.
