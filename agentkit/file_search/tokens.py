@@ -7,6 +7,8 @@ match what one call over the whole text would give except, rarely, around a cut.
 
 from __future__ import annotations
 
+import threading
+import warnings
 from array import array
 from collections.abc import Iterable
 from functools import lru_cache
@@ -33,16 +35,22 @@ class _Encoding(Protocol):
     def decode_bytes(self, tokens: Iterable[int]) -> bytes: ...
 
 
+_loading = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def encoding(name: str) -> _Encoding:
     """The ``bpe-openai`` encoding called ``name``, loaded once per process."""
-    try:
-        import bpe_openai  # type: ignore[import-untyped]
-    except ImportError as exc:  # pragma: no cover - installed by agentkit[file-search]
-        raise ImportError(
-            "file search needs its extra: pip install 'agentkit[file-search]'"
-        ) from exc
-    return cast(_Encoding, bpe_openai.get_encoding(name))
+    with _loading, warnings.catch_warnings():
+        # bpe-openai 0.1.4 reads its tables with a deprecated importlib call, on import.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import bpe_openai  # type: ignore[import-untyped]
+        except ImportError as exc:  # pragma: no cover - installed by agentkit[file-search]
+            raise ImportError(
+                "file search needs its extra: pip install 'agentkit[file-search]'"
+            ) from exc
+        return cast(_Encoding, bpe_openai.get_encoding(name))
 
 
 class Tokenizer:

@@ -83,9 +83,12 @@ class FakeEmbeddings:
 
 def _inputs(value: Any) -> tuple[list[str], str]:
     """The texts to embed, or why the input is invalid."""
-    if isinstance(value, str):
-        value = [value]
-    elif isinstance(value, list) and value and all(isinstance(item, int) for item in value):
+    if (
+        isinstance(value, str)
+        or isinstance(value, list)
+        and value
+        and all(isinstance(item, int) for item in value)
+    ):
         value = [value]
     if not isinstance(value, list) or not value:
         return [], "'input' must be a non-empty string or array."
