@@ -79,11 +79,17 @@ class EmbeddingsClient:
         """
         size = self.batch_size
         batches = [texts[start : start + size] for start in range(0, len(texts), size)]
-        async with asyncio.TaskGroup() as group:
-            tasks = [
-                group.create_task(self._embed_batch(batch), name=f"embeddings-{number}")
-                for number, batch in enumerate(batches)
-            ]
+        if len(batches) == 1:
+            return await self._embed_batch(batches[0])
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [
+                    group.create_task(self._embed_batch(batch), name=f"embeddings-{number}")
+                    for number, batch in enumerate(batches)
+                ]
+        except BaseExceptionGroup as failures:
+            # The first batch that failed says why; the others were cancelled because of it.
+            raise failures.exceptions[0] from None
         return [vector for task in tasks for vector in task.result()]
 
     async def _embed_batch(self, texts: Sequence[str]) -> list[list[float]]:

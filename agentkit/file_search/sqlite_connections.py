@@ -87,16 +87,24 @@ class IndexConnections:
         with self._readers_lock:
             self._check()
             conn = self._readers.pop() if self._readers else None
-        if conn is None:
-            conn = connect(self.driver, self.path)
         try:
+            if conn is None:
+                conn = connect(self.driver, self.path)
             return function(conn)
+        except self.driver.module.Error:
+            # The files went while this search ran (it may see a database without its WAL).
+            self._check()
+            raise
         finally:
-            with self._readers_lock:
-                if self._gone or len(self._readers) >= self.max_idle_readers:
-                    conn.close()
-                else:
-                    self._readers.append(conn)
+            if conn is not None:
+                self._check_in(conn)
+
+    def _check_in(self, conn: Any) -> None:
+        with self._readers_lock:
+            if self._gone or len(self._readers) >= self.max_idle_readers:
+                conn.close()
+            else:
+                self._readers.append(conn)
 
     def _shut(self, how: str, delete: bool) -> None:
         with self._write_lock, self._readers_lock:

@@ -82,11 +82,17 @@ def connect(
             f"file:{path}?mode={mode}", uri=True, check_same_thread=False, isolation_level=None
         )
     except driver.module.OperationalError as exc:
-        raise IndexDeletedError(f"The file search index {path} no longer exists.") from exc
-    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    conn.execute("PRAGMA journal_mode = WAL").fetchone()
-    conn.execute("PRAGMA synchronous = NORMAL")
-    driver.prepare(conn)
+        raise IndexDeletedError(
+            f"The file search index {path} was deleted (no such file)."
+        ) from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = NORMAL")
+        driver.prepare(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -19,6 +19,10 @@ from agentkit.file_search import (
 )
 
 
+def leftovers(folder: Path, prefix: str) -> list[Path]:
+    return list(folder.glob(f"{prefix}*"))
+
+
 async def add_file(
     index: SqliteIndex,
     file_id: str,
@@ -161,7 +165,7 @@ async def test_a_dropped_index_deletes_its_files_and_refuses_calls(
 
     await index.drop()
 
-    assert list(tmp_path.glob("vs_drop*")) == []
+    assert leftovers(tmp_path, "vs_drop") == []
     with pytest.raises(IndexDeletedError, match="was deleted"):
         await index.lexical("word", None, 5)
     with pytest.raises(IndexDeletedError):
@@ -192,7 +196,7 @@ async def test_searches_running_while_the_index_is_dropped_end_cleanly(
 
     # Each search finished on its connection or was told the index is gone: no other error.
     assert set(outcomes) <= {"done", "deleted"}
-    assert list(tmp_path.glob("vs_race*")) == []
+    assert leftovers(tmp_path, "vs_race") == []
     with pytest.raises(IndexDeletedError):
         await one_search_raising(index)
 
