@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fts_expression"]
+__all__ = ["fts_expression", "query_terms"]
 
 _MAX_TERMS = 32
 _WORD = re.compile(r"\w+")
@@ -101,10 +101,13 @@ _STOPWORDS = frozenset(
 )
 
 
-def fts_expression(query: str) -> str | None:
-    """The FTS5 MATCH expression for ``query``; None when it has no words at all."""
+def query_terms(query: str) -> list[str]:
+    """The words of ``query`` to search for, lower-cased, each once, at most 32."""
     words = list(dict.fromkeys(word.lower() for word in _WORD.findall(query)))
     content = [word for word in words if word not in _STOPWORDS] or words
-    if not content:
-        return None
-    return " OR ".join(f'"{word}"' for word in content[:_MAX_TERMS])
+    return content[:_MAX_TERMS]
+
+
+def fts_expression(terms: list[str]) -> str:
+    """The FTS5 MATCH expression that matches any of ``terms`` (words, no FTS5 syntax)."""
+    return " OR ".join(f'"{term}"' for term in terms)

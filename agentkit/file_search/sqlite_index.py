@@ -1,9 +1,9 @@
 """`SqliteIndex`: a vector store's chunks in one SQLite file, FTS5 for words, blobs for vectors.
 
-Lexical search is FTS5 with BM25; a BM25 value ``b`` (negative, lower is better) becomes the
-score ``x / (1 + x)`` with ``x = -b``, in [0, 1). Vector search compares normalised float32
-blobs by cosine similarity, with sqlite-vec inside the query where the driver loads it and by
-a streaming NumPy scan otherwise; the score is the similarity, clamped to [0, 1].
+Lexical search is FTS5 with BM25 (`agentkit.file_search.sqlite_lexical`). Vector search
+compares normalised float32 blobs, kept in their own table, by cosine similarity: with
+sqlite-vec inside the query where the driver loads it, by a streaming NumPy scan otherwise.
+The score is the similarity, clamped to [0, 1].
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from agentkit.file_search.index import (
     SearchHit,
     VectorSpace,
 )
-from agentkit.file_search.lexical_query import fts_expression
 from agentkit.file_search.sqlite_connections import IndexConnections, transaction
 from agentkit.file_search.sqlite_driver import SqliteDriver, default_driver
+from agentkit.file_search.sqlite_lexical import lexical_search
 from agentkit.file_search.vector_scan import batch_rows, pack, scan_nearest, similarity_score
 
 __all__ = ["SqliteIndex"]
@@ -110,13 +110,7 @@ class SqliteIndex:
                     (file_id, attempt),
                 ).fetchone()
                 conn.execute("DELETE FROM chunks WHERE file_id = ?", (file_id,))
-                conn.execute(
-                    "INSERT INTO chunks (file_id, chunk_index, token_start, token_end, text, "
-                    "embedding) SELECT file_id, chunk_index, token_start, token_end, text, "
-                    "embedding FROM pending_chunks WHERE file_id = ? AND attempt = ? "
-                    "ORDER BY chunk_index",
-                    (file_id, attempt),
-                )
+                _publish(conn, file_id, attempt)
                 conn.execute("DELETE FROM pending_chunks WHERE file_id = ?", (file_id,))
                 conn.execute(
                     "UPDATE files SET status = 'completed', chunk_count = ?, usage_bytes = ? "
@@ -175,42 +169,28 @@ class SqliteIndex:
     async def lexical(
         self, text: str, filters: Mapping[str, Any] | None, limit: int
     ) -> list[Scored]:
-        expression = fts_expression(text)
-        if expression is None:
-            return []
-        where = compile_filter(filters, "chunks.file_id")
-        join = " JOIN chunks ON chunks.id = chunks_fts.rowid" if filters else ""
-        sql = (
-            f"SELECT chunks_fts.rowid, chunks_fts.rank FROM chunks_fts{join} "
-            f"WHERE chunks_fts MATCH ? AND {where.sql} ORDER BY chunks_fts.rank LIMIT ?"
-        )
-        params = (expression, *where.params, limit)
-
-        def run(conn: Any) -> list[Scored]:
-            return [
-                Scored(int(rowid), _bm25_score(rank)) for rowid, rank in conn.execute(sql, params)
-            ]
-
-        return await self._db.read(run)
+        where = compile_filter(filters, "chunks.file_id") if filters else None
+        return await self._db.read(lambda conn: lexical_search(conn, text, where, limit))
 
     async def nearest(
         self, vector: Sequence[float], filters: Mapping[str, Any] | None, limit: int
     ) -> list[Scored]:
-        where = compile_filter(filters, "chunks.file_id")
-        condition = f"embedding IS NOT NULL AND {where.sql}"
+        where = compile_filter(filters, "chunks.file_id") if filters else None
+        source, params = "chunk_vectors v", ()
+        if where is not None:
+            source += f" JOIN chunks ON chunks.id = v.chunk_id WHERE {where.sql}"
+            params = where.params
         with_vec = self.driver.vec_extension is not None
 
         def run(conn: Any) -> list[Scored]:
             if with_vec:
                 rows = conn.execute(
-                    "SELECT id, vec_distance_cosine(embedding, ?) AS distance FROM chunks "
-                    f"WHERE {condition} ORDER BY distance LIMIT ?",
-                    (pack(vector), *where.params, limit),
+                    "SELECT v.chunk_id, vec_distance_cosine(v.embedding, ?) AS distance "
+                    f"FROM {source} ORDER BY distance LIMIT ?",
+                    (pack(vector), *params, limit),
                 )
                 return [Scored(int(i), similarity_score(1.0 - d)) for i, d in rows]
-            cursor = conn.execute(
-                f"SELECT id, embedding FROM chunks WHERE {condition}", where.params
-            )
+            cursor = conn.execute(f"SELECT v.chunk_id, v.embedding FROM {source}", params)
             size = batch_rows(len(vector))
             return scan_nearest(iter(lambda: cursor.fetchmany(size), []), vector, limit)
 
@@ -258,13 +238,25 @@ class SqliteIndex:
         await self._db.close()
 
 
+def _publish(conn: Any, file_id: str, attempt: int) -> None:
+    """Copy an attempt's pending chunks, and their vectors, to where search sees them."""
+    conn.execute(
+        "INSERT INTO chunks (file_id, chunk_index, token_start, token_end, text) "
+        "SELECT file_id, chunk_index, token_start, token_end, text FROM pending_chunks "
+        "WHERE file_id = ? AND attempt = ? ORDER BY chunk_index",
+        (file_id, attempt),
+    )
+    conn.execute(
+        "INSERT INTO chunk_vectors (chunk_id, embedding) SELECT c.id, p.embedding "
+        "FROM pending_chunks p JOIN chunks c "
+        "ON c.file_id = p.file_id AND c.chunk_index = p.chunk_index "
+        "WHERE p.file_id = ? AND p.attempt = ? AND p.embedding IS NOT NULL",
+        (file_id, attempt),
+    )
+
+
 def _blob(vector: Sequence[float] | None) -> bytes | None:
     return None if vector is None else pack(vector)
-
-
-def _bm25_score(rank: float) -> float:
-    strength = max(0.0, -float(rank))
-    return strength / (1.0 + strength)
 
 
 def _attempt_of(conn: Any, file_id: str) -> int | None:

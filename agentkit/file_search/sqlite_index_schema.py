@@ -1,8 +1,9 @@
 """The tables of a SQLite file-search index, and how its connections are opened.
 
 One file per vector store. ``chunks`` holds what is searchable, mirrored into the FTS5
-table ``chunks_fts`` by triggers; ``pending_chunks`` holds what an unfinished ingestion has
-written so far, invisible to search until the file is committed.
+table ``chunks_fts`` by triggers; their vectors live apart in ``chunk_vectors``, so a vector
+scan reads vectors only, not the text beside them. ``pending_chunks`` holds what an
+unfinished ingestion has written so far, invisible to search until the file is committed.
 """
 
 from __future__ import annotations
@@ -41,10 +42,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     chunk_index INTEGER NOT NULL,
     token_start INTEGER NOT NULL,
     token_end INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    embedding BLOB
+    text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS chunks_by_file ON chunks (file_id);
+CREATE INDEX IF NOT EXISTS chunks_by_file ON chunks (file_id, chunk_index);
+CREATE TABLE IF NOT EXISTS chunk_vectors (
+    chunk_id INTEGER PRIMARY KEY,
+    embedding BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pending_chunks (
     file_id TEXT NOT NULL,
     attempt INTEGER NOT NULL,
@@ -64,6 +68,7 @@ CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
 END;
 CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    DELETE FROM chunk_vectors WHERE chunk_id = old.id;
 END;
 """
 

@@ -130,7 +130,10 @@ export function quicksort(values, low = 0, high = values.length - 1) {
   while (left <= right) {
     while (values[left] < pivot) left++;
     while (values[right] > pivot) right--;
-    if (left <= right) { [values[left], values[right]] = [values[right], values[left]]; left++; right--; }
+    if (left <= right) {
+      [values[left], values[right]] = [values[right], values[left]];
+      left++; right--;
+    }
   }
   quicksort(values, low, right);
   return quicksort(values, left, high);

@@ -72,7 +72,7 @@ class FakeOpenAI:
             self._queue.extend(script)
         self._counters: defaultdict[str, int] = defaultdict(int)
         self._stored: dict[str, dict[str, Any]] = {}
-        self.embeddings = FakeEmbeddings()
+        self.embeddings = FakeEmbeddings(record=record)
 
     @property
     def bodies(self) -> list[dict[str, Any]]:
