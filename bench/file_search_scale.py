@@ -80,6 +80,17 @@ async def latencies(
     return {"p50_ms": round(summary.median, 2), "p95_ms": round(summary.p95, 2)}
 
 
+async def embed_latency(corpus: Corpus, client: EmbeddingsClient) -> dict[str, float]:
+    """What embedding the query costs (the fake server, in process): part of each hybrid."""
+    samples = []
+    for _ in range(100):
+        started = time.perf_counter()
+        await client.embed([corpus.query()])
+        samples.append((time.perf_counter() - started) * 1000)
+    summary = summarize(samples[20:])
+    return {"p50_ms": round(summary.median, 2), "p95_ms": round(summary.p95, 2)}
+
+
 async def checkpoint(
     path: Path, corpus: Corpus, client: EmbeddingsClient | None, chunks: int
 ) -> dict[str, Any]:
@@ -87,6 +98,7 @@ async def checkpoint(
     index = await SqliteIndex.open(path)
     figures["lexical"] = await latencies(index, corpus, "lexical", None)
     if client is not None:
+        figures["embed query only"] = await embed_latency(corpus, client)
         figures[f"hybrid ({index.driver.name})"] = await latencies(index, corpus, "hybrid", client)
         await index.close()
         index = await SqliteIndex.open(path, driver=stdlib_driver())
@@ -105,7 +117,10 @@ async def ingest_store(path: Path, files: int, client: EmbeddingsClient | None) 
         texts = [corpus.text() for _ in range(min(32, files - start))]
         began = time.perf_counter()
         results = await asyncio.gather(
-            *(ingestor.ingest(f"file-{start + i}", f"doc{start + i}.txt", t) for i, t in enumerate(texts))
+            *(
+                ingestor.ingest(f"file-{start + i}", f"doc{start + i}.txt", t)
+                for i, t in enumerate(texts)
+            )
         )
         ingest_seconds += time.perf_counter() - began
         assert {r.status for r in results} == {"completed"}, results[0].last_error
@@ -143,7 +158,9 @@ async def main() -> None:
             fake = FakeOpenAI(record=False)
             client = EmbeddingsClient("fake-embedding", client=fake.client())
             print("with embeddings:", flush=True)
-            report["embedded"] = await ingest_store(Path(folder, "vs_vec.sqlite3"), args.files, client)
+            report["embedded"] = await ingest_store(
+                Path(folder, "vs_vec.sqlite3"), args.files, client
+            )
             print(json.dumps({k: v for k, v in report["embedded"].items() if k != "checkpoints"}))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))

@@ -9,7 +9,7 @@ from agentkit.file_search import SqliteIndex
 from agentkit.file_search.attributes import compile_filter, validate_attributes
 from tests.file_search.test_sqlite_index import add_file
 
-FILES = {
+FILES: dict[str, dict[str, Any]] = {
     "file-2023": {"year": 2023, "team": "support", "public": True},
     "file-2024": {"year": 2024, "team": "sales", "public": False},
     "file-2025": {"year": 2025.5, "team": "support"},

@@ -124,7 +124,7 @@ async def test_embedding_failures_fail_the_file_with_server_error(
 
 async def test_invalid_attributes_are_refused_before_any_work(index: SqliteIndex) -> None:
     with pytest.raises(UserError, match="attributes"):
-        await Ingestor(index).ingest("file-1", "a.txt", b"text", attributes={"k": [1]})
+        await Ingestor(index).ingest("file-1", "a.txt", b"text", attributes={"k": [1]})  # type: ignore[dict-item]
 
     assert await texts_of(index, "text") == []
 
@@ -168,7 +168,7 @@ class WatchedIndex:
 
 async def test_at_most_concurrency_files_are_ingested_at_once(index: SqliteIndex) -> None:
     watched = WatchedIndex(index)
-    ingestor = Ingestor(watched, concurrency=3)  # type: ignore[arg-type]
+    ingestor = Ingestor(watched, concurrency=3)
 
     results = await asyncio.gather(
         *(ingestor.ingest(f"file-{i}", f"{i}.txt", f"text {i}".encode()) for i in range(12))
@@ -183,7 +183,7 @@ async def test_a_file_deleted_while_ingesting_ends_cancelled_and_leaves_nothing(
 ) -> None:
     watched = WatchedIndex(index)
     watched.delete_on_first_chunks = "file-doomed"
-    ingestor = Ingestor(watched, chunks_per_write=1)  # type: ignore[arg-type]
+    ingestor = Ingestor(watched, chunks_per_write=1)
     strategy = ChunkingStrategy(100, 0)
 
     doomed, kept = await asyncio.gather(

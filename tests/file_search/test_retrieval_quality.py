@@ -72,7 +72,8 @@ async def test_recall_at_5_stays_above_its_floors(tmp_path: Path) -> None:
     print(f"\n{len(QUESTIONS)} questions ({len(paraphrased)} paraphrased), 20 documents")
     for mode, score in scores.items():
         print(
-            f"{mode:8} recall@5 {score.recall(5):.2f}  paraphrased {score.recall(5, paraphrased):.2f}"
+            f"{mode:8} recall@5 {score.recall(5):.2f}"
+            f"  paraphrased {score.recall(5, paraphrased):.2f}"
             f"  recall@1 {score.recall(1):.2f}  MRR {score.mrr():.2f}"
         )
     for mode, score in scores.items():
