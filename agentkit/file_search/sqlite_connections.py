@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from agentkit.file_search.errors import IndexDeletedError
+from agentkit.file_search.errors import FileSearchError, IndexDeletedError
 from agentkit.file_search.sqlite_driver import SqliteDriver
 from agentkit.file_search.sqlite_index_schema import connect, create_schema
 
@@ -72,15 +72,22 @@ class IndexConnections:
         await asyncio.to_thread(self._shut, "closed", False)
 
     def _check(self) -> None:
+        if self._gone == "deleted":
+            raise IndexDeletedError(f"The file search index {self.path} was deleted.")
         if self._gone:
-            raise IndexDeletedError(f"The file search index {self.path} was {self._gone}.")
+            raise FileSearchError(f"The file search index {self.path} is closed.")
 
     def _write(self, function: Callable[[Any], T]) -> T:
         with self._write_lock:
             self._check()
             if self._writer is None:
-                self._writer = connect(self.driver, self.path, create=True)
-                create_schema(self._writer)
+                writer = connect(self.driver, self.path, create=True)
+                try:
+                    create_schema(writer)
+                except BaseException:
+                    writer.close()
+                    raise
+                self._writer = writer
             return function(self._writer)
 
     def _read(self, function: Callable[[Any], T]) -> T:
@@ -91,7 +98,7 @@ class IndexConnections:
             if conn is None:
                 conn = connect(self.driver, self.path)
             return function(conn)
-        except self.driver.module.Error:
+        except (self.driver.module.Error, FileSearchError):
             # The files went while this search ran (it may see a database without its WAL).
             self._check()
             raise

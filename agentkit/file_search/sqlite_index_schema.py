@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agentkit.file_search.errors import IndexDeletedError
+from agentkit.file_search.errors import FileSearchError, IndexDeletedError
 from agentkit.file_search.sqlite_driver import SqliteDriver
 
 __all__ = ["SCHEMA_VERSION", "connect", "create_schema"]
@@ -80,6 +80,7 @@ def connect(
 
     Raises:
         IndexDeletedError: the file does not exist and ``create`` is false.
+        FileSearchError: the file is not a SQLite database.
     """
     mode = "rwc" if create else "rw"
     try:
@@ -95,6 +96,12 @@ def connect(
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")
         driver.prepare(conn)
+    except driver.module.OperationalError:
+        conn.close()
+        raise
+    except driver.module.DatabaseError as exc:
+        conn.close()
+        raise FileSearchError(f"{path} is not a file search index ({exc}).") from exc
     except BaseException:
         conn.close()
         raise
@@ -102,9 +109,19 @@ def connect(
 
 
 def create_schema(conn: Any) -> None:
-    """Create the tables if they are missing, and record the schema version."""
+    """Create the tables if they are missing, and record the schema version.
+
+    Raises:
+        FileSearchError: the file was written by a newer agentkit (a later schema version).
+    """
     conn.executescript(_SCHEMA)
     conn.execute(
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
         (str(SCHEMA_VERSION),),
     )
+    (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if int(version) > SCHEMA_VERSION:
+        raise FileSearchError(
+            f"This file search index has schema version {version}; this agentkit reads "
+            f"version {SCHEMA_VERSION}. Upgrade agentkit."
+        )

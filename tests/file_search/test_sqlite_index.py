@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from agentkit.file_search import (
     Chunk,
     FileDeletedError,
+    FileSearchError,
     IndexDeletedError,
     IndexedFile,
     IngestError,
@@ -203,3 +205,40 @@ async def test_searches_running_while_the_index_is_dropped_end_cleanly(
 
 async def one_search_raising(index: SqliteIndex) -> None:
     await index.nearest([1.0, 0.0, 0.0], None, 5)
+
+
+async def test_a_file_that_is_not_an_index_is_refused_clearly(
+    tmp_path: Path, driver: SqliteDriver
+) -> None:
+    path = tmp_path / "vs_garbage.sqlite3"
+    path.write_bytes(b"this is not a database at all, just some text " * 100)
+
+    with pytest.raises(FileSearchError, match="is not a file search index"):
+        await SqliteIndex.open(path, driver=driver)
+
+    assert path.read_bytes().startswith(b"this is not a database")
+
+
+async def test_an_index_from_a_newer_agentkit_is_refused(
+    tmp_path: Path, driver: SqliteDriver
+) -> None:
+    path = tmp_path / "vs_future.sqlite3"
+    index = await SqliteIndex.open(path, driver=driver)
+    await index.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+    with pytest.raises(FileSearchError, match="schema version 99; this agentkit reads version 1"):
+        await SqliteIndex.open(path, driver=driver)
+
+
+async def test_a_closed_index_says_it_is_closed(tmp_path: Path, driver: SqliteDriver) -> None:
+    index = await SqliteIndex.open(tmp_path / "vs_closed.sqlite3", driver=driver)
+    await index.close()
+
+    with pytest.raises(FileSearchError, match="is closed") as caught:
+        await index.lexical("anything", None, 5)
+
+    assert not isinstance(caught.value, IndexDeletedError)

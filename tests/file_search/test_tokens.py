@@ -71,3 +71,9 @@ def test_too_many_tokens_fail_as_soon_as_the_limit_is_passed() -> None:
     assert caught.value.code == "invalid_file"
     assert pulled <= 3
     assert time.perf_counter() - started < 5
+
+
+def test_count_agrees_with_encode() -> None:
+    text = SENTENCE * 25_000  # over the per-call limit of characters
+
+    assert Tokenizer().count(text) == len(Tokenizer().encode([text]))
