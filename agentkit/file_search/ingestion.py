@@ -17,12 +17,12 @@ wrote, and a finished file stays searchable until the new chunks are committed.
 from __future__ import annotations
 
 import asyncio
+import logging
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import structlog
 
 from agentkit.exceptions import ModelError
 from agentkit.file_search.attributes import AttributeValue, validate_attributes
@@ -40,7 +40,8 @@ from agentkit.file_search.tokens import Tokenizer
 
 __all__ = ["IngestResult", "Ingestor", "LastError"]
 
-_log = structlog.get_logger("agentkit.file_search")
+# Standard logging: silent unless the application configures it.
+_log = logging.getLogger("agentkit.file_search")
 
 IngestStatus = Literal["completed", "failed", "cancelled"]
 
@@ -135,7 +136,7 @@ class Ingestor:
             except IndexDeletedError:
                 raise
             except Exception as exc:  # a bug or a broken disk must not stall the store
-                _log.warning("ingestion failed", file_id=file_id, error=repr(exc))
+                _log.warning("ingesting %s failed unexpectedly: %r", file_id, exc)
                 message = f"Ingestion failed unexpectedly: {type(exc).__name__}: {exc}"
                 return await self._failed(file_id, strategy, LastError("server_error", message))
 

@@ -194,3 +194,21 @@ async def test_a_file_deleted_while_ingesting_ends_cancelled_and_leaves_nothing(
     assert (doomed.status, doomed.last_error) == ("cancelled", None)
     assert kept.status == "completed"
     assert await texts_of(index, "word5") == ["kept.txt"]
+
+
+class BrokenDiskIndex(WatchedIndex):
+    async def add_chunks(self, file_id: str, attempt: int, chunks: Sequence[Chunk]) -> bool:
+        if chunks:
+            raise OSError(28, "No space left on device")
+        return await self.inner.add_chunks(file_id, attempt, chunks)
+
+
+async def test_an_unexpected_failure_fails_the_file_without_stalling(index: SqliteIndex) -> None:
+    ingestor = Ingestor(BrokenDiskIndex(index))
+
+    result = await ingestor.ingest("file-1", "a.txt", b"some text")
+
+    assert result.status == "failed" and result.last_error is not None
+    assert result.last_error.code == "server_error"
+    assert "No space left on device" in result.last_error.message
+    assert await texts_of(index, "text") == []
