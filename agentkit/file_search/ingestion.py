@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-
 from agentkit.exceptions import ModelError
 from agentkit.file_search.attributes import AttributeValue, validate_attributes
 from agentkit.file_search.chunking import ChunkingStrategy, ChunkWindow
