@@ -6,6 +6,10 @@ them) leave that out. Then ``pysqlite3`` (``pysqlite3-binary`` on Linux x86-64),
 module with its own SQLite, is used when it is installed; without either, the index still
 has vectors, scanned in NumPy (`agentkit.file_search.vector_scan`). All three read and
 write the same file format.
+
+Within one process, open a given index with one driver only: two SQLite libraries in one
+process do not see each other's POSIX locks, so closing the file in one drops the other's
+locks. Separate processes may use different drivers on the same file.
 """
 
 from __future__ import annotations
