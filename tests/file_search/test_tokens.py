@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from agentkit.file_search import IngestError, Tokenizer
@@ -64,13 +62,11 @@ def test_too_many_tokens_fail_as_soon_as_the_limit_is_passed() -> None:
             pulled += 1
             yield "word " * 20_000
 
-    started = time.perf_counter()
     with pytest.raises(IngestError, match="more than 1,000 tokens") as caught:
         tokenizer.encode(endless())  # type: ignore[arg-type]
 
     assert caught.value.code == "invalid_file"
     assert pulled <= 3
-    assert time.perf_counter() - started < 5
 
 
 def test_count_agrees_with_encode() -> None:
