@@ -1,0 +1,207 @@
+"""One kernel: its sandboxed process and the Jupyter client that talks to it over ``ipc://``."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import os
+import secrets
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+import zmq.asyncio
+from jupyter_client.asynchronous.client import AsyncKernelClient
+
+from agentkit.code_interpreter.errors import KernelStartError
+from agentkit.code_interpreter.identity import wait_until_gone
+from agentkit.code_interpreter.output import OutputCollector
+from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, SandboxBackend
+
+__all__ = ["Kernel", "RunEnd"]
+
+CONNECTION_FILE = "connection.json"
+_SLICE = 0.2
+"""How often a waiting execution looks at the process and the shell channel."""
+_GRACE = 1.0
+"""How long to wait for a reply or the idle status that should follow the other at once."""
+_PORTS = {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
+
+
+class RunEnd(enum.Enum):
+    """How waiting for an execution ended."""
+
+    DONE = "done"
+    TIMEOUT = "timeout"
+    DIED = "died"
+
+
+class Kernel:
+    """A running kernel. Start with `Kernel.start`; end with `kill` (always, even if dead)."""
+
+    def __init__(
+        self,
+        process: asyncio.subprocess.Process,
+        client: AsyncKernelClient,
+        spec: LaunchSpec,
+        backend: SandboxBackend,
+    ) -> None:
+        self.process = process
+        self._client = client
+        self._spec = spec
+        self._backend = backend
+
+    @property
+    def alive(self) -> bool:
+        """The kernel process has not exited."""
+        return self.process.returncode is None
+
+    @classmethod
+    async def start(
+        cls,
+        backend: SandboxBackend,
+        spec: LaunchSpec,
+        paths: KernelPaths,
+        context: zmq.asyncio.Context,
+        start_timeout: float,
+        log_path: Path,
+    ) -> Kernel:
+        """Spawn the kernel through ``backend`` and wait for its ``kernel_info`` reply.
+
+        Raises:
+            KernelStartError: it exited, or did not answer within ``start_timeout`` seconds;
+                the message carries the end of its own output (bubblewrap's complaints land
+                there).
+        """
+        info = _write_connection_file(spec, paths)
+        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *backend.command(spec),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=dict(spec.env),
+                cwd=spec.data_dir,
+                start_new_session=True,
+            )
+        finally:
+            os.close(log)
+        client = AsyncKernelClient(context=context)
+        host_side: Any = {**info, "ip": str(spec.runtime_dir / "kernel")}
+        client.load_connection_info(host_side)
+        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+        kernel = cls(process, client, spec, backend)
+        try:
+            async with asyncio.timeout(start_timeout):
+                await kernel._handshake()
+        except (TimeoutError, KernelStartError) as error:
+            await kernel.kill()
+            reason = str(error) or f"no kernel_info reply within {start_timeout:g} s"
+            raise KernelStartError(f"the kernel did not start: {reason}{_tail(log_path)}") from None
+        return kernel
+
+    async def _handshake(self) -> None:
+        # Repeat kernel_info until it is answered and its idle status arrives on IOPub too,
+        # which proves the subscription is live (early IOPub messages are otherwise lost).
+        while True:
+            request = self._client.kernel_info()
+            if await self._await_reply_for(request, 0.05) and await self._await_idle(request):
+                return
+            if not self.alive:
+                raise KernelStartError(f"its process exited with status {self.process.returncode}")
+
+    async def _await_idle(self, request: str) -> bool:
+        try:
+            while True:
+                message = await self._client.get_iopub_msg(timeout=0.05)
+                if message["parent_header"].get("msg_id") == request and _is_idle(message):
+                    return True
+        except Empty:
+            return False
+
+    async def execute(self, code: str, seconds: float, collector: OutputCollector) -> RunEnd:
+        """Run ``code`` for at most ``seconds``, feeding its output to ``collector``."""
+        request = self._client.execute(code, allow_stdin=False, stop_on_error=True)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        replied = False
+        quiet_since = loop.time()
+        while not collector.idle:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return RunEnd.TIMEOUT
+            if not self.alive:
+                return RunEnd.DIED
+            message = await self._next_output(min(remaining, _SLICE))
+            if message is not None:
+                quiet_since = loop.time()
+                if message["parent_header"].get("msg_id") == request:
+                    collector.add(message)
+                continue
+            replied = replied or await self._await_reply_for(request, 0)
+            if replied and loop.time() - quiet_since > _GRACE:
+                # Replied, yet IOPub stays silent: the idle status went with a message over
+                # the size limit (the socket drops those). Nothing more will come.
+                collector.logs.write("[output incomplete: a message exceeded the size limit]\n")
+                return RunEnd.DONE
+        if not replied:
+            await self._await_reply_for(request, _GRACE)  # it precedes idle; take it off the queue
+        return RunEnd.DONE
+
+    async def _next_output(self, within: float) -> dict[str, Any] | None:
+        try:
+            return await self._client.get_iopub_msg(timeout=within)
+        except Empty:
+            return None
+
+    async def _await_reply_for(self, request: str, within: float) -> bool:
+        try:
+            while True:
+                reply = await self._client.get_shell_msg(timeout=within)
+                if reply["parent_header"].get("msg_id") == request:
+                    return True
+        except Empty:
+            return False
+
+    async def kill(self) -> None:
+        """End the kernel and everything in its sandbox; wait until they are gone."""
+        self._client.stop_channels()
+        if self.alive:
+            await self._backend.terminate(self.process)
+        await self.process.wait()
+        if not self._spec.user.shared:
+            # The sandbox's pid namespace empties after its init dies; the uid is reused.
+            await wait_until_gone(self._spec.user.uid)
+
+
+def _is_idle(message: dict[str, Any]) -> bool:
+    return bool(
+        message["msg_type"] == "status" and message["content"].get("execution_state") == "idle"
+    )
+
+
+def _write_connection_file(spec: LaunchSpec, paths: KernelPaths) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        **_PORTS,
+        "transport": "ipc",
+        "ip": f"{paths.runtime}/kernel",
+        "key": secrets.token_hex(32),
+        "signature_scheme": "hmac-sha256",
+    }
+    path = spec.runtime_dir / CONNECTION_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w") as file:
+        json.dump(info, file)
+    if not spec.user.shared:
+        os.chown(path, spec.user.uid, spec.user.gid)
+    return info
+
+
+def _tail(log_path: Path) -> str:
+    try:
+        text = log_path.read_bytes()[-2000:].decode(errors="replace").strip()
+    except OSError:
+        return ""
+    return f"; its output ends: {text}" if text else ""

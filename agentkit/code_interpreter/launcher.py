@@ -1,0 +1,96 @@
+"""How a pool starts a kernel for a session: the kernel's command, environment and mounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import zmq.asyncio
+
+from agentkit.code_interpreter.bubblewrap import SYSTEM_DIRECTORIES
+from agentkit.code_interpreter.environment import KernelEnvironment
+from agentkit.code_interpreter.kernel import CONNECTION_FILE, Kernel
+from agentkit.code_interpreter.limits import KernelLimits
+from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, SandboxBackend
+from agentkit.code_interpreter.workspace import Workspace
+
+__all__ = ["KernelLauncher"]
+
+_KERNEL_OPTIONS = (
+    "--HistoryManager.enabled=False",  # no SQLite history file, one thread fewer
+    "--InteractiveShell.colors=nocolor",  # plain tracebacks for the model
+)
+
+
+class KernelLauncher:
+    """Starts kernels with one backend, environment and set of limits."""
+
+    def __init__(
+        self,
+        backend: SandboxBackend,
+        environment: KernelEnvironment,
+        limits: KernelLimits,
+        context: zmq.asyncio.Context,
+        start_timeout: float,
+    ) -> None:
+        self.backend = backend
+        self.environment = environment
+        self.limits = limits
+        self._context = context
+        self._start_timeout = start_timeout
+
+    async def start(self, workspace: Workspace) -> Kernel:
+        """Start a kernel for ``workspace``'s session (see `Kernel.start` for errors)."""
+        workspace.clear_runtime()
+        paths = self.backend.paths(workspace.data, workspace.runtime)
+        spec = LaunchSpec(
+            argv=(
+                str(self.environment.python),
+                *("-s", "-m", "ipykernel_launcher"),
+                *("-f", f"{paths.runtime}/{CONNECTION_FILE}"),
+                *_KERNEL_OPTIONS,
+            ),
+            env=self._environment_variables(paths),
+            data_dir=workspace.data,
+            runtime_dir=workspace.runtime,
+            read_only=self._read_only(workspace, paths),
+            user=workspace.user,
+            limits=self.limits,
+        )
+        return await Kernel.start(
+            self.backend, spec, paths, self._context, self._start_timeout, workspace.kernel_log
+        )
+
+    def _environment_variables(self, paths: KernelPaths) -> dict[str, str]:
+        threads = str(self.limits.threads)
+        return {
+            "PATH": f"{self.environment.prefix}/bin:/usr/local/bin:/usr/bin:/bin",
+            "HOME": paths.scratch,
+            "TMPDIR": paths.scratch,
+            "USER": "sandbox",
+            "LOGNAME": "sandbox",
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            # Config and caches in scratch, never in the data directory.
+            "MPLCONFIGDIR": f"{paths.scratch}/matplotlib",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "IPYTHONDIR": f"{paths.scratch}/.ipython",
+            "XDG_CACHE_HOME": f"{paths.scratch}/.cache",
+            "XDG_CONFIG_HOME": f"{paths.scratch}/.config",
+            "OPENBLAS_NUM_THREADS": threads,
+            "OMP_NUM_THREADS": threads,
+            "MKL_NUM_THREADS": threads,
+        }
+
+    def _read_only(self, workspace: Workspace, paths: KernelPaths) -> tuple[tuple[Path, str], ...]:
+        mounts = [(self.environment.prefix, str(self.environment.prefix))]
+        base = self.environment.base_prefix
+        if not any(base.is_relative_to(system) for system in SYSTEM_DIRECTORIES):
+            mounts.append((base, str(base)))
+        font_cache = self.environment.font_cache
+        if font_cache is not None:
+            mounts.append((font_cache, f"{paths.scratch}/matplotlib/{font_cache.name}"))
+        mounts += [
+            (workspace.root / "passwd", "/etc/passwd"),
+            (workspace.root / "group", "/etc/group"),
+        ]
+        return tuple(mounts)
