@@ -40,9 +40,12 @@ def classify(
         return _failure(FailureKind.TIMEOUT, f"The code ran longer than its {timeout:g} s limit.")
     if end is RunEnd.DIED:
         return _failure(FailureKind.CRASH, _death(exit_status, limits))
+    if end is RunEnd.LOST:
+        size = limits.message_bytes / 2**20
+        return _failure(FailureKind.OUTPUT, f"The code sent one output over {size:g} MiB.")
     if collector.error_name is None:
         return None
-    if collector.error_name == "MemoryError":
+    if collector.error_name.endswith("MemoryError"):  # numpy raises _ArrayMemoryError
         memory = limits.memory_bytes / 2**30
         return _failure(FailureKind.MEMORY, f"The code ran out of memory (limit {memory:g} GiB).")
     value = collector.error_value

@@ -7,6 +7,7 @@ import enum
 import json
 import os
 import secrets
+import stat
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -27,6 +28,7 @@ _SLICE = 0.2
 _GRACE = 1.0
 """How long to wait for a reply or the idle status that should follow the other at once."""
 _PORTS = {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
+_CONNECTED = ("shell_port", "iopub_port")
 
 
 class RunEnd(enum.Enum):
@@ -35,6 +37,8 @@ class RunEnd(enum.Enum):
     DONE = "done"
     TIMEOUT = "timeout"
     DIED = "died"
+    LOST = "lost"
+    """A message over the size limit was dropped, and the socket with it (no reconnects)."""
 
 
 class Kernel:
@@ -51,6 +55,9 @@ class Kernel:
         self._client = client
         self._spec = spec
         self._backend = backend
+        self._connected = False
+        self._executing = False
+        self._killed = False
 
     @property
     def alive(self) -> bool:
@@ -66,8 +73,11 @@ class Kernel:
         context: zmq.asyncio.Context,
         start_timeout: float,
         log_path: Path,
+        socket_dir: Path,
     ) -> Kernel:
         """Spawn the kernel through ``backend`` and wait for its ``kernel_info`` reply.
+
+        The host connects through links in ``socket_dir`` (empty, and unseen by the kernel).
 
         Raises:
             KernelStartError: it exited, or did not answer within ``start_timeout`` seconds;
@@ -89,18 +99,34 @@ class Kernel:
         finally:
             os.close(log)
         client = AsyncKernelClient(context=context)
-        host_side: Any = {**info, "ip": str(spec.runtime_dir / "kernel")}
+        host_side: Any = {**info, "ip": str(socket_dir / "kernel")}
         client.load_connection_info(host_side)
-        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
         kernel = cls(process, client, spec, backend)
         try:
             async with asyncio.timeout(start_timeout):
+                await kernel._connect(socket_dir)
                 await kernel._handshake()
         except (TimeoutError, KernelStartError) as error:
             await kernel.kill()
             reason = str(error) or f"no kernel_info reply within {start_timeout:g} s"
             raise KernelStartError(f"the kernel did not start: {reason}{_tail(log_path)}") from None
         return kernel
+
+    async def _connect(self, socket_dir: Path) -> None:
+        # The kernel may replace its socket files with symlinks to other Unix sockets on the
+        # host, which the host's (re)connects would follow. So, as soon as the sockets exist
+        # and before any code runs, hard-link them into a directory only the host can see,
+        # and connect there.
+        names = [f"kernel-{_PORTS[name]}" for name in _CONNECTED]
+        sockets = [self._spec.runtime_dir / name for name in names]
+        while not all(_is_socket(path) for path in sockets):
+            if not self.alive:
+                raise KernelStartError(f"its process exited with status {self.process.returncode}")
+            await asyncio.sleep(0.005)
+        for name, path in zip(names, sockets, strict=True):
+            os.link(path, socket_dir / name, follow_symlinks=False)
+        self._client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+        self._connected = True
 
     async def _handshake(self) -> None:
         # Repeat kernel_info until it is answered and its idle status arrives on IOPub too,
@@ -123,6 +149,15 @@ class Kernel:
 
     async def execute(self, code: str, seconds: float, collector: OutputCollector) -> RunEnd:
         """Run ``code`` for at most ``seconds``, feeding its output to ``collector``."""
+        self._executing = True
+        try:
+            return await self._run(code, seconds, collector)
+        finally:
+            self._executing = False
+            if self._killed:
+                self._disconnect()  # kill() left it to us: closing would fail our pending poll
+
+    async def _run(self, code: str, seconds: float, collector: OutputCollector) -> RunEnd:
         request = self._client.execute(code, allow_stdin=False, stop_on_error=True)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
@@ -142,12 +177,9 @@ class Kernel:
                 continue
             replied = replied or await self._await_reply_for(request, 0)
             if replied and loop.time() - quiet_since > _GRACE:
-                # Replied, yet IOPub stays silent: the idle status went with a message over
-                # the size limit (the socket drops those). Nothing more will come.
-                collector.logs.write("[output incomplete: a message exceeded the size limit]\n")
-                return RunEnd.DONE
-        if not replied:
-            await self._await_reply_for(request, _GRACE)  # it precedes idle; take it off the queue
+                return RunEnd.LOST  # replied, yet no idle status: IOPub was dropped
+        if not replied and not await self._await_reply_for(request, _GRACE):
+            return RunEnd.LOST  # the reply precedes the idle status; the shell socket was dropped
         return RunEnd.DONE
 
     async def _next_output(self, within: float) -> dict[str, Any] | None:
@@ -165,15 +197,34 @@ class Kernel:
         except Empty:
             return False
 
+    def _disconnect(self) -> None:
+        if self._connected:
+            # Not stop_channels(): it would first create (and connect) the channels not in use.
+            self._client.shell_channel.close()
+            self._client.iopub_channel.close()
+            self._connected = False
+
     async def kill(self) -> None:
-        """End the kernel and everything in its sandbox; wait until they are gone."""
-        self._client.stop_channels()
+        """End the kernel and everything in its sandbox; wait until they are gone.
+
+        Safe to call more than once, and while `execute` runs (which then returns ``DIED``).
+        """
+        self._killed = True
         if self.alive:
             await self._backend.terminate(self.process)
         await self.process.wait()
+        if not self._executing:
+            self._disconnect()
         if not self._spec.user.shared:
             # The sandbox's pid namespace empties after its init dies; the uid is reused.
             await wait_until_gone(self._spec.user.uid)
+
+
+def _is_socket(path: Path) -> bool:
+    try:
+        return stat.S_ISSOCK(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def _is_idle(message: dict[str, Any]) -> bool:

@@ -13,12 +13,23 @@ from agentkit.code_interpreter.limits import KernelLimits
 from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, SandboxBackend
 from agentkit.code_interpreter.workspace import Workspace
 
-__all__ = ["KernelLauncher"]
+__all__ = ["KernelLauncher", "stream_budget"]
 
 _KERNEL_OPTIONS = (
     "--HistoryManager.enabled=False",  # no SQLite history file, one thread fewer
     "--InteractiveShell.colors=nocolor",  # plain tracebacks for the model
 )
+STARTUP_FILE = "startup.py"
+_STARTUP_CODE = (Path(__file__).parent / "kernel_startup.py").read_text()
+
+
+def stream_budget(limits: KernelLimits) -> int:
+    """Characters the kernel sends per stream and cell.
+
+    Chosen so that stdout and stderr, each with its truncation marker, fit in
+    ``output_chars`` together and the host does not cut them again.
+    """
+    return max(limits.output_chars // 2 - 50, 50)
 
 
 class KernelLauncher:
@@ -41,6 +52,7 @@ class KernelLauncher:
     async def start(self, workspace: Workspace) -> Kernel:
         """Start a kernel for ``workspace``'s session (see `Kernel.start` for errors)."""
         workspace.clear_runtime()
+        (workspace.runtime / STARTUP_FILE).write_text(_STARTUP_CODE)
         paths = self.backend.paths(workspace.data, workspace.runtime)
         spec = LaunchSpec(
             argv=(
@@ -48,6 +60,7 @@ class KernelLauncher:
                 *("-s", "-m", "ipykernel_launcher"),
                 *("-f", f"{paths.runtime}/{CONNECTION_FILE}"),
                 *_KERNEL_OPTIONS,
+                f"--IPKernelApp.exec_files={paths.runtime}/{STARTUP_FILE}",
             ),
             env=self._environment_variables(paths),
             data_dir=workspace.data,
@@ -57,7 +70,13 @@ class KernelLauncher:
             limits=self.limits,
         )
         return await Kernel.start(
-            self.backend, spec, paths, self._context, self._start_timeout, workspace.kernel_log
+            self.backend,
+            spec,
+            paths,
+            self._context,
+            self._start_timeout,
+            workspace.kernel_log,
+            workspace.sockets,
         )
 
     def _environment_variables(self, paths: KernelPaths) -> dict[str, str]:
@@ -70,6 +89,7 @@ class KernelLauncher:
             "LOGNAME": "sandbox",
             "LANG": "C.UTF-8",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "AGENTKIT_OUTPUT_CHARS": str(stream_budget(self.limits)),
             # Config and caches in scratch, never in the data directory.
             "MPLCONFIGDIR": f"{paths.scratch}/matplotlib",
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",

@@ -130,7 +130,7 @@ class KernelPool:
             environment.check_readable_by_others()
         self._root = self._make_root()
         context = zmq.asyncio.Context()
-        context.setsockopt(zmq.RECONNECT_IVL, 10)  # the kernel binds a moment after spawn
+        context.setsockopt(zmq.RECONNECT_IVL, 10)  # the kernel listens a moment after spawn
         context.setsockopt(zmq.MAXMSGSIZE, self.limits.message_bytes)
         context.setsockopt(zmq.LINGER, 0)
         self._context = context
@@ -216,12 +216,14 @@ class KernelPool:
 
         A call running in it ends with a ``crash`` failure. Returns whether it existed.
         """
-        session = self._sessions.pop(session_id, None)
+        session = self._sessions.get(session_id)
         if session is None:
             return False
-        await session.end_kernel()
+        await session.end_kernel()  # first, so that a running call ends now
         async with session.lock:
             await session.end()
+            if self._sessions.get(session_id) is session:
+                del self._sessions[session_id]
         return True
 
     async def aclose(self) -> None:

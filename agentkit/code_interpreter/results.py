@@ -20,6 +20,8 @@ class FailureKind(enum.StrEnum):
     """The code ran out of its address-space limit (``MemoryError``)."""
     PROCESSES = "processes"
     """The code used up its process/thread limit (a fork bomb, or too many threads)."""
+    OUTPUT = "output"
+    """One output (a print, a result, an image) was over the message size limit."""
     CRASH = "crash"
     """The kernel process died (a signal, a CPU-time limit, a file-size limit, ``os._exit``)."""
 
@@ -98,7 +100,8 @@ class ExecutionResult:
         files: other files created or modified under ``/mnt/data``.
         error_name: the exception's class name when the code raised (the traceback is in
             ``logs``; the kernel lives on), else None.
-        failure: set when the sandbox ended the kernel (timeout, memory, processes, crash).
+        failure: set when the sandbox ended the kernel (timeout, memory, processes, output,
+            crash).
         new_kernel: this call started a fresh kernel (first call, or after a failure or eviction),
             so variables from earlier calls are not defined.
         duration: host wall-clock seconds for the call, kernel start included.

@@ -109,6 +109,7 @@ def rlimit_args(limits: KernelLimits, processes: int | None) -> list[str]:
         f"--cpu={limits.cpu_seconds}",
         f"--fsize={limits.file_size_bytes}",
         f"--nofile={limits.open_files}",
+        "--core=0",  # a crash must not dump the kernel's memory into /mnt/data
     ]
     if processes is not None:
         args.append(f"--nproc={processes}")

@@ -58,15 +58,16 @@ class KernelSession:
                 self.kernel = await launcher.start(self.workspace)
             finally:
                 self.reserved = False
-        assert self.kernel is not None
+        kernel = self.kernel
+        assert kernel is not None
         limits = launcher.limits
         collector = OutputCollector(output_chars=limits.output_chars, max_images=limits.max_images)
-        end = await self.kernel.execute(code, seconds, collector)
+        end = await kernel.execute(code, seconds, collector)
         user = self.workspace.user
         failure = classify(
             end,
             collector,
-            exit_status=self.kernel.process.returncode,
+            exit_status=kernel.process.returncode,
             processes=0
             if user.shared or collector.error_name is None
             else count_processes(user.uid),
@@ -74,7 +75,9 @@ class KernelSession:
             timeout=seconds,
         )
         if failure is not None:
-            await self.end_kernel()
+            if self.kernel is kernel:
+                self.kernel = None
+            await kernel.kill()  # again, if end_kernel() already did while it ran
         collector.finish_notes()
         images, files = await asyncio.to_thread(
             self.workspace.changes,
@@ -104,7 +107,7 @@ class KernelSession:
         """End the kernel, delete the files, give back the uid (idempotent)."""
         if self.ended:
             return
-        self.ended = True
         await self.end_kernel()
         await asyncio.to_thread(self.workspace.remove)
         self._lease.release()
+        self.ended = True

@@ -5,6 +5,8 @@ Layout (``<root>`` is the pool's directory; only root, or the host user, can lis
     <root>/<session hash>/          0711, the host's
         data/                       0700, the sandbox user's: /mnt/data inside
         runtime/                    0700, the sandbox user's: connection file and ZMQ sockets
+        sockets/                    0700, the host's: hard links to the kernel's sockets, which
+                                    the host connects to (the kernel cannot redirect them)
         incoming/                   0700, the host's: input files are written here, then
                                     renamed into data/ (a rename never follows a symlink the
                                     code may have planted under that name)
@@ -38,6 +40,7 @@ class Workspace:
         self.data = root / "data"
         self.runtime = root / "runtime"
         self.kernel_log = root / "kernel.log"
+        self.sockets = root / "sockets"
         self._incoming = root / "incoming"
         self._baseline: dict[str, Signature] = {}
 
@@ -50,6 +53,7 @@ class Workspace:
         workspace.root.mkdir(mode=0o711)
         workspace.root.chmod(0o711)
         workspace._incoming.mkdir(mode=0o700)
+        workspace.sockets.mkdir(mode=0o700)
         for directory in (workspace.data, workspace.runtime):
             directory.mkdir(mode=0o700)
             workspace._give(directory)
@@ -124,8 +128,12 @@ class Workspace:
 
     def clear_runtime(self) -> None:
         """Remove a previous kernel's connection file and sockets."""
-        for entry in os.scandir(self.runtime):
-            os.unlink(entry.path)
+        for directory in (self.runtime, self.sockets):
+            for entry in os.scandir(directory):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
 
     def remove(self) -> None:
         """Delete the session's directories and everything its code wrote."""
