@@ -1,4 +1,5 @@
-"""Fixtures: kernel pools, shared by a module's tests where each test keeps its own session.
+"""Fixtures: one kernel pool for the package's tests, which share a kernel where that keeps
+them independent (a kernel start costs about half a second).
 
 Kernel tests need bubblewrap and the kernel environment (`scripts/install dev` builds it, and
 `.ci/run` installs bubblewrap). Without them they are skipped, except in CI, where they fail.
@@ -7,6 +8,7 @@ Kernel tests need bubblewrap and the kernel environment (`scripts/install dev` b
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from collections.abc import AsyncIterator
 
@@ -48,15 +50,23 @@ TEST_LIMITS = KernelLimits(timeout=30, max_processes=32, message_bytes=16 * 2**2
 reaches 32 processes twice as fast as 64, and a 20 MB result is enough to pass 16 MiB."""
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+HOST_SECRET = f"sk-host-{secrets.token_hex(8)}"
+"""An API key in this process's environment while the pool's kernels start."""
+
+
+@pytest_asyncio.fixture(loop_scope="package", scope="package")
 async def pool(kernels_available: None) -> AsyncIterator[KernelPool]:
-    async with KernelPool(max_kernels=16, limits=TEST_LIMITS) as shared:
-        yield shared
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AGENTKIT_API_KEYS"):
+            patch.setenv(name, HOST_SECRET)
+        async with KernelPool(max_kernels=16, limits=TEST_LIMITS) as shared:
+            yield shared
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture(loop_scope="package", scope="package")
 async def witness(pool: KernelPool) -> str:
-    """A session with a running kernel, shared by tests that check the pool goes on."""
+    """A session with a running kernel, shared by tests whose code leaves nothing behind
+    that another test looks at (each uses its own variable and file names)."""
     await still_works(pool, "witness")
     return "witness"
 

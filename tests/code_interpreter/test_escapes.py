@@ -7,6 +7,7 @@ without the sandbox (so a probe that could never succeed would not pass as a san
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import secrets
 import shutil
@@ -23,9 +24,9 @@ from agentkit.code_interpreter import FailureKind, KernelPool
 from agentkit.code_interpreter.identity import count_processes
 from agentkit.code_interpreter.launcher import stream_budget
 
-from .conftest import still_works
+from .conftest import HOST_SECRET, still_works
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="package")
 
 SECRET = f"sk-escape-{secrets.token_hex(8)}"
 HOST_HAS_SHADOW = Path("/etc/shadow").exists()
@@ -67,7 +68,7 @@ def secret_holder() -> Iterator[int]:
     holder.wait()
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture(loop_scope="package", scope="module")
 async def host_server() -> AsyncIterator[tuple[int, list[str]]]:
     """A TCP server on the host's 127.0.0.1; yields its port and the peers that connected."""
     peers: list[str] = []
@@ -106,39 +107,41 @@ for path in {[str(path) for path in paths]!r}:
 
 ENVIRONMENT_PROBE = f"""
 import glob, os
-found = [name for name, value in os.environ.items() if "{SECRET}" in value]
+secrets = ("{SECRET}", "{HOST_SECRET}")
+found = [name for name, value in os.environ.items() if any(s in value for s in secrets)]
 for path in glob.glob("/proc/*/environ"):
     try:
-        if b"{SECRET}" in open(path, "rb").read():
-            found.append(path)
+        environ = open(path, "rb").read()
     except OSError:
-        pass
+        continue
+    if any(s.encode() in environ for s in secrets):
+        found.append(path)
 print("FOUND", found)
 """
 
 
 async def test_a_server_on_the_hosts_loopback_is_unreachable(
-    pool: KernelPool, session: str, witness: str, host_server: tuple[int, list[str]]
+    pool: KernelPool, witness: str, host_server: tuple[int, list[str]]
 ) -> None:
     port, peers = host_server
 
-    result = await pool.execute(session, connect_probe(port))
+    result = await pool.execute(witness, connect_probe(port))
 
     assert result.logs == "BLOCKED ConnectionRefusedError\n"
     assert peers == []
     await still_works(pool, witness)
 
 
-async def test_the_only_network_interface_is_loopback(pool: KernelPool, session: str) -> None:
-    result = await pool.execute(session, "import socket\nprint(socket.if_nameindex())")
+async def test_the_only_network_interface_is_loopback(pool: KernelPool, witness: str) -> None:
+    result = await pool.execute(witness, "import socket\nprint(socket.if_nameindex())")
 
     assert result.logs == "[(1, 'lo')]\n"
 
 
-async def test_etc_shadow_is_not_there(pool: KernelPool, session: str, witness: str) -> None:
+async def test_etc_shadow_is_not_there(pool: KernelPool, witness: str) -> None:
     assert HOST_HAS_SHADOW
 
-    result = await pool.execute(session, read_probe("/etc/shadow", "/etc/passwd"))
+    result = await pool.execute(witness, read_probe("/etc/shadow", "/etc/passwd"))
 
     lines = result.logs.splitlines()
     assert lines[0] == "BLOCKED /etc/shadow FileNotFoundError"
@@ -148,10 +151,10 @@ async def test_etc_shadow_is_not_there(pool: KernelPool, session: str, witness: 
 
 
 async def test_the_hosts_database_and_key_files_are_not_there(
-    pool: KernelPool, session: str, host_secrets: HostSecrets
+    pool: KernelPool, witness: str, host_secrets: HostSecrets
 ) -> None:
     result = await pool.execute(
-        session, read_probe(host_secrets.database, host_secrets.key_file, "/var/lib")
+        witness, read_probe(host_secrets.database, host_secrets.key_file, "/var/lib")
     )
 
     assert result.logs.splitlines() == [
@@ -163,18 +166,18 @@ async def test_the_hosts_database_and_key_files_are_not_there(
 
 
 async def test_api_keys_in_the_hosts_environment_are_invisible(
-    pool: KernelPool, session: str, monkeypatch: pytest.MonkeyPatch, secret_holder: int
+    pool: KernelPool, witness: str, secret_holder: int
 ) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    monkeypatch.setenv("AZURE_OPENAI_API_KEY", SECRET)
+    # The pool's kernels started with HOST_SECRET in this process's environment, and
+    # secret_holder is a host process with SECRET in its own.
+    assert os.environ["OPENAI_API_KEY"] == HOST_SECRET
 
-    result = await pool.execute(session, ENVIRONMENT_PROBE)  # the kernel starts now
+    result = await pool.execute(witness, ENVIRONMENT_PROBE)
 
-    assert result.new_kernel
     assert result.logs == "FOUND []\n"
 
 
-async def test_writes_outside_mnt_data_fail(pool: KernelPool, session: str) -> None:
+async def test_writes_outside_mnt_data_fail(pool: KernelPool, witness: str) -> None:
     marker = f"escape-{secrets.token_hex(4)}"
     targets = ["/etc", "/usr", "/usr/local/bin", "/", "/mnt", "/dev", "/opt", "/proc", "/var"]
     code = f"""
@@ -187,7 +190,7 @@ for directory in {targets!r}:
 open("/tmp/{marker}", "w").write("private")
 print(open("/tmp/{marker}").read())
 """
-    result = await pool.execute(session, code)
+    result = await pool.execute(witness, code)
 
     lines = result.logs.splitlines()
     assert not [line for line in lines if line.startswith("WROTE")], result.logs
@@ -196,31 +199,33 @@ print(open("/tmp/{marker}").read())
         assert not (Path(directory) / marker).exists()  # /tmp inside is the kernel's own
 
 
-async def test_another_sessions_files_are_invisible(pool: KernelPool, session: str) -> None:
-    other = f"{session}-other"
+async def test_another_sessions_files_are_invisible(
+    pool: KernelPool, session: str, witness: str
+) -> None:
+    other = session
     await pool.execute(other, "open('/mnt/data/private.txt', 'w').write('" + SECRET + "')")
     other_dir = pool.data_dir(other)
     assert other_dir is not None and (other_dir / "private.txt").exists()
 
     result = await pool.execute(
-        session,
-        "import os\nprint(os.listdir('/mnt/data'))\n"
+        witness,
+        "import os\nprint('private.txt' in os.listdir('/mnt/data'))\n"
         + read_probe(other_dir / "private.txt", other_dir.parent),
     )
 
     assert result.logs.splitlines() == [
-        "[]",
+        "False",
         f"BLOCKED {other_dir / 'private.txt'} FileNotFoundError",
         f"BLOCKED {other_dir.parent} FileNotFoundError",
     ]
     assert oct(other_dir.stat().st_mode & 0o777) == "0o700"
-    assert other_dir.stat().st_uid != pool.data_dir(session).stat().st_uid  # type: ignore[union-attr]
+    assert other_dir.stat().st_uid != pool.data_dir(witness).stat().st_uid  # type: ignore[union-attr]
 
 
 async def test_a_fork_bomb_ends_its_own_kernel_only(
     pool: KernelPool, session: str, witness: str
 ) -> None:
-    await pool.execute(witness, "alive = True")
+    await pool.execute(witness, "alive_during_the_bomb = True")
 
     result = await pool.execute(session, "import os\nwhile True:\n    os.fork()")
 
@@ -230,7 +235,7 @@ async def test_a_fork_bomb_ends_its_own_kernel_only(
     data_dir = pool.data_dir(session)
     assert data_dir is not None
     assert count_processes(data_dir.stat().st_uid) == 0  # every forked copy is gone
-    survivor = await pool.execute(witness, "print(alive)")
+    survivor = await pool.execute(witness, "print(alive_during_the_bomb)")
     assert survivor.logs == "True\n" and not survivor.new_kernel
     await still_works(pool, session)
 
@@ -288,7 +293,7 @@ async def test_a_crashing_kernel_is_ended(pool: KernelPool, session: str, witnes
     await still_works(pool, witness)
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture(loop_scope="package", scope="module")
 async def unsandboxed(kernels_available: None) -> AsyncIterator[KernelPool]:
     async with KernelPool(unsafe_no_sandbox=True) as unsafe:
         yield unsafe

@@ -12,7 +12,7 @@ from agentkit.code_interpreter import KernelPool
 
 from .pngcheck import png_size
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="package")
 
 CHART = """
 import matplotlib.pyplot as plt
@@ -21,7 +21,7 @@ plt.title("sales")
 """
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture(loop_scope="package", scope="module")
 async def charts(pool: KernelPool) -> AsyncIterator[str]:
     """A session that has imported matplotlib and pandas (about 1.5 s), shared by chart tests."""
     warm = await pool.execute("charts", "import matplotlib.pyplot as plt, pandas as pd")
@@ -38,22 +38,22 @@ async def test_variables_persist_between_calls(pool: KernelPool, session: str) -
     assert second.ok
 
 
-async def test_stdout_stderr_and_results_arrive_in_order(pool: KernelPool, session: str) -> None:
+async def test_stdout_stderr_and_results_arrive_in_order(pool: KernelPool, witness: str) -> None:
     code = "import sys\nprint('one', flush=True)\nsys.stderr.write('two\\n')\nsys.stderr.flush()\n3"
 
-    result = await pool.execute(session, code)
+    result = await pool.execute(witness, code)
 
     assert result.logs == "one\ntwo\n3\n"
     assert result.kernel_seconds is not None and 0 <= result.kernel_seconds < result.duration
 
 
 async def test_an_exception_gives_a_traceback_and_the_session_goes_on(
-    pool: KernelPool, session: str
+    pool: KernelPool, witness: str
 ) -> None:
-    await pool.execute(session, "kept = 'still here'")
+    await pool.execute(witness, "kept_over_a_raise = 'still here'")
 
-    raised = await pool.execute(session, "def f():\n    return 1 / 0\nf()")
-    after = await pool.execute(session, "print(kept)")
+    raised = await pool.execute(witness, "def f():\n    return 1 / 0\nf()")
+    after = await pool.execute(witness, "print(kept_over_a_raise)")
 
     assert raised.error_name == "ZeroDivisionError" and raised.failure is None
     assert "Traceback" in raised.logs and "----> 3 f()" in raised.logs
@@ -93,14 +93,14 @@ pd.DataFrame({"a": [1, 2], "b": [3, 4]}).to_csv("/mnt/data/out/table.csv", index
     assert table.size == len(b"a,b\n1,3\n2,4\n")
 
 
-async def test_only_new_or_changed_files_are_outputs(pool: KernelPool, session: str) -> None:
-    await pool.execute(session, "open('/mnt/data/a.txt', 'w').write('a')")
+async def test_only_new_or_changed_files_are_outputs(pool: KernelPool, witness: str) -> None:
+    await pool.execute(witness, "open('/mnt/data/grows.txt', 'w').write('a')")
 
-    untouched = await pool.execute(session, "open('/mnt/data/a.txt').read()")
-    changed = await pool.execute(session, "open('/mnt/data/a.txt', 'a').write('bc')")
+    untouched = await pool.execute(witness, "open('/mnt/data/grows.txt').read()")
+    changed = await pool.execute(witness, "open('/mnt/data/grows.txt', 'a').write('bc')")
 
     assert untouched.files == ()
-    assert [(f.name, f.read_bytes()) for f in changed.files] == [("a.txt", b"abc")]
+    assert [(f.name, f.read_bytes()) for f in changed.files] == [("grows.txt", b"abc")]
 
 
 async def test_matplotlib_and_ipython_keep_their_caches_out_of_mnt_data(
@@ -114,13 +114,13 @@ async def test_matplotlib_and_ipython_keep_their_caches_out_of_mnt_data(
     assert {path.name for path in data_dir.iterdir()} <= {"chart.png", "out"}
 
 
-async def test_input_files_are_at_mnt_data(pool: KernelPool, session: str, tmp_path: Path) -> None:
+async def test_input_files_are_at_mnt_data(pool: KernelPool, witness: str, tmp_path: Path) -> None:
     source = tmp_path / "prices.csv"
     source.write_text("day,price\n1,10\n2,12\n")
 
-    names = await pool.add_files(session, [("../../notes.txt", b"hello"), source])
+    names = await pool.add_files(witness, [("../../notes.txt", b"hello"), source])
     result = await pool.execute(
-        session,
+        witness,
         "import pandas as pd\nprint(pd.read_csv('/mnt/data/prices.csv').price.sum())\n"
         "print(open('/mnt/data/notes.txt').read())",
     )
@@ -130,26 +130,26 @@ async def test_input_files_are_at_mnt_data(pool: KernelPool, session: str, tmp_p
     assert result.files == ()  # input files are not outputs
 
 
-async def test_a_changed_input_file_is_an_output(pool: KernelPool, session: str) -> None:
-    await pool.add_files(session, [("data.csv", b"x\n1\n")])
+async def test_a_changed_input_file_is_an_output(pool: KernelPool, witness: str) -> None:
+    await pool.add_files(witness, [("changed.csv", b"x\n1\n")])
 
-    result = await pool.execute(session, "open('/mnt/data/data.csv', 'a').write('2\\n')")
+    result = await pool.execute(witness, "open('/mnt/data/changed.csv', 'a').write('2\\n')")
 
-    assert [(f.name, f.read_bytes()) for f in result.files] == [("data.csv", b"x\n1\n2\n")]
+    assert [(f.name, f.read_bytes()) for f in result.files] == [("changed.csv", b"x\n1\n2\n")]
 
 
 async def test_input_without_a_kernel_then_code(pool: KernelPool, session: str) -> None:
+    kernels = pool.running_kernels
     await pool.add_files(session, [("a.txt", b"1")])
-    assert pool.running_kernels == pool.running_kernels  # adding files starts no kernel
-    assert session in pool
+    assert session in pool and pool.running_kernels == kernels  # files start no kernel
 
     result = await pool.execute(session, "print(open('a.txt').read())")  # cwd is /mnt/data
 
     assert result.logs == "1\n" and result.new_kernel
 
 
-async def test_input_is_refused_without_reading_stdin(pool: KernelPool, session: str) -> None:
-    result = await pool.execute(session, "input('name? ')")
+async def test_input_is_refused_without_reading_stdin(pool: KernelPool, witness: str) -> None:
+    result = await pool.execute(witness, "input('name? ')")
 
     assert result.error_name == "StdinNotImplementedError"
     assert result.failure is None
