@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import zmq.asyncio
-
 from agentkit.code_interpreter import BubblewrapSandbox, KernelEnvironment, KernelLimits, KernelPool
 from agentkit.code_interpreter.identity import DEFAULT_UIDS, UidLease
+from agentkit.code_interpreter.kernel import new_context
 from agentkit.code_interpreter.launcher import KernelLauncher
 from agentkit.code_interpreter.workspace import Workspace
 
@@ -45,8 +44,7 @@ async def cold_starts(runs: int) -> list[float]:
     sandbox = BubblewrapSandbox()
     await sandbox.check()
     environment = KernelEnvironment.at()
-    context = zmq.asyncio.Context()
-    context.setsockopt(zmq.RECONNECT_IVL, 10)
+    context = new_context(KernelLimits().message_bytes)
     launcher = KernelLauncher(sandbox, environment, KernelLimits(), context, 30.0)
     root = make_root()
     samples = []

@@ -27,7 +27,7 @@ import signal
 from pathlib import Path
 
 from agentkit.code_interpreter.errors import SandboxUnavailableError
-from agentkit.code_interpreter.identity import count_tasks
+from agentkit.code_interpreter.identity import SandboxUser, count_tasks
 from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, kill_group, rlimit_args
 
 __all__ = ["BubblewrapSandbox"]
@@ -47,6 +47,9 @@ ETC_FILES = (
 DATA_PATH = "/mnt/data"
 RUNTIME_PATH = "/run/kernel"
 SCRATCH_PATH = "/tmp"
+
+_PROBE_USER = SandboxUser(65534, 65534)
+"""``nobody``: any unprivileged uid shows whether kernels' user namespaces are allowed."""
 
 _INSTALL_HINT = (
     "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; "
@@ -82,7 +85,11 @@ class BubblewrapSandbox:
         self._checked = True
 
     async def _try_namespaces(self) -> None:
+        # As an unprivileged user, as kernels run: root may create user namespaces where
+        # other users may not (a sysctl, or Ubuntu's AppArmor restriction).
+        user = ["setpriv", *_drop_to(_PROBE_USER)] if os.geteuid() == 0 else []
         probe = await asyncio.create_subprocess_exec(
+            *user,
             self._bwrap,
             *("--unshare-user", "--unshare-net", "--unshare-pid", "--die-with-parent"),
             *_system_mounts(),
@@ -126,8 +133,8 @@ class BubblewrapSandbox:
         else:
             prefix = [
                 *rlimit_args(spec.limits, spec.limits.max_processes),
-                *("setpriv", f"--reuid={user.uid}", f"--regid={user.gid}"),
-                *("--clear-groups", "--no-new-privs", "--"),
+                "setpriv",
+                *_drop_to(user),
             ]
         return [*prefix, self._bwrap, *_bwrap_args(spec), "--", *spec.argv]
 
@@ -149,6 +156,10 @@ def _bwrap_args(spec: LaunchSpec) -> list[str]:
     for name, value in spec.env.items():
         args += ["--setenv", name, value]
     return [*args, "--chdir", DATA_PATH, "--remount-ro", "/"]
+
+
+def _drop_to(user: SandboxUser) -> list[str]:
+    return [f"--reuid={user.uid}", f"--regid={user.gid}", "--clear-groups", "--no-new-privs", "--"]
 
 
 def _children(pid: int) -> list[int]:

@@ -12,15 +12,22 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
-import zmq.asyncio
-from jupyter_client.asynchronous.client import AsyncKernelClient
+try:
+    import zmq
+    import zmq.asyncio
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+except ImportError as error:  # pragma: no cover - the extra is part of `dev`
+    raise ImportError(
+        f"agentkit.code_interpreter needs the 'code-interpreter' extra ({error.name} is "
+        "missing): pip install 'agentkit[code-interpreter]'"
+    ) from error
 
 from agentkit.code_interpreter.errors import KernelStartError
 from agentkit.code_interpreter.identity import wait_until_gone
 from agentkit.code_interpreter.output import OutputCollector
 from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, SandboxBackend
 
-__all__ = ["Kernel", "RunEnd"]
+__all__ = ["Kernel", "RunEnd", "new_context"]
 
 CONNECTION_FILE = "connection.json"
 _SLICE = 0.2
@@ -29,6 +36,15 @@ _GRACE = 1.0
 """How long to wait for a reply or the idle status that should follow the other at once."""
 _PORTS = {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
 _CONNECTED = ("shell_port", "iopub_port")
+
+
+def new_context(message_bytes: int) -> zmq.asyncio.Context:
+    """The ZMQ context a pool's kernel clients share (close it with ``term()``)."""
+    context = zmq.asyncio.Context()
+    context.setsockopt(zmq.RECONNECT_IVL, 10)  # the kernel listens a moment after it binds
+    context.setsockopt(zmq.MAXMSGSIZE, message_bytes)  # bigger messages are dropped unread
+    context.setsockopt(zmq.LINGER, 0)
+    return context
 
 
 class RunEnd(enum.Enum):

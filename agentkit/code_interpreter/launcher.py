@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import zmq.asyncio
+from typing import TYPE_CHECKING
 
 from agentkit.code_interpreter.bubblewrap import SYSTEM_DIRECTORIES
 from agentkit.code_interpreter.environment import KernelEnvironment
@@ -12,6 +11,9 @@ from agentkit.code_interpreter.kernel import CONNECTION_FILE, Kernel
 from agentkit.code_interpreter.limits import KernelLimits
 from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, SandboxBackend
 from agentkit.code_interpreter.workspace import Workspace
+
+if TYPE_CHECKING:
+    import zmq.asyncio
 
 __all__ = ["KernelLauncher", "stream_budget"]
 

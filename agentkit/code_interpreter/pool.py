@@ -11,14 +11,15 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import zmq
-import zmq.asyncio
+import structlog
 
 from agentkit.code_interpreter.bubblewrap import BubblewrapSandbox
 from agentkit.code_interpreter.environment import KernelEnvironment
 from agentkit.code_interpreter.errors import CodeInterpreterError, PoolExhaustedError
 from agentkit.code_interpreter.identity import DEFAULT_UIDS, UidLease
+from agentkit.code_interpreter.kernel import new_context
 from agentkit.code_interpreter.launcher import KernelLauncher
 from agentkit.code_interpreter.limits import KernelLimits
 from agentkit.code_interpreter.results import ExecutionResult
@@ -27,7 +28,12 @@ from agentkit.code_interpreter.session import KernelSession
 from agentkit.code_interpreter.workspace import Workspace
 from agentkit.exceptions import UserError
 
+if TYPE_CHECKING:
+    import zmq.asyncio
+
 __all__ = ["InputFile", "KernelPool"]
+
+_log = structlog.get_logger("agentkit.code_interpreter")
 
 InputFile = tuple[str, bytes] | Path
 """An input file: ``(name, content)``, or a host path (copied, keeping its name)."""
@@ -89,6 +95,7 @@ class KernelPool:
         self._uids = uids
         self._sessions: dict[str, KernelSession] = {}
         self._admission = asyncio.Lock()
+        self._starting = asyncio.Lock()
         self._launcher: KernelLauncher | None = None
         self._root: Path | None = None
         self._context: zmq.asyncio.Context | None = None
@@ -119,38 +126,36 @@ class KernelPool:
             SandboxUnavailableError: the sandbox cannot run here (the message says why).
             KernelEnvironmentError: the kernel's Python is missing or unreadable.
         """
-        self._check_open()
-        if self._launcher is not None:
-            return
-        await self._backend.check()
-        environment = self._environment
-        if not isinstance(environment, KernelEnvironment):
-            environment = KernelEnvironment.at(environment)
-        if os.geteuid() == 0 and not isinstance(self._backend, NoSandbox):
-            environment.check_readable_by_others()
-        self._root = self._make_root()
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.RECONNECT_IVL, 10)  # the kernel listens a moment after spawn
-        context.setsockopt(zmq.MAXMSGSIZE, self.limits.message_bytes)
-        context.setsockopt(zmq.LINGER, 0)
-        self._context = context
-        self._launcher = KernelLauncher(
-            self._backend, environment, self.limits, context, self._start_timeout
-        )
-        self._reaper = asyncio.create_task(self._reap_idle(), name="agentkit-kernel-reaper")
+        async with self._starting:
+            self._check_open()
+            if self._launcher is not None:
+                return
+            await self._backend.check()
+            environment = self._environment
+            if not isinstance(environment, KernelEnvironment):
+                environment = KernelEnvironment.at(environment)
+            if os.geteuid() == 0 and not isinstance(self._backend, NoSandbox):
+                environment.check_readable_by_others()
+            self._root = self._make_root()
+            self._context = new_context(self.limits.message_bytes)
+            self._launcher = KernelLauncher(
+                self._backend, environment, self.limits, self._context, self._start_timeout
+            )
+            self._reaper = asyncio.create_task(self._reap_idle(), name="agentkit-kernel-reaper")
 
     def _make_root(self) -> Path:
-        if self._root_option is None:
-            root = Path(tempfile.mkdtemp(prefix="agentkit-ci-"))
-        else:
+        if self._root_option is not None:
+            _check_socket_room(self._root_option)
+            self._root_option.mkdir(parents=True, exist_ok=True)
             root = self._root_option
-            root.mkdir(parents=True, exist_ok=True)
-        root.chmod(0o711)
-        if len(str(root)) + len("/0123456789abcdef/runtime/kernel") > _MAX_SOCKET_PATH:
-            raise UserError(
-                f"KernelPool(root_dir={str(root)!r}) is too long for the kernel's Unix "
-                f"sockets; use a path under {_MAX_SOCKET_PATH - 40} characters"
-            )
+        else:
+            root = Path(tempfile.mkdtemp(prefix="agentkit-ci-"))
+            try:
+                _check_socket_room(root)
+            except UserError:
+                root.rmdir()
+                raise
+        root.chmod(0o711)  # sandbox users pass through to their own session directories
         return root
 
     async def execute(
@@ -177,6 +182,7 @@ class KernelPool:
                 if session.ended:
                     continue  # ended by the reaper while we waited; make a new one
                 if session.needs_kernel:
+                    await session.end_kernel()  # one that died since the last call
                     await self._admit(session)
                 try:
                     return await session.execute(code, launcher, seconds)
@@ -297,7 +303,18 @@ class KernelPool:
             for session_id, session in list(self._sessions.items()):
                 expired = now - session.last_used >= self.idle_timeout
                 if expired and not session.lock.locked():
-                    await self.end_session(session_id)
+                    try:
+                        await self.end_session(session_id)
+                    except Exception:  # keep reaping the others; this one is retried
+                        _log.exception("ending an idle code interpreter session failed")
+
+
+def _check_socket_room(root: Path) -> None:
+    if len(str(root)) + len("/0123456789abcdef/runtime/kernel") > _MAX_SOCKET_PATH:
+        raise UserError(
+            f"KernelPool(root_dir={str(root)!r}) is too long for the kernel's Unix "
+            f"sockets; use a path under {_MAX_SOCKET_PATH - 40} characters"
+        )
 
 
 def _add_files(workspace: Workspace, files: list[InputFile]) -> list[str]:

@@ -53,7 +53,7 @@ class KernelSession:
         started = time.perf_counter()
         new_kernel = self.needs_kernel
         if new_kernel:
-            await self.end_kernel()  # one that died between calls
+            await self.end_kernel()
             try:
                 self.kernel = await launcher.start(self.workspace)
             finally:
