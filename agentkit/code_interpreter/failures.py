@@ -42,7 +42,11 @@ def classify(
         return _failure(FailureKind.CRASH, _death(exit_status, limits))
     if end is RunEnd.LOST:
         size = limits.message_bytes / 2**20
-        return _failure(FailureKind.OUTPUT, f"The code sent one output over {size:g} MiB.")
+        return _failure(
+            FailureKind.OUTPUT,
+            f"The kernel's output could not be received: one output was over {size:g} MiB, "
+            "or the code broke the kernel's connection.",
+        )
     if collector.error_name is None:
         return None
     if collector.error_name.endswith("MemoryError"):  # numpy raises _ArrayMemoryError

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from agentkit.code_interpreter.errors import PoolExhaustedError
+from agentkit.code_interpreter.errors import CodeInterpreterError, PoolExhaustedError
 
 __all__ = [
     "DEFAULT_UIDS",
@@ -96,7 +96,7 @@ def _default_lock_dir() -> Path:
     directory = base / "agentkit-code-interpreter-uids"
     directory.mkdir(mode=0o700, exist_ok=True)
     if directory.is_symlink() or directory.stat().st_uid != 0:
-        raise PoolExhaustedError(f"{directory} is not a directory owned by root; remove it")
+        raise CodeInterpreterError(f"{directory} is not a directory owned by root; remove it")
     return directory
 
 

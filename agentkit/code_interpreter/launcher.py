@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,13 @@ _KERNEL_OPTIONS = (
 )
 STARTUP_FILE = "startup.py"
 _STARTUP_CODE = (Path(__file__).parent / "kernel_startup.py").read_text()
+
+
+def _write_new(path: Path, text: str) -> None:
+    # In the kernel's own directory: never through a link it may have left there.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w") as file:
+        file.write(text)
 
 
 def stream_budget(limits: KernelLimits) -> int:
@@ -54,7 +62,7 @@ class KernelLauncher:
     async def start(self, workspace: Workspace) -> Kernel:
         """Start a kernel for ``workspace``'s session (see `Kernel.start` for errors)."""
         workspace.clear_runtime()
-        (workspace.runtime / STARTUP_FILE).write_text(_STARTUP_CODE)
+        _write_new(workspace.runtime / STARTUP_FILE, _STARTUP_CODE)
         paths = self.backend.paths(workspace.data, workspace.runtime)
         spec = LaunchSpec(
             argv=(

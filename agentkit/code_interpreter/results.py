@@ -21,7 +21,8 @@ class FailureKind(enum.StrEnum):
     PROCESSES = "processes"
     """The code used up its process/thread limit (a fork bomb, or too many threads)."""
     OUTPUT = "output"
-    """One output (a print, a result, an image) was over the message size limit."""
+    """One output (a result, an image) was over the message size limit, or the code broke the
+    kernel's connection to the host."""
     CRASH = "crash"
     """The kernel process died (a signal, a CPU-time limit, a file-size limit, ``os._exit``)."""
 

@@ -13,6 +13,7 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,7 +280,7 @@ async def test_one_output_over_the_message_limit_is_dropped_unread(
     result = await pool.execute(session, "'x' * 20_000_000")
 
     assert result.failure is not None and result.failure.kind is FailureKind.OUTPUT
-    assert "one output over 16 MiB" in result.failure.message
+    assert "one output was over 16 MiB" in result.failure.message
     assert len(result.logs) < pool.limits.output_chars
     await still_works(pool, witness)
 
@@ -290,6 +291,40 @@ async def test_a_crashing_kernel_is_ended(pool: KernelPool, session: str, witnes
     assert result.failure is not None and result.failure.kind is FailureKind.CRASH
     assert result.failure.message.startswith("The kernel died (SIGSEGV).")
     assert result.files == ()  # no core dump in /mnt/data
+    await still_works(pool, witness)
+
+
+async def test_the_kernel_cannot_point_the_host_at_another_socket(
+    pool: KernelPool, session: str, witness: str
+) -> None:
+    # Code replaces its socket files with links to a Unix socket on the host, then drops the
+    # host's connection so that it reconnects. The host must not follow those links.
+    directory = tempfile.mkdtemp(prefix="agentkit-host-socket-")
+    target = os.path.join(directory, "service.sock")
+    connections: list[int] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        writer.close()
+
+    server = await asyncio.start_unix_server(accept, target)
+    code = f"""
+import os
+for port in (1, 2):
+    os.unlink(f"/run/kernel/kernel-{{port}}")
+    os.symlink({target!r}, f"/run/kernel/kernel-{{port}}")
+get_ipython().kernel.parent.shell_socket.unbind("ipc:///run/kernel/kernel-1")
+"""
+    try:
+        result = await pool.execute(session, code, time_limit=5)
+        await asyncio.sleep(0.3)  # reconnects are tried every 10 ms
+    finally:
+        server.close()
+        await server.wait_closed()
+        shutil.rmtree(directory)
+
+    assert result.failure is not None and result.failure.kind is FailureKind.OUTPUT
+    assert connections == []
     await still_works(pool, witness)
 
 

@@ -66,7 +66,11 @@ FILE_SIZE = "The code wrote a file over the 256 MiB size limit and the kernel wa
             raised("X"),
             None,
             0,
-            (FailureKind.OUTPUT, "The code sent one output over 64 MiB"),
+            (
+                FailureKind.OUTPUT,
+                "The kernel's output could not be received: one output was over 64 MiB, "
+                "or the code broke the kernel's connection",
+            ),
         ),
         (RunEnd.DIED, raised("X"), 128 + signal.SIGXCPU, 0, (FailureKind.CRASH, CPU)),
         (RunEnd.DIED, raised("X"), 128 + signal.SIGXFSZ, 0, (FailureKind.CRASH, FILE_SIZE)),
