@@ -126,6 +126,9 @@ class Kernel:
             await kernel.kill()
             reason = str(error) or f"no kernel_info reply within {start_timeout:g} s"
             raise KernelStartError(f"the kernel did not start: {reason}{_tail(log_path)}") from None
+        except BaseException:
+            await kernel.kill()  # cancelled: leave nothing running
+            raise
         return kernel
 
     async def _connect(self, socket_dir: Path) -> None:

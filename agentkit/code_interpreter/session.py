@@ -62,7 +62,13 @@ class KernelSession:
         assert kernel is not None
         limits = launcher.limits
         collector = OutputCollector(output_chars=limits.output_chars, max_images=limits.max_images)
-        end = await kernel.execute(code, seconds, collector)
+        try:
+            end = await kernel.execute(code, seconds, collector)
+        except BaseException:
+            # Cancelled: the code would run on with nobody waiting, so end it.
+            self.kernel = None if self.kernel is kernel else self.kernel
+            await kernel.kill()
+            raise
         user = self.workspace.user
         failure = classify(
             end,

@@ -49,6 +49,14 @@ def test_bad_pool_arguments_are_refused() -> None:
         KernelPool(sandbox=BubblewrapSandbox(), unsafe_no_sandbox=True)
 
 
+async def test_a_time_limit_must_be_positive() -> None:
+    pool = KernelPool()
+
+    with pytest.raises(UserError, match="execute\\(time_limit=...\\) must be positive, got 0"):
+        await pool.execute("thread_1", "1", time_limit=0)
+    await pool.aclose()
+
+
 async def test_without_bubblewrap_the_pool_refuses_and_names_what_to_install() -> None:
     pool = KernelPool(sandbox=BubblewrapSandbox(bwrap="/nonexistent/bwrap"))
 

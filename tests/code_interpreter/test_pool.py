@@ -115,6 +115,23 @@ async def test_ending_a_session_mid_call_ends_the_call_and_removes_everything() 
         assert not await pool.end_session("a")
 
 
+async def test_a_cancelled_call_ends_its_kernel() -> None:
+    async with KernelPool() as pool:
+        await pool.execute("a", "kept = 1")
+        call = asyncio.create_task(pool.execute("a", SLEEP_AFTER_START.format(30)))
+        await started(pool, "a")
+        data_dir = pool.data_dir("a")
+        assert data_dir is not None
+
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+
+        assert count_processes(data_dir.stat().st_uid) == 0  # the sleeping code is gone
+        after = await pool.execute("a", "print('fresh')")
+        assert after.new_kernel and after.logs == "fresh\n"
+
+
 async def test_closing_leaves_no_process_task_thread_or_file_descriptor() -> None:
     # Other tests' pools may be running: compare with what was there before.
     children_before = set(child_processes())
