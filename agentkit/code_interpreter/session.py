@@ -7,7 +7,7 @@ import time
 
 from agentkit.code_interpreter.failures import classify
 from agentkit.code_interpreter.identity import UidLease, count_processes
-from agentkit.code_interpreter.kernel import Kernel
+from agentkit.code_interpreter.kernel import Kernel, RunEnd
 from agentkit.code_interpreter.launcher import KernelLauncher
 from agentkit.code_interpreter.output import OutputCollector
 from agentkit.code_interpreter.results import ExecutionResult, Image
@@ -52,38 +52,20 @@ class KernelSession:
         """Run ``code`` (caller holds `lock`), starting a kernel first if there is none."""
         started = time.perf_counter()
         new_kernel = self.needs_kernel
-        if new_kernel:
-            await self.end_kernel()
-            try:
-                self.kernel = await launcher.start(self.workspace)
-            finally:
-                self.reserved = False
-        kernel = self.kernel
-        assert kernel is not None
+        kernel = await self._kernel(launcher)
         limits = launcher.limits
         collector = OutputCollector(output_chars=limits.output_chars, max_images=limits.max_images)
-        try:
-            end = await kernel.execute(code, seconds, collector)
-        except BaseException:
-            # Cancelled: the code would run on with nobody waiting, so end it.
-            self.kernel = None if self.kernel is kernel else self.kernel
-            await kernel.kill()
-            raise
-        user = self.workspace.user
+        end = await self._run(kernel, code, seconds, collector)
         failure = classify(
             end,
             collector,
             exit_status=kernel.process.returncode,
-            processes=0
-            if user.shared or collector.error_name is None
-            else count_processes(user.uid),
+            processes=self._processes_after(collector),
             limits=limits,
             timeout=seconds,
         )
         if failure is not None:
-            if self.kernel is kernel:
-                self.kernel = None
-            await kernel.kill()  # again, if end_kernel() already did while it ran
+            await self._drop(kernel)
         collector.finish_notes()
         images, files = await asyncio.to_thread(
             self.workspace.changes,
@@ -102,6 +84,37 @@ class KernelSession:
             duration=time.perf_counter() - started,
             kernel_seconds=collector.kernel_seconds,
         )
+
+    async def _kernel(self, launcher: KernelLauncher) -> Kernel:
+        if self.kernel is not None and self.kernel.alive:
+            return self.kernel
+        await self.end_kernel()
+        try:
+            self.kernel = await launcher.start(self.workspace)
+        finally:
+            self.reserved = False
+        return self.kernel
+
+    async def _run(
+        self, kernel: Kernel, code: str, seconds: float, collector: OutputCollector
+    ) -> RunEnd:
+        try:
+            return await kernel.execute(code, seconds, collector)
+        except BaseException:
+            await self._drop(kernel)  # cancelled: the code would run on with nobody waiting
+            raise
+
+    def _processes_after(self, collector: OutputCollector) -> int:
+        # Only worth a look through /proc when the code raised, and only per-session uids.
+        user = self.workspace.user
+        if user.shared or collector.error_name is None:
+            return 0
+        return count_processes(user.uid)
+
+    async def _drop(self, kernel: Kernel) -> None:
+        if self.kernel is kernel:
+            self.kernel = None
+        await kernel.kill()  # harmless if end_kernel() already killed it while it ran
 
     async def end_kernel(self) -> None:
         """End the kernel, if any; the session and its files stay."""
