@@ -29,6 +29,7 @@ _STARTUP_CODE = (Path(__file__).parent / "kernel_startup.py").read_text()
 def _write_new(path: Path, text: str) -> None:
     # In the kernel's own directory: never through a link it may have left there.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    os.fchmod(fd, 0o644)  # whatever the umask: the kernel's user reads it
     with os.fdopen(fd, "w") as file:
         file.write(text)
 

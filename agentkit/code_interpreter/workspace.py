@@ -61,6 +61,8 @@ class Workspace:
             f"sandbox:x:{user.uid}:{user.gid}:sandbox:/tmp:/usr/sbin/nologin\n"
         )
         (workspace.root / "group").write_text(f"sandbox:x:{user.gid}:\n")
+        for name in ("passwd", "group"):
+            (workspace.root / name).chmod(0o644)  # whatever the umask: the sandbox reads them
         return workspace
 
     def _give(self, path: Path) -> None:
