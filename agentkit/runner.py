@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
@@ -292,7 +294,9 @@ def _new_run(
         instructions=instructions,
         tools=agent.wire_tools(),
         metadata=dict(metadata or {}),
-        expires_at=None if timeout is None else created + int(timeout),
+        # Rounded up: the API's whole-second expires_at never gives a run less than its
+        # timeout (truncating gave RunLimits(timeout=0.5) no time at all).
+        expires_at=None if timeout is None else math.ceil(time.time() + timeout),
         parallel_tool_calls=agent.parallel_tool_calls is not False,
         tool_choice=wire_tool_choice(agent.tool_choice.resolve(_first_turn(agent))),
         temperature=agent.settings.temperature,

@@ -8,7 +8,7 @@ __all__ = ["cli"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agentkit")
+@click.version_option(package_name="agentkit-assistants")
 def cli() -> None:
     """agentkit: tool-using AI assistants on asyncio."""
 

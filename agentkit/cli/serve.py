@@ -108,8 +108,8 @@ def serve(
 ) -> None:
     """Serve the Assistants v2 API (/v1/assistants, /v1/threads...) over the run engine.
 
-    Clients authenticate with ``Authorization: Bearer KEY``; each key sees only its
-    project's objects. Keys come from AGENTKIT_API_KEYS (``KEY=PROJECT,...`` or ``@FILE``)
+    Clients authenticate with the header "Authorization: Bearer KEY"; each key sees only
+    its project's objects. Keys come from AGENTKIT_API_KEYS ("KEY=PROJECT,..." or "@FILE")
     or --api-key-file. The upstream key is read from AGENTKIT_UPSTREAM_API_KEY (else
     OPENAI_API_KEY; AZURE_OPENAI_API_KEY for Azure).
     """

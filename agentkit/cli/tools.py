@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from agentkit.cli.loading import load_object
+from agentkit.agent import Agent
+from agentkit.cli.loading import a_or_an, load_object
 from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
@@ -38,7 +39,7 @@ def tools() -> None:
 def show(target: str | None, pack: str | None, wire_format: str) -> None:
     """Print the tool definitions of TARGET (MODULE:ATTR or path/to/file.py:ATTR) as JSON.
 
-    ATTR may be a tool, a toolset, or a list of tools.
+    ATTR may be an agent (its tools), a tool, a toolset, or a list of tools.
     """
     if (target is None) == (pack is None):
         raise click.UsageError("give exactly one of TARGET or --pack NAME")
@@ -57,12 +58,15 @@ def _toolset_at(target: str) -> Toolset:
 
 
 def _as_toolset(value: Any, target: str) -> Toolset:
+    if isinstance(value, Agent):
+        return value.toolset
     if isinstance(value, Toolset):
         return value
     if isinstance(value, Tool | ToolDefinition) or callable(value):
         return toolset_from([value])
     if isinstance(value, list | tuple):
         return toolset_from(value)
+    kind = type(value).__name__
     raise UserError(
-        f"{target!r} is a {type(value).__name__}, not a tool, a toolset or a list of tools"
+        f"{target!r} is {a_or_an(kind)} {kind}, not an agent, a tool, a toolset or a list of tools"
     )

@@ -16,6 +16,7 @@ from agentkit.server.azure import AzurePathMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
+from agentkit.server.foundry import FoundryPathMiddleware
 from agentkit.server.sweeper import close_orphans, sweep_forever
 from agentkit.stores.sqlite import SQLiteStore
 
@@ -65,6 +66,7 @@ def create_app(config: ServerConfig) -> Starlette:
             Middleware(UnexpectedErrorMiddleware),
             Middleware(AzurePathMiddleware),
             Middleware(AuthMiddleware, keys=config.api_keys),
+            Middleware(FoundryPathMiddleware),
         ],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,

@@ -18,6 +18,7 @@ from openai import AsyncAzureOpenAI, AsyncOpenAI
 from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.testing.fake_openai.chat_wire import chat_chunks, chat_completion
+from agentkit.testing.fake_openai.embeddings import FakeEmbeddings
 from agentkit.testing.fake_openai.recorded import RecordedReply, send_recorded
 from agentkit.testing.fake_openai.responses_wire import responses_events, responses_object
 from agentkit.testing.fake_openai.script import FakeReply, FakeRequest, Script, ScriptResult
@@ -41,8 +42,9 @@ class FakeOpenAI:
     """An OpenAI-compatible server whose model is a script: for tests and benchmarks.
 
     Speaks ``POST …/responses`` and ``POST …/chat/completions`` (streamed and not, including
-    Azure's ``/openai/deployments/{model}/…`` paths) and ``GET …/responses/{id}``. Responses are
-    shaped to pass the openai SDK's strict validation. Every request is recorded in
+    Azure's ``/openai/deployments/{model}/…`` paths), ``GET …/responses/{id}``, and
+    ``POST …/embeddings`` (deterministic vectors: `embeddings`, a `FakeEmbeddings`). Responses
+    are shaped to pass the openai SDK's strict validation. Every request is recorded in
     `requests`, so tests can assert what the server received.
 
     Args:
@@ -72,6 +74,7 @@ class FakeOpenAI:
             self._queue.extend(script)
         self._counters: defaultdict[str, int] = defaultdict(int)
         self._stored: dict[str, dict[str, Any]] = {}
+        self.embeddings = FakeEmbeddings(record=record)
 
     @property
     def bodies(self) -> list[dict[str, Any]]:
@@ -121,9 +124,9 @@ class FakeOpenAI:
         """Serve this app over real HTTP with uvicorn; yields the base URL (``…/v1``)."""
         try:
             import uvicorn
-        except ImportError as exc:  # pragma: no cover - uvicorn ships with agentkit[server]
+        except ImportError as exc:  # pragma: no cover - uvicorn ships with the server extra
             raise UserError(
-                "FakeOpenAI.serve needs uvicorn: pip install 'agentkit[server]'"
+                "FakeOpenAI.serve needs uvicorn: pip install 'agentkit-assistants[server]'"
             ) from exc
         # IPPROTO_TCP (not 0) so that asyncio sets TCP_NODELAY on accepted connections;
         # without it every response waits ~40 ms for delayed ACKs.
@@ -163,6 +166,9 @@ class FakeOpenAI:
                 await _send_error(send, 404, "No response with that id.", "not_found", {})
             else:
                 await _send_json(send, 200, stored)
+            return
+        if method == "POST" and path.endswith("/embeddings"):
+            await _send_json(send, *self.embeddings.answer(body))
             return
         api = _api_for(method, path)
         if api is None:
