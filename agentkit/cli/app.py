@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from agentkit.cli import commands
+
 __all__ = ["cli"]
 
 
@@ -13,12 +15,5 @@ def cli() -> None:
     """agentkit: tool-using AI assistants on asyncio."""
 
 
-def _register() -> None:
-    # Each command module is imported here, so `agentkit --help` lists them all.
-    from agentkit.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
-
-
-_register()
+for command in commands.ALL:
+    cli.add_command(command)
