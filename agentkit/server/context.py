@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from agentkit.files import Files
 from agentkit.runner import Runner
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
@@ -22,6 +23,7 @@ class RequestContext:
         project: the project of the request's API key.
         store: the store scoped to that project (other projects' ids are not found).
         runner: the project's runner.
+        files: the project's files.
     """
 
     project: str
@@ -29,6 +31,7 @@ class RequestContext:
     runner: Runner
     executor: RunExecutor
     config: ServerConfig
+    files: Files
 
 
 def context_of(request: Request) -> RequestContext:
@@ -36,4 +39,5 @@ def context_of(request: Request) -> RequestContext:
     project: str = request.state.project
     executor: RunExecutor = request.app.state.executor
     store, runner = executor.project(project)
-    return RequestContext(project, store, runner, executor, request.app.state.config)
+    files = executor.files(project)
+    return RequestContext(project, store, runner, executor, request.app.state.config, files)
