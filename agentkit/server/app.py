@@ -18,6 +18,7 @@ from agentkit.server.config import ServerConfig
 from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
 from agentkit.server.foundry import FoundryPathMiddleware
+from agentkit.server.hosted import HostedTools
 from agentkit.server.sweeper import close_orphans, sweep_forever
 from agentkit.stores.sqlite import SQLiteStore
 
@@ -38,6 +39,7 @@ def create_app(config: ServerConfig) -> Starlette:
     store = SQLiteStore(config.db_path)
     root_files = Files(store, config.files_dir, max_bytes=config.max_file_bytes)
     executor = RunExecutor(store, root_files)
+    hosted = HostedTools(config.kernel_pool)
     project_stores = [store.scoped(project) for project in config.projects]
 
     @contextlib.asynccontextmanager
@@ -55,6 +57,7 @@ def create_app(config: ServerConfig) -> Starlette:
             sweeper.cancel()
             await asyncio.wait({sweeper})
             await executor.aclose()
+            await hosted.aclose()
             await store.aclose()
 
     app = Starlette(
@@ -78,4 +81,5 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.config = config
     app.state.store = store
     app.state.executor = executor
+    app.state.hosted = hosted
     return app

@@ -7,11 +7,15 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.models.base import Model
 from agentkit.models.test import TestModel
+
+if TYPE_CHECKING:
+    from agentkit.code_interpreter import KernelPool
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -57,6 +61,8 @@ class ServerConfig:
             database, ``<db_path>.files``).
         max_file_bytes: the largest file ``POST /v1/files`` accepts (streamed to disk; the
             API's 512 MB by default). ``max_body_bytes`` stays the limit of JSON bodies.
+        kernel_pool: the code interpreter's kernels (`agentkit.code_interpreter.KernelPool`,
+            left open at shutdown); default: the server's own, with the default limits.
     """
 
     db_path: str
@@ -72,6 +78,7 @@ class ServerConfig:
     max_turns: int = 25
     files_dir: str | None = None
     max_file_bytes: int = 512 * 1024 * 1024
+    kernel_pool: KernelPool | None = None
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -10,6 +10,7 @@ from agentkit.files import Files
 from agentkit.runner import Runner
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
+from agentkit.server.hosted import HostedTools
 from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["RequestContext", "context_of"]
@@ -24,6 +25,7 @@ class RequestContext:
         store: the store scoped to that project (other projects' ids are not found).
         runner: the project's runner.
         files: the project's files.
+        hosted: the server's hosted tools (the code interpreter).
     """
 
     project: str
@@ -32,6 +34,7 @@ class RequestContext:
     executor: RunExecutor
     config: ServerConfig
     files: Files
+    hosted: HostedTools
 
 
 def context_of(request: Request) -> RequestContext:
@@ -40,4 +43,6 @@ def context_of(request: Request) -> RequestContext:
     executor: RunExecutor = request.app.state.executor
     store, runner = executor.project(project)
     files = executor.files(project)
-    return RequestContext(project, store, runner, executor, request.app.state.config, files)
+    config = request.app.state.config
+    hosted = request.app.state.hosted
+    return RequestContext(project, store, runner, executor, config, files, hosted)
