@@ -61,6 +61,7 @@ class CodeInterpreter(HostedTool):
             when it is also a run `Store`, as `SQLiteStore` and `MemoryStore` are).
         max_output_chars: the most of the logs the model sees per call (head and tail, the
             cut marked); the step keeps the kernel's bounded logs.
+        time_limit: seconds one call's code may run (default: the pool's ``limits.timeout``).
     """
 
     def __init__(
@@ -71,6 +72,7 @@ class CodeInterpreter(HostedTool):
         file_ids: Sequence[str] = (),
         store: Store | None = None,
         max_output_chars: int = 20_000,
+        time_limit: float | None = None,
     ) -> None:
         self.files = files
         self.pool = pool if pool is not None else KernelPool()
@@ -78,7 +80,9 @@ class CodeInterpreter(HostedTool):
         self.file_ids = tuple(file_ids)
         self.store = store if store is not None else _as_store(files.store)
         self.max_output_chars = max_output_chars
-        self.timeout = self.pool.limits.timeout + 60.0  # the pool enforces its own limits
+        self.time_limit = time_limit
+        seconds = time_limit if time_limit is not None else self.pool.limits.timeout
+        self.timeout = seconds + 60.0  # the pool enforces it (and the kernel start's own)
         self._inputs: dict[str, set[str]] = {}  # session -> file ids put in its /mnt/data
         self._ran: set[str] = set()  # sessions whose kernel has run code
 
@@ -97,7 +101,7 @@ class CodeInterpreter(HostedTool):
         report = Report(CodeInterpreterCall(input=code), self.max_output_chars)
         try:
             await self._put_inputs(session, ctx.thread_id, report)
-            result = await self.pool.execute(session, code)
+            result = await self.pool.execute(session, code, time_limit=self.time_limit)
         except (CodeInterpreterError, AgentkitError) as exc:
             message = f"The code interpreter is unavailable: {exc}"
             return report.failed(_error(message, ctx.call_id))
