@@ -65,7 +65,8 @@ async def test_a_chart_becomes_an_output_file_an_image_output_and_an_image_part(
     (call,) = result.tool_calls
     assert call.hosted is not None
     logs, image = call.hosted.outputs
-    assert (logs.type, getattr(logs, "logs", None), image.type) == ("logs", "drawn\n", "image")
+    assert isinstance(logs, CodeInterpreterLogs) and logs.logs == "drawn\n"
+    assert isinstance(image, CodeInterpreterImageOutput)
     file_id = image.image.file_id
     assert result.messages[-1].image_file_ids == [file_id]
     stored = await files.get(file_id)
@@ -152,7 +153,8 @@ async def test_the_model_sees_the_output_cut_to_its_bound_and_the_step_keeps_mor
     assert call.hosted is not None
     seen = call.function.output or ""
     assert len(seen) < 1100 and "characters truncated" in seen and seen.rstrip().endswith("END")
-    assert len(call.hosted.outputs[0].logs) > 15000
+    logs = call.hosted.outputs[0]
+    assert isinstance(logs, CodeInterpreterLogs) and len(logs.logs) > 15000
 
 
 async def test_arguments_that_are_not_code_are_a_clear_tool_error(pool: KernelPool) -> None:
