@@ -68,7 +68,7 @@ class FunctionToolParam(_Body):
 
 
 class CodeInterpreterToolParam(_Body):
-    """``{"type": "code_interpreter"}``: accepted and stored; agentkit does not run code."""
+    """``{"type": "code_interpreter"}``: runs the model's code in a sandbox (`CodeInterpreter`)."""
 
     type: Literal["code_interpreter"]
 
