@@ -124,6 +124,7 @@ class RunFrames:
         if event.call_id not in self._calls:
             return
         step_id, index = self._calls[event.call_id]
+        # What the finished record adds; a hosted kind without ``outputs`` adds its own here.
         outputs = _hosted_body(event.call).get("outputs") or []
         delta = {
             "index": index,
