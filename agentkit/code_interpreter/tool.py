@@ -118,8 +118,13 @@ class CodeInterpreter(HostedTool):
         return ran_before and result.new_kernel
 
     async def _put_inputs(self, session: str, thread_id: str, report: Report) -> None:
+        # Sessions the pool ended (idle) lost their /mnt/data; forgetting them also keeps
+        # a long-lived server's bookkeeping bounded by its live sessions.
+        for ended in [s for s in self._inputs if s not in self.pool and s != session]:
+            del self._inputs[ended]
+            self._ran.discard(ended)
         if session not in self.pool:
-            self._inputs.pop(session, None)  # ended (idle): its /mnt/data is gone
+            self._inputs.pop(session, None)
         done = self._inputs.setdefault(session, set())
         for file_id in await thread_file_ids(self.store, thread_id, self.file_ids):
             if file_id in done:
