@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,11 +17,26 @@ from agentkit.redaction import mask_credentials
 __all__ = [
     "ACTIVE_RUN_STATUSES",
     "TERMINAL_RUN_STATUSES",
+    "Annotation",
+    "CodeInterpreterCall",
+    "CodeInterpreterImage",
+    "CodeInterpreterImageOutput",
+    "CodeInterpreterLogs",
+    "CodeInterpreterOutput",
+    "FileCitation",
+    "FileCitationAnnotation",
+    "FileObject",
+    "FilePath",
+    "FilePathAnnotation",
     "FunctionCall",
     "FunctionToolCall",
+    "HostedCall",
+    "ImageFile",
+    "ImageFileContent",
     "IncompleteDetails",
     "LastError",
     "Message",
+    "MessageContent",
     "MessageCreationDetails",
     "MessageCreationStepDetails",
     "RequiredAction",
@@ -36,6 +51,7 @@ __all__ = [
     "ToolCallError",
     "ToolCallsStepDetails",
     "TruncationStrategy",
+    "new_file_id",
     "new_id",
     "now",
 ]
@@ -72,6 +88,11 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{chars[:24].decode()}"
 
 
+def new_file_id() -> str:
+    """A fresh file id in OpenAI's style: ``file-`` and 24 random alphanumerics."""
+    return "file-" + new_id("x")[2:]
+
+
 def now() -> int:
     """The current time as Unix seconds, the API's timestamp unit."""
     return int(time.time())
@@ -95,11 +116,46 @@ class Thread(_Object):
     tool_resources: dict[str, Any] | None = None
 
 
+class FilePath(_Object):
+    """The file a ``file_path`` annotation points at (a file the code interpreter wrote)."""
+
+    file_id: str
+
+
+class FilePathAnnotation(_Object):
+    """``sandbox:/mnt/data/...`` text in an answer that names a file the code wrote."""
+
+    type: Literal["file_path"] = "file_path"
+    text: str
+    start_index: int
+    end_index: int
+    file_path: FilePath
+
+
+class FileCitation(_Object):
+    """The file a ``file_citation`` annotation cites (a file search result)."""
+
+    file_id: str
+
+
+class FileCitationAnnotation(_Object):
+    """A citation marker in an answer (``【4:0†source】``) and the file it cites."""
+
+    type: Literal["file_citation"] = "file_citation"
+    text: str
+    start_index: int
+    end_index: int
+    file_citation: FileCitation
+
+
+Annotation = Annotated[FilePathAnnotation | FileCitationAnnotation, Field(discriminator="type")]
+
+
 class Text(_Object):
     """The text of a message content part."""
 
     value: str
-    annotations: list[dict[str, Any]] = Field(default_factory=list)
+    annotations: list[Annotation] = Field(default_factory=list)
 
 
 class TextContent(_Object):
@@ -107,6 +163,23 @@ class TextContent(_Object):
 
     type: Literal["text"] = "text"
     text: Text
+
+
+class ImageFile(_Object):
+    """The file of an ``image_file`` content part."""
+
+    file_id: str
+    detail: Literal["auto", "low", "high"] | None = None
+
+
+class ImageFileContent(_Object):
+    """An image content part: a chart the code interpreter drew, by its file id."""
+
+    type: Literal["image_file"] = "image_file"
+    image_file: ImageFile
+
+
+MessageContent = Annotated[TextContent | ImageFileContent, Field(discriminator="type")]
 
 
 class IncompleteDetails(_Object):
@@ -127,7 +200,7 @@ class Message(_Object):
     created_at: int = Field(default_factory=now)
     thread_id: str
     role: Literal["user", "assistant"]
-    content: list[TextContent]
+    content: list[MessageContent]
     assistant_id: str | None = None
     run_id: str | None = None
     attachments: list[dict[str, Any]] = Field(default_factory=list)
@@ -139,8 +212,15 @@ class Message(_Object):
 
     @property
     def text(self) -> str:
-        """All text parts joined."""
-        return "".join(part.text.value for part in self.content)
+        """All text parts joined (image parts have no text)."""
+        return "".join(part.text.value for part in self.content if isinstance(part, TextContent))
+
+    @property
+    def image_file_ids(self) -> list[str]:
+        """The file ids of the image parts, in order."""
+        return [
+            part.image_file.file_id for part in self.content if isinstance(part, ImageFileContent)
+        ]
 
     @classmethod
     def of_text(cls, thread_id: str, role: Literal["user", "assistant"], text: str) -> Message:
@@ -163,12 +243,54 @@ class ToolCallError(_Object):
     message: str
 
 
+class CodeInterpreterLogs(_Object):
+    """Text the code printed (stdout, stderr, results, tracebacks)."""
+
+    type: Literal["logs"] = "logs"
+    logs: str
+
+
+class CodeInterpreterImage(_Object):
+    """The file of an image the code drew."""
+
+    file_id: str
+
+
+class CodeInterpreterImageOutput(_Object):
+    """An image the code displayed or saved, stored as a file."""
+
+    type: Literal["image"] = "image"
+    image: CodeInterpreterImage
+
+
+CodeInterpreterOutput = Annotated[
+    CodeInterpreterLogs | CodeInterpreterImageOutput, Field(discriminator="type")
+]
+
+
+class CodeInterpreterCall(_Object):
+    """A ``code_interpreter`` tool call as a step shows it: the code and what it produced."""
+
+    type: Literal["code_interpreter"] = "code_interpreter"
+    input: str
+    outputs: list[CodeInterpreterOutput] = Field(default_factory=list)
+
+
+HostedCall: TypeAlias = CodeInterpreterCall
+"""What a hosted tool's call shows in its step (``file_search`` joins as a tagged union)."""
+
+
 class FunctionToolCall(_Object):
-    """A function call in a ``tool_calls`` step.
+    """A tool call in a ``tool_calls`` step: the function call the model made, and its output.
+
+    A hosted tool's call (the code interpreter) is a function call to the model too; its
+    Assistants-API details are in ``hosted``, and `RunStep.wire` shows the call as the API
+    does (``{"type": "code_interpreter", "code_interpreter": {...}}``).
 
     Attributes:
         error: set when the call failed; ``function.output`` holds what the model was told.
         duration_ms: how long the tool ran (agentkit-only).
+        hosted: a hosted tool's details of the call, or None for a function tool.
     """
 
     id: str
@@ -176,6 +298,19 @@ class FunctionToolCall(_Object):
     function: FunctionCall
     error: ToolCallError | None = None
     duration_ms: float | None = None
+    hosted: HostedCall | None = None
+
+    @property
+    def kind(self) -> str:
+        """The call's type on the wire: ``function``, or its hosted tool's."""
+        return self.hosted.type if self.hosted is not None else "function"
+
+    def wire(self) -> dict[str, Any]:
+        """The call as a step shows it (agentkit-only fields dropped)."""
+        if self.hosted is None:
+            return self.model_dump(mode="json", exclude={"error", "duration_ms", "hosted"})
+        details = self.hosted.model_dump(mode="json", exclude={"type"})
+        return {"id": self.id, "type": self.hosted.type, self.hosted.type: details}
 
 
 class SubmitToolOutputs(_Object):
@@ -257,9 +392,10 @@ class Run(_Object):
     def wire(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if self.required_action is not None:
-            for call in data["required_action"]["submit_tool_outputs"]["tool_calls"]:
-                call.pop("error", None)
-                call.pop("duration_ms", None)
+            calls = self.required_action.submit_tool_outputs.tool_calls
+            data["required_action"]["submit_tool_outputs"]["tool_calls"] = [
+                call.wire() for call in calls
+            ]
         return data
 
 
@@ -308,8 +444,28 @@ class RunStep(_Object):
 
     def wire(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
-        if data["step_details"]["type"] == "tool_calls":
-            for call in data["step_details"]["tool_calls"]:
-                call.pop("error", None)
-                call.pop("duration_ms", None)
+        details = self.step_details
+        if isinstance(details, ToolCallsStepDetails):
+            data["step_details"]["tool_calls"] = [call.wire() for call in details.tool_calls]
         return data
+
+
+class FileObject(_Object):
+    """A stored file's metadata, as the Files API shows it (the bytes are kept apart).
+
+    Attributes:
+        bytes: the size of the content.
+        filename: the name it was uploaded with (metadata only: never a path on disk).
+        purpose: ``assistants``, ``assistants_output`` (written by the code interpreter),
+            ``user_data``, ...
+    """
+
+    id: str = Field(default_factory=new_file_id)
+    object: Literal["file"] = "file"
+    bytes: int
+    created_at: int = Field(default_factory=now)
+    filename: str
+    purpose: str
+    status: Literal["uploaded", "processed", "error"] = "processed"
+    expires_at: int | None = None
+    status_details: str | None = None

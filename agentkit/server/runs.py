@@ -21,6 +21,7 @@ from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
+from agentkit.server.hosted import assistant_file_ids
 from agentkit.server.run_agent import agent_for_run, run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
@@ -35,6 +36,7 @@ from agentkit.server.sweeper import expire_if_due
 from agentkit.server.threads import create_thread_from, get_thread, new_message
 from agentkit.server.wire import list_page, run_wire
 from agentkit.stores.assistants import AssistantsStore
+from agentkit.tools.base import Tool
 
 __all__ = ["get_run", "routes"]
 
@@ -80,7 +82,12 @@ async def _start_run(
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
-    agent = agent_for_run(probe, name=assistant.get("name") or "", config=ctx.config)
+    agent = agent_for_run(
+        probe,
+        name=assistant.get("name") or "",
+        config=ctx.config,
+        code_interpreter=_code_interpreter(ctx, assistant),
+    )
     events = ctx.runner.iter_run(
         agent,
         None,
@@ -176,19 +183,29 @@ async def submit_tool_outputs(request: Request) -> Response:
     if run.status != "requires_action":
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
-    assistant_name = await _assistant_name(ctx.store, run.assistant_id)
-    agent = agent_for_run(run, name=assistant_name, config=ctx.config)
+    assistant = await _assistant(ctx.store, run.assistant_id)
+    agent = agent_for_run(
+        run,
+        name=str(assistant.get("name") or ""),
+        config=ctx.config,
+        code_interpreter=_code_interpreter(ctx, assistant),
+    )
     outputs = [output.model_dump() for output in body.tool_outputs]
     events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
     return await _launch(ctx, events, stream=bool(body.stream), resumed=True)
 
 
-async def _assistant_name(store: AssistantsStore, assistant_id: str) -> str:
+async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any]:
     # The run keeps everything it needs; the assistant may even have been deleted since.
     try:
-        return str((await store.get_assistant(assistant_id)).get("name") or "")
+        return await store.get_assistant(assistant_id)
     except NotFoundError:
-        return ""
+        return {}
+
+
+def _code_interpreter(ctx: RequestContext, assistant: dict[str, Any]) -> Tool:
+    file_ids = assistant_file_ids(assistant)
+    return ctx.hosted.code_interpreter(ctx.project, ctx.files, ctx.store, file_ids)
 
 
 _RUN = "/v1/threads/{thread_id}/runs/{run_id}"

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 from agentkit.server.errors import APIError
 
 __all__ = [
+    "Attachment",
     "CreateAssistantRequest",
     "CreateMessageRequest",
     "CreateRunRequest",
@@ -67,7 +68,7 @@ class FunctionToolParam(_Body):
 
 
 class CodeInterpreterToolParam(_Body):
-    """``{"type": "code_interpreter"}``: accepted and stored; agentkit does not run code."""
+    """``{"type": "code_interpreter"}``: runs the model's code in a sandbox (`CodeInterpreter`)."""
 
     type: Literal["code_interpreter"]
 
@@ -235,12 +236,25 @@ ResponseFormat = Annotated[
 ]
 
 
+class AttachmentTool(_Body):
+    """A tool an attached file is for."""
+
+    type: Literal["code_interpreter", "file_search"]
+
+
+class Attachment(_Body):
+    """``attachments[]`` of a message: a file and the tools that get it."""
+
+    file_id: str = Field(min_length=1, max_length=256)
+    tools: list[AttachmentTool] = Field(default_factory=list, max_length=2)
+
+
 class CreateMessageRequest(_Body):
     """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
 
     role: Literal["user", "assistant"]
     content: str | list[TextPart] = Field(min_length=1)
-    attachments: list[dict[str, Any]] | None = None
+    attachments: list[Attachment] | None = Field(default=None, max_length=20)
     metadata: Metadata | None = None
 
     @property

@@ -40,7 +40,7 @@ def new_message(thread_id: str, body: CreateMessageRequest) -> Message:
         thread_id=thread_id,
         role=body.role,
         content=[TextContent(text=Text(value=body.text))],
-        attachments=body.attachments or [],
+        attachments=[attachment.model_dump() for attachment in body.attachments or []],
         metadata=body.metadata or {},
     )
 
@@ -94,6 +94,7 @@ async def delete_thread(request: Request) -> JSONResponse:
     await get_thread(ctx.store, thread_id)
     await _cancel_active_runs(ctx, thread_id)
     await ctx.store.delete_thread(thread_id)
+    await ctx.hosted.end_thread(ctx.project, thread_id)
     return JSONResponse(deleted(thread_id, "thread.deleted"))
 
 
