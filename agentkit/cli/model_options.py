@@ -191,7 +191,7 @@ def _check_client(model: Model) -> None:
         return
     try:
         model.client  # noqa: B018 - builds the client, or raises
-    except openai.OpenAIError as exc:
+    except (openai.OpenAIError, UserError) as exc:
         raise UserError(
             f"{describe_model(model)} cannot reach a model API: {exc} "
             f"({_HOW_TO_CONFIGURE}, or pass --offline)"
