@@ -105,7 +105,7 @@ def parse_model_name(spec: str) -> ModelName:
             f"({', '.join(_PROVIDERS + _APIS)}); a model whose name contains ':' needs one, "
             f"e.g. 'chat:{spec}' or 'openai:{spec}'"
         )
-    if not name:
+    if colon and not name:
         raise UserError(f"model={spec!r} names no model after {prefix!r}:, e.g. '{prefix}:gpt-5.1'")
     if not name.strip() or any(c.isspace() for c in name):
         raise UserError(

@@ -291,7 +291,8 @@ class CreateMessageRequest(_Body):
     """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
 
     role: Literal["user", "assistant"]
-    content: str | list[ContentPart] = Field(min_length=1)
+    # The list first: a bad part is then reported by its own path (content[1].image_url.url).
+    content: list[ContentPart] | str = Field(min_length=1)
     attachments: list[dict[str, Any]] | None = None
     metadata: Metadata | None = None
 

@@ -8,7 +8,7 @@ import json
 import socket
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any, Literal, cast
 from urllib.parse import parse_qsl
 
@@ -23,6 +23,7 @@ from agentkit.testing.fake_openai.embeddings import FakeEmbeddings
 from agentkit.testing.fake_openai.recorded import RecordedReply, send_recorded
 from agentkit.testing.fake_openai.responses_wire import responses_events, responses_object
 from agentkit.testing.fake_openai.script import FakeReply, FakeRequest, Script, ScriptResult
+from agentkit.testing.fake_openai.threaded import serve_in_thread
 
 __all__ = ["FakeConnectionDropped", "FakeOpenAI"]
 
@@ -154,6 +155,13 @@ class FakeOpenAI:
             server.should_exit = server.force_exit = True
             await task
             sock.close()
+
+    def serve_in_thread(self, host: str = "127.0.0.1") -> AbstractContextManager[str]:
+        """`serve`, from a thread of its own, for code without a loop (``agent.run_sync``).
+
+        ``with fake.serve_in_thread() as url:`` yields the base URL (``…/v1``).
+        """
+        return serve_in_thread(self, host)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
