@@ -190,10 +190,10 @@ def _sniff_image(data: bytes) -> str | None:
 
 
 class ImageFile(_Object):
-    """An image by the id of a file (uploaded with the Files API)."""
+    """An image by the id of a file (uploaded with the Files API; None: the API's ``auto``)."""
 
     file_id: str
-    detail: ImageDetail = "auto"
+    detail: ImageDetail | None = None
 
 
 class ImageFileContent(_Object):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from agentkit import Agent, UserError, tool
+from agentkit.models import ResponsesModel
 from agentkit.testing import FakeOpenAI, FakeReply, FakeToolCall
 from tests.leak_watch import secret
 
@@ -60,3 +63,18 @@ async def test_run_sync_inside_a_running_loop_is_refused_naming_the_alternative(
         agent.run_sync("hi")
 
     assert await agent.runner.store.active_runs() == []
+
+
+def test_an_adapter_given_no_client_works_from_one_event_loop_after_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # It used to keep the client of its first loop: the second run failed, "Event loop is
+    # closed".
+    fake = FakeOpenAI(["One.", "Two."])
+    with fake.serve_in_thread() as url:
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        agent = Agent(name="a", model=ResponsesModel("gpt-5.1"))
+        answers = [asyncio.run(agent.run("hi")).output_text for _ in range(2)]
+
+    assert answers == ["One.", "Two."]

@@ -69,5 +69,5 @@ def _user_item(message: Message) -> UserMessageItem:
             case ImageURLContent(image_url=image):
                 parts.append(InputImage(url=image.url, detail=image.detail))
             case ImageFileContent(image_file=image):
-                parts.append(InputImage(file_id=image.file_id, detail=image.detail))
+                parts.append(InputImage(file_id=image.file_id, detail=image.detail or "auto"))
     return UserMessageItem(message.text, tuple(parts))
