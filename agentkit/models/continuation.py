@@ -56,8 +56,8 @@ def check_conversation(response: Response, sent: str) -> None:
     if echoed != sent:
         raise ModelError(
             f"sent conversation {sent!r}, and the response belongs to {echoed!r}: this "
-            "server does not keep conversations (the Conversations API); use "
-            "continuation='replay' with it",
+            "server does not keep conversations (the Conversations API), so its answer would "
+            "miss the conversation's history; continue it on a server that keeps it",
             code="conversation_ignored",
         )
 
