@@ -57,6 +57,7 @@ __all__ = [
     "ToolCallError",
     "ToolCallsStepDetails",
     "TruncationStrategy",
+    "image_media_type",
     "new_file_id",
     "UserInput",
     "new_id",
@@ -223,7 +224,7 @@ class ImageURLContent(_Object):
         """
         if not data:
             raise UserError("ImageURLContent.from_bytes: the image is empty (no bytes)")
-        kind = media_type or _sniff_image(data)
+        kind = media_type or image_media_type(data)
         if kind is None:
             raise UserError(
                 "ImageURLContent.from_bytes: not a PNG, JPEG, GIF or WebP image; pass "
@@ -233,7 +234,8 @@ class ImageURLContent(_Object):
         return cls(image_url=ImageURL(url=f"data:{kind};base64,{encoded}", detail=detail))
 
 
-def _sniff_image(data: bytes) -> str | None:
+def image_media_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or WebP image, by its first bytes; else None."""
     for signature, media_type in _IMAGE_SIGNATURES:
         if data.startswith(signature):
             return media_type

@@ -22,6 +22,7 @@ from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
 from agentkit.server.hosted import assistant_file_ids
+from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.run_agent import agent_for_run, run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
@@ -87,6 +88,7 @@ async def _start_run(
         name=assistant.get("name") or "",
         config=ctx.config,
         code_interpreter=_code_interpreter(ctx, assistant),
+        image_files=ctx.files,
     )
     events = ctx.runner.iter_run(
         agent,
@@ -104,6 +106,7 @@ async def create_run(request: Request) -> Response:
     ctx = context_of(request)
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
+    await check_image_files(ctx.files, numbered("additional_messages", body.additional_messages))
     # Added with the run, atomically: a request refused for the thread's active run leaves
     # no message behind (nor in the winner's conversation).
     messages = [new_message(thread_id, m) for m in body.additional_messages or []]
@@ -121,6 +124,8 @@ async def create_thread_and_run(request: Request) -> Response:
     ctx = context_of(request)
     await get_assistant(ctx.store, body.assistant_id)
     resources = tool_resources_wire(body.tool_resources) if body.tool_resources else None
+    if body.thread is not None:
+        await check_image_files(ctx.files, numbered("thread.messages", body.thread.messages))
     thread = await create_thread_from(ctx.store, body.thread, tool_resources=resources)
     prelude = (("thread.created", thread.wire()),) if body.stream else ()
     return await _start_run(ctx, thread.id, body, prelude=prelude)
@@ -189,6 +194,7 @@ async def submit_tool_outputs(request: Request) -> Response:
         name=str(assistant.get("name") or ""),
         config=ctx.config,
         code_interpreter=_code_interpreter(ctx, assistant),
+        image_files=ctx.files,
     )
     outputs = [output.model_dump() for output in body.tool_outputs]
     events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)

@@ -161,14 +161,6 @@ class ImageFileParam(_Body):
     detail: Literal["auto", "low", "high"] = "auto"
 
 
-def _files_not_served(part: ImageFilePart) -> ImageFilePart:
-    # Until `agentkit serve` stores files, no image_file id can name one of them.
-    raise ValueError(
-        "image_file parts need the Files API, which this server does not serve yet; send the "
-        "image as an image_url part (an https:// or data:image/ URL)"
-    )
-
-
 class ImageFilePart(_Body):
     """An image, by file id, in a new message."""
 
@@ -176,10 +168,7 @@ class ImageFilePart(_Body):
     image_file: ImageFileParam
 
 
-ImageFileRequestPart = Annotated[ImageFilePart, AfterValidator(_files_not_served)]
-
-
-ContentPart = Annotated[TextPart | ImageURLPart | ImageFileRequestPart, Field(discriminator="type")]
+ContentPart = Annotated[TextPart | ImageURLPart | ImageFilePart, Field(discriminator="type")]
 
 
 class CodeInterpreterResources(_Body):

@@ -24,6 +24,7 @@ from agentkit.records import (
 from agentkit.server.body import parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import not_found
+from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.schemas import (
     CreateMessageRequest,
     CreateThreadRequest,
@@ -94,7 +95,9 @@ async def create_thread_from(
 
 async def create_thread(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateThreadRequest)
-    thread = await create_thread_from(context_of(request).store, body)
+    ctx = context_of(request)
+    await check_image_files(ctx.files, numbered("messages", body.messages))
+    thread = await create_thread_from(ctx.store, body)
     return JSONResponse(thread.wire())
 
 

@@ -96,8 +96,8 @@ async def test_image_parts_of_a_thread_message_reach_the_upstream_model(
         ),
         (
             {"type": "image_file", "image_file": {"file_id": "file-abc"}},
-            "content[1].image_file",
-            "need the Files API, which this server does not serve yet",
+            "content[1].image_file.file_id",
+            "No file found with id 'file-abc'",
         ),
     ],
 )
@@ -114,6 +114,47 @@ async def test_an_image_part_the_server_cannot_use_is_a_400_naming_it(
     assert message in str(caught.value)
     listed = await client.beta.threads.messages.list(thread_id=thread.id)
     assert listed.data == []
+
+
+@assistants_sdk
+@pytest.mark.parametrize("api", ["responses", "chat"])
+async def test_an_uploaded_image_shown_by_file_id_reaches_the_upstream_as_its_bytes(
+    db_path: str, upstream: tuple[FakeOpenAI, str], api: Literal["responses", "chat"]
+) -> None:
+    fake, url = upstream
+    config, upstream_client = _config(db_path, url, api)
+    app = create_app(config)
+    async with app.router.lifespan_context(app), sdk_client(app) as client:
+        uploaded = await client.files.create(file=("square.png", PNG), purpose="vision")
+        assistant = await client.beta.assistants.create(model="gpt-4o")
+        content: Any = [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_file", "image_file": {"file_id": uploaded.id}},
+        ]
+        thread = await client.beta.threads.create(messages=[{"role": "user", "content": content}])
+        run = await client.beta.threads.runs.create_and_poll(
+            thread_id=thread.id, assistant_id=assistant.id, poll_interval_ms=10
+        )
+    await upstream_client.close()
+
+    assert run.status == "completed"
+    if api == "responses":
+        sent = fake.requests[0].body["input"][0]["content"]
+        images = [p["image_url"] for p in sent if p["type"] == "input_image"]
+    else:
+        sent = fake.requests[0].body["messages"][-1]["content"]
+        images = [p["image_url"]["url"] for p in sent if p["type"] == "image_url"]
+    assert images == [PNG_URL]
+
+
+@assistants_sdk
+async def test_a_thread_whose_message_names_an_unknown_image_file_is_not_created(
+    client: AsyncOpenAI,
+) -> None:
+    content: Any = [{"type": "image_file", "image_file": {"file_id": "file-missing"}}]
+    with pytest.raises(openai.BadRequestError) as caught:
+        await client.beta.threads.create(messages=[{"role": "user", "content": content}])
+    assert caught.value.param == "messages[0].content[0].image_file.file_id"
 
 
 async def test_a_remote_run_sends_its_images_through_the_assistants_wire(
