@@ -33,10 +33,12 @@ class RunExecutor:
 
     Args:
         store: the root store; each project's runner gets a scoped view of it.
+        lease_ttl: seconds the runners' leases on their runs last unrenewed.
     """
 
-    def __init__(self, store: AssistantsStore) -> None:
+    def __init__(self, store: AssistantsStore, *, lease_ttl: float = 30.0) -> None:
         self.store = store
+        self.lease_ttl = lease_ttl
         self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -44,7 +46,7 @@ class RunExecutor:
         """The scoped store and the runner of ``project`` (created on first use)."""
         if project not in self._projects:
             scoped = self.store.scoped(project)
-            self._projects[project] = (scoped, Runner(scoped))
+            self._projects[project] = (scoped, Runner(scoped, lease_ttl=self.lease_ttl))
         return self._projects[project]
 
     async def start(
