@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
-import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
@@ -14,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
-from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError, UserError
+from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
@@ -22,23 +20,27 @@ from agentkit.runs.external import cancel_run, expire_blocking_run, expire_if_du
 from agentkit.runs.history import history_items
 from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.loop import drive
+from agentkit.runs.new_run import new_run
 from agentkit.runs.pump import EventPump, collect
-from agentkit.runs.recovery import Orphan, fail_orphan, find_orphans, prepare_recovery
+from agentkit.runs.recovery import (
+    AgentResolver,
+    Orphan,
+    fail_orphan,
+    find_orphans,
+    prepare_recovery,
+    resolver_for,
+)
 from agentkit.runs.result import RunResult
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
-from agentkit.stores.base import Store
+from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
 from agentkit.stores.memory import MemoryStore
-from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
 __all__ = ["AgentResolver", "Orphan", "Runner", "ToolOutputs"]
-
-AgentResolver = Callable[[Run], "Agent[Any] | None"]
-"""Finds the agent that drives a stored run (None: not one this process knows)."""
 
 
 class Runner:
@@ -86,7 +88,7 @@ class Runner:
         self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
         self.terms = LeaseTerms(owner or new_owner(), lease_ttl, heartbeat)
         self._default_retries = middleware is None
-        self._driving: dict[str, EventPump] = {}
+        self._driving: dict[str, tuple[EventPump, RunState]] = {}
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -201,9 +203,9 @@ class Runner:
             InvalidRunStateError: the run has already ended.
         """
         run_id = run if isinstance(run, str) else run.id
-        pump = self._driving.get(run_id)
+        driving = self._driving.get(run_id)
         # A drive stopped here records its ending, unless it had just paused the run.
-        stopped = pump is not None and await pump.cancel()
+        stopped = driving is not None and await driving[0].cancel()
         if stopped and (stored := await self.store.get_run(run_id)).is_terminal:
             return stored
         return await cancel_run(self.store, run_id)
@@ -261,7 +263,7 @@ class Runner:
         Returns:
             The runs recovered or ended, as they stand after this call.
         """
-        resolve = _resolver(agents)
+        resolve = resolver_for(agents)
         ended: list[Run] = []
         for run in await self.store.active_runs():
             if run.status == "requires_action" and (expired := await self.get_run(run)).is_terminal:
@@ -285,6 +287,22 @@ class Runner:
             "among the agents given to Runner.recover."
         )
         return await fail_orphan(self.store, orphan, self.terms, reason)
+
+    async def release(self) -> list[str]:
+        """Stop driving this runner's runs without ending them; return their ids.
+
+        Each run keeps its status and what it recorded, and its lease is dropped, so that
+        `recover` (in this process or another) continues it at once. Tool calls cut off are
+        then reported ``interrupted``, unless their tool is idempotent. `agentkit serve`
+        does this when it shuts down, so a restart loses no run.
+        """
+        released = []
+        for run_id, (pump, state) in list(self._driving.items()):
+            state.released = True
+            if await pump.cancel() and state.run.status in DRIVEN_RUN_STATUSES:
+                await self.store.renew_lease(run_id, Lease(self.terms.owner, 0.0))
+                released.append(run_id)
+        return released
 
     async def aclose(self) -> None:
         """Cancel the runs still being driven and close the store."""
@@ -319,7 +337,7 @@ class Runner:
         new_messages = list(additional_messages)
         if input is not None:
             new_messages.append(Message.of_text(thread_id, "user", input))
-        run = _new_run(agent, thread_id, additional_instructions, metadata)
+        run = new_run(agent, thread_id, additional_instructions, metadata)
         if run_fields:
             run = Run.model_validate({**run.model_dump(), **run_fields})
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
@@ -368,13 +386,13 @@ class Runner:
             middleware,
             default_retries=self._default_retries,
         )
-        self._driving[run_id] = pump
+        self._driving[run_id] = (pump, state)
         try:
             async with aclosing(pump.events(drive(state, stack, resumed=resumed))) as events:
                 async for event in events:
                     yield event
         finally:
-            if not state.run.is_terminal and state.run.status != "requires_action":
+            if state.run.status in DRIVEN_RUN_STATUSES and not state.released:
                 # Cancelled before its first step, the loop never ran to record the ending.
                 await asyncio.shield(end_run(state, "cancelled"))
             self._driving.pop(run_id, None)
@@ -389,49 +407,3 @@ async def _cancel_if_created(store: Store, run: Run) -> None:
 
 def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
     return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id)
-
-
-def _new_run(
-    agent: Agent[Any],
-    thread_id: str,
-    additional_instructions: str | None,
-    metadata: Mapping[str, str] | None,
-) -> Run:
-    instructions = agent.instructions
-    if additional_instructions:
-        instructions = f"{instructions}\n\n{additional_instructions}".strip()
-    created = now()
-    timeout = agent.limits.timeout
-    return Run(
-        created_at=created,
-        thread_id=thread_id,
-        assistant_id=agent.id,
-        model=agent.model.model_name,
-        instructions=instructions,
-        tools=agent.wire_tools(),
-        metadata=dict(metadata or {}),
-        # Rounded up: the API's whole-second expires_at never gives a run less than its
-        # timeout (truncating gave RunLimits(timeout=0.5) no time at all).
-        expires_at=None if timeout is None else math.ceil(time.time() + timeout),
-        parallel_tool_calls=agent.parallel_tool_calls is not False,
-        tool_choice=wire_tool_choice(agent.tool_choice.resolve(_first_turn(agent))),
-        temperature=agent.settings.temperature,
-        top_p=agent.settings.top_p,
-        truncation_strategy=agent.truncation,
-    )
-
-
-def _first_turn(agent: Agent[Any]) -> TurnInfo:
-    return TurnInfo(
-        turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
-    )
-
-
-def _resolver(agents: Iterable[Agent[Any]] | AgentResolver) -> AgentResolver:
-    if callable(agents):
-        return agents
-    by_id: dict[str, Agent[Any]] = {}
-    for agent in agents:
-        if by_id.setdefault(agent.id, agent) is not agent:
-            raise UserError(f"Runner.recover: two agents have the id {agent.id!r}")
-    return lambda run: by_id.get(run.assistant_id)

@@ -125,7 +125,8 @@ async def _drive_and_end(state: RunState, chains: _Chains) -> None:
     except ToolRetriesExhausted as exc:
         await end_run(state, "failed", error=LastError(code="tool_error", message=str(exc)))
     except asyncio.CancelledError:
-        await end_run(state, "cancelled")
+        if not state.released:
+            await end_run(state, "cancelled")
         raise
     except Exception as exc:
         _log.exception("run %s failed unexpectedly", state.run.id)

@@ -11,12 +11,12 @@ again (its answer was never recorded); a finished tool call never is.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
-from agentkit.exceptions import InvalidRunStateError
+from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.records import LastError, Run
 from agentkit.runs.call_records import recovered_outcomes
 from agentkit.runs.external import end_from_outside
@@ -29,7 +29,17 @@ from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
-__all__ = ["Orphan", "fail_orphan", "find_orphans", "prepare_recovery"]
+__all__ = [
+    "AgentResolver",
+    "Orphan",
+    "fail_orphan",
+    "find_orphans",
+    "prepare_recovery",
+    "resolver_for",
+]
+
+AgentResolver = Callable[[Run], "Agent[Any] | None"]
+"""Finds the agent that drives a stored run (None: not one this process knows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +87,18 @@ async def fail_orphan(store: Store, orphan: Orphan, terms: LeaseTerms, reason: s
     return await end_from_outside(
         store, run, "failed", expected=DRIVEN_RUN_STATUSES, lease=mine, error=error
     )
+
+
+def resolver_for(agents: Iterable[Agent[Any]] | AgentResolver) -> AgentResolver:
+    """``agents`` as an `AgentResolver`: by ``assistant_id`` (`Agent.id`) for a collection.
+
+    Raises:
+        UserError: two of ``agents`` have the same id.
+    """
+    if callable(agents):
+        return agents
+    by_id: dict[str, Agent[Any]] = {}
+    for agent in agents:
+        if by_id.setdefault(agent.id, agent) is not agent:
+            raise UserError(f"Runner.recover: two agents have the id {agent.id!r}")
+    return lambda run: by_id.get(run.assistant_id)

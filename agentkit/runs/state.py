@@ -68,6 +68,8 @@ class RunState:
         last_request: the last request sent to the model, as the middleware passed it on.
         pending_step: the ``tool_calls`` step whose outputs are not all in yet.
         terms: how the driver holds the run's lease (its owner id, ttl, heartbeat).
+        released: the driver is letting the run go unended, for another to continue
+            (`Runner.release`); a cancellation then records no ending.
 
     Middleware and tools keep their own per-run state in ``ctx.state``, saved here too.
     """
@@ -88,6 +90,7 @@ class RunState:
     pending_step: RunStep | None = None
     final_message: Message | None = None
     terms: LeaseTerms = field(default_factory=LeaseTerms)
+    released: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The persisted part of the state."""

@@ -31,8 +31,9 @@ def create_app(config: ServerConfig) -> Starlette:
     Everything is kept in the SQLite file ``config.db_path``. On startup, runs a previous
     process left in progress (a crash, ``kill -9``) are continued from their last recorded
     step, and the sweeper starts (expiry, and recovery of runs orphaned later); on shutdown,
-    runs still being driven are cancelled and the file is closed. Serve it with any ASGI
-    server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
+    runs still being driven are released for the next start to continue, and the file is
+    closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
+    protocol must be enabled.
     """
     store = SQLiteStore(config.db_path)
     executor = RunExecutor(store, lease_ttl=config.lease_ttl)

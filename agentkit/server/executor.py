@@ -3,7 +3,9 @@
 Creating a run (or submitting tool outputs) starts a task that drains the engine's event
 stream. The request gets the run as soon as the engine has recorded it; a streaming request
 also gets the task's events through a queue. A client that goes away does not stop the run
-(as with the Assistants API); the server's shutdown cancels every task.
+(as with the Assistants API). The server's shutdown releases the runs being driven (they
+keep their status; the next start, or another server on the file, continues them) and ends
+every task.
 """
 
 from __future__ import annotations
@@ -90,7 +92,9 @@ class RunExecutor:
                 queue.put_nowait(None)
 
     async def aclose(self) -> None:
-        """Cancel every run task and wait for them (runs being driven end ``cancelled``)."""
+        """Release the runs being driven (the next start continues them), end every task."""
+        for _, runner in self._projects.values():
+            await runner.release()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

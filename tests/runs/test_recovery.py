@@ -263,3 +263,28 @@ async def test_only_one_of_two_recovering_runners_takes_an_orphan() -> None:
 def test_two_agents_with_one_id_are_refused() -> None:
     with pytest.raises(UserError, match="two agents have the id 'asst_greeter'"):
         asyncio.run(Runner().recover([greeter(), greeter()]))
+
+
+async def test_a_released_run_is_continued_by_another_runner_at_once() -> None:
+    store = MemoryStore()
+    first, second = Runner(store), Runner(store)
+    waiting = asyncio.Event()
+
+    @tool
+    async def wait() -> str:
+        waiting.set()
+        await asyncio.sleep(30)
+        return "never"
+
+    model = FunctionModel(Script([[("c0", "wait", {})], "carried on"]))
+    agent = Agent(name="patient", model=model, tools=[wait])
+    task = asyncio.create_task(first.run(agent, "go"))
+    await waiting.wait()
+
+    [run_id] = await first.release()
+    left = await task
+
+    assert left.status == "in_progress"
+    [recovered] = await second.recover([agent])
+    assert (recovered.id, recovered.status) == (run_id, "completed")
+    assert (await outputs(second, recovered))["c0"][1] == "interrupted"

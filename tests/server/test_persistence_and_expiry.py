@@ -143,24 +143,34 @@ async def _never_answers(request: ModelRequest, info: FunctionInfo) -> str:
     return "unreachable"
 
 
-async def test_shutdown_cancels_the_runs_still_being_driven(db_path: str) -> None:
-    config = ServerConfig(
-        db_path=db_path, api_keys=KEYS, model_factory=lambda name: FunctionModel(_never_answers)
-    )
+async def test_shutdown_releases_the_runs_being_driven_and_the_next_start_ends_them(
+    db_path: str,
+) -> None:
+    answers = {"m": FunctionModel(_never_answers)}
+    config = ServerConfig(db_path=db_path, api_keys=KEYS, model_factory=lambda name: answers[name])
     app = create_app(config)
     async with app.router.lifespan_context(app), http_client(app) as http:
         assistant = (await http.post("/v1/assistants", json={"model": "m"})).json()
         thread = (await http.post("/v1/threads", json={})).json()
-        run = (
-            await http.post(
-                f"/v1/threads/{thread['id']}/runs", json={"assistant_id": assistant["id"]}
-            )
-        ).json()
+        path = f"/v1/threads/{thread['id']}/runs"
+        run = (await http.post(path, json={"assistant_id": assistant["id"]})).json()
         for _ in range(500):
-            current = (await http.get(f"/v1/threads/{thread['id']}/runs/{run['id']}")).json()
+            current = (await http.get(f"{path}/{run['id']}")).json()
             if current["status"] == "in_progress":
                 break
             await asyncio.sleep(0.01)
     async with SQLiteStore(db_path, project="alpha") as store:
-        ended = await store.get_run(run["id"])
-    assert ended.status == "cancelled"
+        released = await store.get_run(run["id"])
+        [(_, lease)] = await store.driven_runs()
+    assert released.status == "in_progress"
+    assert lease is not None and lease.lapsed()
+
+    answers["m"] = FunctionModel(lambda request, info: "answered after the restart")
+    again = create_app(config)
+    async with again.router.lifespan_context(again), http_client(again) as http:
+        for _ in range(500):
+            ended = (await http.get(f"{path}/{run['id']}")).json()
+            if ended["status"] != "in_progress":
+                break
+            await asyncio.sleep(0.01)
+    assert ended["status"] == "completed"
