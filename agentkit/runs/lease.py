@@ -8,9 +8,10 @@ task, which stops the run's tools and model call; the loop then records the endi
 holds. So a cancel from another process stops a run's tools within one ``heartbeat``, and no
 tool starts after it at all (a tool's "started" mark is itself fenced).
 
-Owner ids name the host and the process (``host:pid:incarnation:runner``), so a process can
-tell that a run's owner on the same host has died and take the run over at once, without
-waiting for the lease to lapse (`owner_is_gone`).
+Owner ids name the host (and its pid namespace) and the process
+(``host:pid:incarnation:runner``), so a process can tell that a run's owner on the same host
+has died and take the run over at once, without waiting for the lease to lapse
+(`owner_is_gone`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,22 @@ __all__ = [
 
 _log = logging.getLogger("agentkit.run")
 
-_HOST = socket.gethostname()
+
+
+def _host() -> str:
+    """This host, as owner ids name it: the host name and, on Linux, the pid namespace.
+
+    Two containers may share a host name (``--network host``) yet not see each other's
+    processes; a pid is only checked by a process in the same namespace.
+    """
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/pidns-{namespace}"
+
+
+_HOST = _host()
 # This process's incarnation: a process that restarts with the same pid (common in
 # containers) gets another one, so its predecessor's runs are known to be orphaned.
 _INCARNATION = secrets.token_hex(4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -71,3 +72,11 @@ def test_bad_lease_terms_are_refused_naming_the_setting(
         LeaseTerms(ttl=ttl, heartbeat=heartbeat)
     with pytest.raises(UserError, match=message):
         Runner(lease_ttl=ttl, heartbeat=heartbeat)
+
+
+def test_a_dead_pid_in_another_pid_namespace_of_this_host_name_is_not_gone() -> None:
+    host, _, incarnation, runner = new_owner().rsplit(":", 3)
+    other_namespace = f"{socket.gethostname()}/pidns-1"
+    assert other_namespace != host
+
+    assert not owner_is_gone(f"{other_namespace}:{dead_pid()}:{incarnation}:{runner}")
