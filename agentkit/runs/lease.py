@@ -24,6 +24,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from agentkit.exceptions import UserError
 from agentkit.stores.base import Lease, Store
@@ -143,7 +144,7 @@ async def watch_lease(
     run_id: str,
     terms: LeaseTerms,
     driving: Callable[[], bool],
-    task: asyncio.Task[object] | None = None,
+    task: asyncio.Task[Any] | None = None,
 ) -> AsyncIterator[LeaseWatch]:
     """Renew the run's lease every ``terms.heartbeat`` seconds while the block runs.
 
@@ -155,23 +156,37 @@ async def watch_lease(
     watch = LeaseWatch()
     driver = task or asyncio.current_task()
     assert driver is not None
+    loop = asyncio.get_running_loop()
+    # A timer, not a task: a run shorter than one heartbeat costs no loop iteration.
+    beating: asyncio.Task[None] | None = None
+    timer: asyncio.TimerHandle | None = None
 
     async def beat() -> None:
-        while True:
-            await asyncio.sleep(terms.heartbeat)
-            try:
-                held = await store.renew_lease(run_id, terms.lease())
-            except Exception:
-                _log.exception("renewing the lease of run %s failed", run_id)
-                continue
-            if not held and driving():
-                watch.lost = True
-                driver.cancel()
-                return
+        try:
+            held = await store.renew_lease(run_id, terms.lease())
+        except Exception:
+            _log.exception("renewing the lease of run %s failed", run_id)
+            held = True
+        if not held and driving():
+            watch.lost = True
+            driver.cancel()
+        else:
+            schedule()
 
-    heart = asyncio.create_task(beat(), name=f"agentkit-lease:{run_id}")
+    def fire() -> None:
+        nonlocal beating
+        beating = loop.create_task(beat(), name=f"agentkit-lease:{run_id}")
+
+    def schedule() -> None:
+        nonlocal timer
+        timer = loop.call_later(terms.heartbeat, fire)
+
+    schedule()
     try:
         yield watch
     finally:
-        heart.cancel()
-        await asyncio.wait({heart})
+        assert timer is not None
+        timer.cancel()
+        if beating is not None and not beating.done():
+            beating.cancel()
+            await asyncio.wait({beating})

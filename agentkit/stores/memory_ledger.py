@@ -15,12 +15,20 @@ from agentkit.stores.base import DRIVEN_RUN_STATUSES, CallRecord, Lease
 __all__ = ["RunLedger"]
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One call's record: the started mark, and the outcome as JSON (a copy nobody mutates)."""
+
+    started: bool = False
+    outcome: str | None = None
+
+
 @dataclass
 class RunLedger:
     """Leases by run id, and call records by (run id, step id), then call id in order."""
 
     leases: dict[str, Lease] = field(default_factory=dict)
-    calls: dict[tuple[str, str], dict[str, CallRecord]] = field(default_factory=dict)
+    calls: dict[tuple[str, str], dict[str, _Call]] = field(default_factory=dict)
 
     def allows(self, run_id: str, lease: Lease | None) -> bool:
         """Whether a write fenced by ``lease`` may change the run (unowned, or its owner's)."""
@@ -52,24 +60,26 @@ class RunLedger:
         if status != "in_progress" or current is None or current.owner != owner:
             return False
         records = self.calls.setdefault((run_id, step_id), {})
-        record = records.get(call_id, CallRecord(step_id, call_id, False, None))
-        records[call_id] = replace(record, started=True)
+        records[call_id] = replace(records.get(call_id, _Call()), started=True)
         return True
 
     def record(self, run_id: str, step_id: str, call: FunctionToolCall) -> bool:
         records = self.calls.setdefault((run_id, step_id), {})
-        record = records.get(call.id, CallRecord(step_id, call.id, False, None))
+        record = records.get(call.id, _Call())
         if record.outcome is not None:
             return False
-        # A copy: the caller's object must not change what is stored.
-        records[call.id] = replace(record, outcome=call.model_copy(deep=True))
+        records[call.id] = replace(record, outcome=call.model_dump_json())
         return True
 
     def records(self, run_id: str, step_id: str) -> list[CallRecord]:
-        stored = self.calls.get((run_id, step_id), {}).values()
         return [
-            replace(r, outcome=r.outcome.model_copy(deep=True) if r.outcome else None)
-            for r in stored
+            CallRecord(
+                step_id,
+                call_id,
+                record.started,
+                FunctionToolCall.model_validate_json(record.outcome) if record.outcome else None,
+            )
+            for call_id, record in self.calls.get((run_id, step_id), {}).items()
         ]
 
     def forget(self, run_id: str) -> None:

@@ -50,12 +50,13 @@ def run_updates(
     project: str,
     lease: Lease | None,
 ) -> tuple[Statement, Statement]:
-    """Two UPDATEs of a run: one that keeps it active (or finished), one that flips that.
+    """Two UPDATEs of a run, to try in order: one keeps it active, one flips that.
 
-    Most saves keep a run active, or finished; the first statement then leaves the indexed
-    ``active_thread`` column alone, which is three times cheaper. Only when it matches no row
-    is the second one needed. Each is a compare-and-set on its own: on ``expected``, on the
-    terminal rule, and on the lease's owner when ``lease`` is given.
+    Most saves keep a run active; the statement that leaves the indexed ``active_thread``
+    column alone is three times cheaper, so it goes first, and the other only runs when it
+    matched no row. A save that ends the run tries the flip first. Each is a compare-and-set
+    on its own: on ``expected``, on the terminal rule, and on the lease's owner when
+    ``lease`` is given.
     """
     sets = "status = ?, data = ?"
     values: list[Any] = [run.status, run.model_dump_json()]
@@ -78,7 +79,9 @@ def run_updates(
     active = run.status in ACTIVE_RUN_STATUSES
     keep = f"UPDATE runs SET {sets} WHERE {where} AND (active_thread IS NOT NULL) = ?"
     flip = f"UPDATE runs SET {sets}, active_thread = CASE WHEN ? THEN thread_id END WHERE {where}"
-    return (keep, (*values, *keys, active)), (flip, (*values, active, *keys))
+    keeping, flipping = (keep, (*values, *keys, active)), (flip, (*values, active, *keys))
+    # A run that ends was active: flipping is what it needs, first time.
+    return (keeping, flipping) if active else (flipping, keeping)
 
 
 class RunRows(NamedTuple):
@@ -114,11 +117,11 @@ def _update_run(
     rows: RunRows,
     conn: sqlite3.Connection,
 ) -> bool:
-    keep, flip = updates
-    changed = conn.execute(*keep).rowcount
+    first, second = updates
+    changed = conn.execute(*first).rowcount
     if not changed:
         try:
-            changed = conn.execute(*flip).rowcount
+            changed = conn.execute(*second).rowcount
         except sqlite3.IntegrityError as exc:  # active_thread is UNIQUE
             active = conn.execute(ACTIVE_RUN, (run.thread_id,)).fetchone()
             other = active[0] if active else "(another run)"
