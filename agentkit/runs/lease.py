@@ -42,7 +42,6 @@ __all__ = [
 _log = logging.getLogger("agentkit.run")
 
 
-
 def _host() -> str:
     """This host, as owner ids name it: the host name and, on Linux, the pid namespace.
 
