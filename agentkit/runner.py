@@ -16,7 +16,12 @@ from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundEr
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
-from agentkit.runs.external import cancel_run, expire_blocking_run, expire_if_due
+from agentkit.runs.external import (
+    cancel_run,
+    expire_blocking_run,
+    expire_if_due,
+    expire_overdue_paused,
+)
 from agentkit.runs.history import history_items
 from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.loop import drive
@@ -264,29 +269,21 @@ class Runner:
             The runs recovered or ended, as they stand after this call.
         """
         resolve = resolver_for(agents)
-        ended: list[Run] = []
-        for run in await self.store.active_runs():
-            if run.status == "requires_action" and (expired := await self.get_run(run)).is_terminal:
-                ended.append(expired)
+        ended = await expire_overdue_paused(self.store, self.terms)
         drives = []
         for orphan in await self.orphans():
             agent = resolve(orphan.run)
             if agent is not None:
                 drives.append(collect(self.iter_recover(agent, orphan, deps=deps)))
-            elif not leave_unknown and (failed := await self._fail_unknown(orphan)):
+            elif not leave_unknown and (
+                failed := await fail_orphan(self.store, orphan, self.terms)
+            ):
                 ended.append(failed)
         results = await asyncio.gather(*drives, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, InvalidRunStateError):
                 raise result
         return ended + [r.run for r in results if isinstance(r, RunResult)]
-
-    async def _fail_unknown(self, orphan: Orphan) -> Run | None:
-        reason = (
-            f"The run could not be recovered: its agent ({orphan.run.assistant_id}) is not "
-            "among the agents given to Runner.recover."
-        )
-        return await fail_orphan(self.store, orphan, self.terms, reason)
 
     async def release(self) -> list[str]:
         """Stop driving this runner's runs without ending them; return their ids.

@@ -18,7 +18,13 @@ from agentkit.records import LastError, Run, RunStep, now
 from agentkit.runs.lease import LeaseTerms, is_orphaned
 from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
 
-__all__ = ["cancel_run", "end_from_outside", "expire_if_due", "expire_blocking_run"]
+__all__ = [
+    "cancel_run",
+    "end_from_outside",
+    "expire_blocking_run",
+    "expire_if_due",
+    "expire_overdue_paused",
+]
 
 _ENDED_AT = {"cancelled": "cancelled_at", "failed": "failed_at", "expired": "expired_at"}
 # A run changes status a handful of times; a cancel that loses more races than this is
@@ -84,6 +90,13 @@ async def expire_if_due(store: Store, run: Run, terms: LeaseTerms) -> Run:
             return await store.get_run(run.id)
     ended = await end_from_outside(store, run, "expired", expected={run.status}, lease=mine)
     return ended if ended is not None else await store.get_run(run.id)
+
+
+async def expire_overdue_paused(store: Store, terms: LeaseTerms) -> list[Run]:
+    """Expire every paused run of the store past its ``expires_at``; return them."""
+    paused = [run for run in await store.active_runs() if run.status == "requires_action"]
+    ended = [await expire_if_due(store, run, terms) for run in paused]
+    return [run for run in ended if run.is_terminal]
 
 
 async def expire_blocking_run(store: Store, thread_id: str, terms: LeaseTerms) -> bool:

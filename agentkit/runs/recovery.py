@@ -77,11 +77,15 @@ async def prepare_recovery(
     return state
 
 
-async def fail_orphan(store: Store, orphan: Orphan, terms: LeaseTerms, reason: str) -> Run | None:
-    """Claim the orphaned run and end it ``failed`` with ``reason``; None if it was taken."""
+async def fail_orphan(store: Store, orphan: Orphan, terms: LeaseTerms) -> Run | None:
+    """Claim a run whose agent is unknown here and end it ``failed``; None if it was taken."""
     mine = terms.lease()
     if not await store.claim_run(orphan.run.id, mine, current=orphan.lease):
         return None
+    reason = (
+        f"The run could not be recovered: its agent ({orphan.run.assistant_id}) is not "
+        "among the agents given to Runner.recover."
+    )
     error = LastError(code="server_error", message=reason)
     run = await store.get_run(orphan.run.id)
     return await end_from_outside(

@@ -21,6 +21,7 @@ import structlog
 from agentkit.exceptions import AgentkitError, NotFoundError
 from agentkit.records import Run
 from agentkit.runs.external import expire_if_due as expire_run_if_due
+from agentkit.runs.external import expire_overdue_paused
 from agentkit.runs.lease import LeaseTerms
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
@@ -42,12 +43,8 @@ async def expire_if_due(store: AssistantsStore, run: Run) -> Run:
 
 async def sweep(stores: Sequence[AssistantsStore]) -> int:
     """Expire every overdue paused run of these project stores; return how many."""
-    count = 0
-    for store in stores:
-        for run in await store.active_runs():
-            if run.status == "requires_action" and (await expire_if_due(store, run)).is_terminal:
-                count += 1
-    return count
+    terms = LeaseTerms()
+    return sum([len(await expire_overdue_paused(store, terms)) for store in stores])
 
 
 async def recover_orphans(executor: RunExecutor, config: ServerConfig) -> int:
