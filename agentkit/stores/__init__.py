@@ -1,8 +1,38 @@
-"""Where threads, messages, runs and steps persist: `MemoryStore`, or `SQLiteStore` on disk."""
+"""Where threads, messages, runs and steps persist.
+
+`MemoryStore`, `SQLiteStore` on disk, or `PostgresStore` (the ``postgres`` extra), shared by
+many processes and machines.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import ListOrder, Store
 from agentkit.stores.memory import MemoryStore
 from agentkit.stores.sqlite import SQLiteStore
 
-__all__ = ["AssistantsStore", "ListOrder", "MemoryStore", "SQLiteStore", "Store"]
+if TYPE_CHECKING:
+    from agentkit.stores.postgres import PostgresStore
+
+# psycopg loads only when the Postgres store is used.
+_LAZY = {"PostgresStore": "agentkit.stores.postgres"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'agentkit.stores' has no attribute {name!r}")
+
+
+__all__ = [
+    "AssistantsStore",
+    "ListOrder",
+    "MemoryStore",
+    "PostgresStore",
+    "SQLiteStore",
+    "Store",
+]

@@ -1,0 +1,41 @@
+"""Pytest fixtures over one private PostgreSQL cluster per test session (see `cluster`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from tests.postgres.cluster import PostgresCluster, unavailable_reason
+
+__all__ = ["clean_postgres_url", "postgres_cluster", "postgres_store_url"]
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """The session's PostgreSQL server (started on first use, about a second; gone after)."""
+    if (reason := unavailable_reason()) is not None:
+        pytest.skip(reason)
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_store_url(postgres_cluster: PostgresCluster) -> str:
+    """One database for the store tests, which empty it before each test."""
+    return postgres_cluster.new_database("agentkit_stores")
+
+
+@pytest.fixture
+def clean_postgres_url(postgres_store_url: str) -> str:
+    """`postgres_store_url` with agentkit's tables emptied (if they exist yet)."""
+    with psycopg.connect(postgres_store_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT to_regclass('agentkit.threads')").fetchone()
+        if exists is not None and exists[0] is not None:
+            conn.execute("TRUNCATE agentkit.threads, agentkit.assistants CASCADE")
+    return postgres_store_url
