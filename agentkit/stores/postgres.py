@@ -12,15 +12,30 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from psycopg import AsyncConnection, errors
 
-from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
+from agentkit.exceptions import ActiveRunError, NotFoundError
+from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
+from agentkit.stores import postgres_runs as pg_runs
 from agentkit.stores.assistants import AssistantsStore
-from agentkit.stores.base import ListOrder, check_run_messages
+from agentkit.stores.base import (
+    DRIVEN_RUN_STATUSES,
+    CallRecord,
+    Lease,
+    ListOrder,
+    check_run_messages,
+)
 from agentkit.stores.postgres_pool import PostgresPool
+from agentkit.stores.postgres_rows import (
+    ONE_ACTIVE_RUN,
+    compact_json,
+    insert,
+    message_params,
+    second_active_run,
+    upsert_step,
+)
 from agentkit.stores.postgres_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
@@ -30,13 +45,13 @@ from agentkit.stores.postgres_schema import (
     RUN_EXISTS,
     THREAD_EXISTS,
     UPSERT_ASSISTANT,
-    UPSERT_STEP,
     page_query,
 )
 
 __all__ = ["PostgresStore"]
 
 Conn = AsyncConnection[Any]
+T = TypeVar("T")
 
 _LOCK_ANY_THREAD = "SELECT 1 FROM agentkit.threads WHERE id = %s FOR NO KEY UPDATE"
 
@@ -157,7 +172,7 @@ class PostgresStore(AssistantsStore):
     async def create_thread(self, thread: Thread) -> Thread:
         sql = "INSERT INTO agentkit.threads (id, project, data) VALUES (%s, %s, %s)"
         async with self._db.connection() as conn:
-            await _insert(conn, sql, (thread.id, self.project, thread.model_dump_json()), "thread")
+            await insert(conn, sql, (thread.id, self.project, thread.model_dump_json()), "thread")
         return thread
 
     async def get_thread(self, thread_id: str) -> Thread:
@@ -181,10 +196,10 @@ class PostgresStore(AssistantsStore):
     async def add_message(self, message: Message, *, require_idle: bool = True) -> Message:
         thread_id = message.thread_id
         refuse = f"Can't add messages to {thread_id} while a run {{run}} is active."
-        params = _message_params(message, self.project)
+        params = message_params(message, self.project)
         async with self._db.connection() as conn, conn.transaction():
             await self._lock_idle_thread(conn, thread_id, refuse if require_idle else None)
-            await _insert(conn, INSERT_MESSAGE, params, "message")
+            await insert(conn, INSERT_MESSAGE, params, "message")
         return message
 
     async def get_message(self, message_id: str) -> Message:
@@ -219,28 +234,27 @@ class PostgresStore(AssistantsStore):
 
     # -- runs ------------------------------------------------------------------------------
     async def create_run(
-        self, run: Run, state: dict[str, Any], messages: Sequence[Message] = ()
+        self,
+        run: Run,
+        state: dict[str, Any],
+        messages: Sequence[Message] = (),
+        *,
+        lease: Lease | None = None,
     ) -> Run:
         check_run_messages(run, messages)
         thread_id = run.thread_id
-        params = (
-            run.id,
-            self.project,
-            thread_id,
-            run.status,
-            run.model_dump_json(),
-            _json(state),
-            None,
-            None,
-        )
+        held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
+        params: tuple[Any, ...] = (run.id, self.project, thread_id, run.status)
+        params += (run.model_dump_json(), compact_json(state), held and held.owner)
+        params += (held and held.expires_at,)
         # Serialized before the transaction, so a message that cannot be stored changes nothing.
-        rows = [_message_params(m, self.project) for m in messages]
+        rows = [message_params(m, self.project) for m in messages]
         refuse = f"Thread {thread_id} already has an active run {{run}}."
         async with self._db.connection() as conn, conn.transaction():
             await self._lock_idle_thread(conn, thread_id, refuse)
-            for message_params in rows:
-                await _insert(conn, INSERT_MESSAGE, message_params, "message")
-            await _insert(conn, INSERT_RUN, params, "run")
+            for row in rows:
+                await insert(conn, INSERT_MESSAGE, row, "message")
+            await insert(conn, INSERT_RUN, params, "run")
         return run
 
     async def get_run(self, run_id: str) -> Run:
@@ -250,9 +264,8 @@ class PostgresStore(AssistantsStore):
         state: dict[str, Any] = json.loads(await self._data("runs", "run", run_id, "state"))
         return state
 
-    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
-        if not await self._update_run(run, state, None):
-            raise NotFoundError(f"No run found with id {run.id!r}.")
+    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> bool:
+        return await self._update_run(run, state, None)
 
     async def transition_run(
         self,
@@ -261,8 +274,10 @@ class PostgresStore(AssistantsStore):
         expected: Collection[str],
         state: dict[str, Any] | None = None,
         steps: Sequence[RunStep] = (),
+        messages: Sequence[Message] = (),
+        lease: Lease | None = None,
     ) -> bool:
-        return await self._update_run(run, state, list(expected), steps)
+        return await self._update_run(run, state, list(expected), steps, messages, lease)
 
     async def _update_run(
         self,
@@ -270,30 +285,26 @@ class PostgresStore(AssistantsStore):
         state: dict[str, Any] | None,
         expected: list[str] | None,
         steps: Sequence[RunStep] = (),
+        messages: Sequence[Message] = (),
+        lease: Lease | None = None,
     ) -> bool:
-        """Write the run (if its stored status is in ``expected``); whether a row changed.
+        """Write the run (if the contract's conditions hold); whether it did.
 
-        ``steps`` are saved in the same transaction when the run is.
+        ``steps`` and ``messages`` are saved in the same transaction when the run is.
         """
-        sets, values = "status = %s, data = %s", [run.status, run.model_dump_json()]
-        if state is not None:
-            sets += ", state = %s"
-            values.append(_json(state))
-        where = "id = %s AND project = %s"
-        keys: list[Any] = [run.id, self.project]
-        if expected is not None:
-            where += " AND status = ANY(%s)"
-            keys.append(expected)
-        sql = f"UPDATE agentkit.runs SET {sets} WHERE {where}"
+        check_run_messages(run, messages)
+        update = pg_runs.run_update(
+            run, None if state is None else compact_json(state), expected, self.project, lease
+        )
         step_params = [self._step_params(step) for step in steps]
+        message_rows = [message_params(m, self.project) for m in messages]
         async with self._db.connection() as conn:
             try:
                 async with conn.transaction():
                     if run.status in ACTIVE_RUN_STATUSES:
                         # A run that becomes active again must not race a new message.
                         await conn.execute(_LOCK_ANY_THREAD, (run.thread_id,))
-                    changed = (await conn.execute(sql, (*values, *keys))).rowcount
-                    if not changed:
+                    if not (await conn.execute(*update)).rowcount:
                         if (
                             await (
                                 await conn.execute(RUN_EXISTS, (run.id, self.project))
@@ -303,9 +314,13 @@ class PostgresStore(AssistantsStore):
                             raise NotFoundError(f"No run found with id {run.id!r}.")
                         return False
                     for params in step_params:
-                        await _upsert_step(conn, params)
-            except errors.UniqueViolation as exc:  # runs_one_active_per_thread
-                raise await _second_active_run(conn, run) from exc
+                        await upsert_step(conn, params)
+                    for params in message_rows:
+                        await insert(conn, INSERT_MESSAGE, params, "message")
+            except errors.UniqueViolation as exc:
+                if exc.diag.constraint_name != ONE_ACTIVE_RUN:
+                    raise
+                raise await second_active_run(conn, run) from exc
         return True
 
     async def list_runs(
@@ -327,10 +342,43 @@ class PostgresStore(AssistantsStore):
             Run.model_validate_json(row) for row in await self._rows(ACTIVE_RUNS, (self.project,))
         ]
 
+    # -- leases ----------------------------------------------------------------------------
+    async def driven_runs(self) -> list[tuple[Run, Lease | None]]:
+        async with self._db.connection() as conn:
+            return await pg_runs.driven_runs(conn, self.project)
+
+    async def claim_run(self, run_id: str, lease: Lease, *, current: Lease | None) -> bool:
+        async with self._db.connection() as conn:
+            claimed = await pg_runs.claim_run(conn, run_id, self.project, lease, current)
+        return _found(claimed, run_id)
+
+    async def renew_lease(self, run_id: str, lease: Lease) -> bool:
+        async with self._db.connection() as conn:
+            return await pg_runs.renew_lease(conn, run_id, self.project, lease)
+
+    # -- tool calls ------------------------------------------------------------------------
+    async def mark_call_started(
+        self, run_id: str, step_id: str, call_id: str, *, owner: str
+    ) -> bool:
+        async with self._db.connection() as conn:
+            return await pg_runs.mark_call_started(
+                conn, run_id, self.project, step_id, call_id, owner
+            )
+
+    async def record_call_outcome(self, run_id: str, step_id: str, call: FunctionToolCall) -> bool:
+        async with self._db.connection() as conn:
+            recorded = await pg_runs.record_call_outcome(conn, run_id, self.project, step_id, call)
+        return _found(recorded, run_id)
+
+    async def call_records(self, run_id: str, step_id: str) -> list[CallRecord]:
+        async with self._db.connection() as conn:
+            records = await pg_runs.call_records(conn, run_id, self.project, step_id)
+        return _found(records, run_id)
+
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:
         async with self._db.connection() as conn:
-            await _upsert_step(conn, self._step_params(step))
+            await upsert_step(conn, self._step_params(step))
 
     def _step_params(self, step: RunStep) -> tuple[str, str, str, str]:
         return (step.id, step.model_dump_json(), step.run_id, self.project)
@@ -354,7 +402,7 @@ class PostgresStore(AssistantsStore):
 
     # -- assistants ------------------------------------------------------------------------
     async def save_assistant(self, assistant: dict[str, Any]) -> None:
-        params = (assistant["id"], self.project, _json(assistant))
+        params = (assistant["id"], self.project, compact_json(assistant))
         await self._change_one(UPSERT_ASSISTANT, params, "assistant", assistant["id"])
 
     async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
@@ -381,38 +429,7 @@ class PostgresStore(AssistantsStore):
         return [json.loads(row) for row in await self._rows(*query)]
 
 
-async def _second_active_run(conn: Conn, run: Run) -> ActiveRunError:
-    active = await (await conn.execute(ACTIVE_RUN, (run.thread_id,))).fetchone()
-    other = active[0] if active else "(another run)"
-    return ActiveRunError(f"Thread {run.thread_id} already has an active run {other}.")
-
-
-async def _upsert_step(conn: Conn, params: tuple[str, str, str, str]) -> None:
-    if (await conn.execute(UPSERT_STEP, params)).rowcount:
-        return
-    step_id, _, run_id, project = params
-    if await (await conn.execute(RUN_EXISTS, (run_id, project))).fetchone() is None:
+def _found(value: T | None, run_id: str) -> T:
+    if value is None:
         raise NotFoundError(f"No run found with id {run_id!r}.")
-    raise NotFoundError(f"No run step found with id {step_id!r} on run {run_id!r}.")
-
-
-async def _insert(conn: Conn, sql: str, params: tuple[Any, ...], what: str) -> None:
-    """Run an INSERT; a duplicate id (``params[0]``) is a UserError naming ``what``.
-
-    A duplicate inside a transaction aborts it, which is what every caller wants.
-    """
-    try:
-        await conn.execute(sql, params)
-    except errors.UniqueViolation as exc:
-        if exc.diag.constraint_name == "runs_one_active_per_thread":
-            raise ActiveRunError(f"Thread {params[2]} already has an active run.") from exc
-        raise UserError(f"A {what} with id {params[0]!r} already exists.") from exc
-
-
-def _message_params(message: Message, project: str) -> tuple[Any, ...]:
-    data = message.model_dump_json()
-    return (message.id, project, message.thread_id, message.run_id, data)
-
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return value

@@ -9,7 +9,7 @@ import pytest
 
 from tests.postgres.cluster import PostgresCluster, unavailable_reason
 
-__all__ = ["clean_postgres_url", "postgres_cluster", "postgres_store_url"]
+__all__ = ["_postgres_cleaner", "clean_postgres_url", "postgres_cluster", "postgres_store_url"]
 
 
 @pytest.fixture(scope="session")
@@ -26,16 +26,26 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture(scope="session")
-def postgres_store_url(postgres_cluster: PostgresCluster) -> str:
+def postgres_store_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
     """One database for the store tests, which empty it before each test."""
-    return postgres_cluster.new_database("agentkit_stores")
+    yield postgres_cluster.new_database("agentkit_stores")
+
+
+@pytest.fixture(scope="session")
+def _postgres_cleaner(postgres_store_url: str) -> Iterator[psycopg.Connection[object]]:
+    with psycopg.connect(postgres_store_url, autocommit=True) as conn:
+        yield conn
 
 
 @pytest.fixture
-def clean_postgres_url(postgres_store_url: str) -> str:
+def clean_postgres_url(
+    postgres_store_url: str, _postgres_cleaner: psycopg.Connection[object]
+) -> str:
     """`postgres_store_url` with agentkit's tables emptied (if they exist yet)."""
-    with psycopg.connect(postgres_store_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT to_regclass('agentkit.threads')").fetchone()
-        if exists is not None and exists[0] is not None:
-            conn.execute("TRUNCATE agentkit.threads, agentkit.assistants CASCADE")
+    exists = _postgres_cleaner.execute("SELECT to_regclass('agentkit.threads')").fetchone()
+    if exists is not None and exists[0] is not None:
+        # DELETE, not TRUNCATE: on tables this small it is several times faster. The
+        # foreign keys cascade to messages, runs, steps and tool calls.
+        _postgres_cleaner.execute("DELETE FROM agentkit.threads")
+        _postgres_cleaner.execute("DELETE FROM agentkit.assistants")
     return postgres_store_url
