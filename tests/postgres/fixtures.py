@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -32,14 +33,14 @@ def postgres_store_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _postgres_cleaner(postgres_store_url: str) -> Iterator[psycopg.Connection[object]]:
+def _postgres_cleaner(postgres_store_url: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
     with psycopg.connect(postgres_store_url, autocommit=True) as conn:
         yield conn
 
 
 @pytest.fixture
 def clean_postgres_url(
-    postgres_store_url: str, _postgres_cleaner: psycopg.Connection[object]
+    postgres_store_url: str, _postgres_cleaner: psycopg.Connection[tuple[Any, ...]]
 ) -> str:
     """`postgres_store_url` with agentkit's tables emptied (if they exist yet)."""
     exists = _postgres_cleaner.execute("SELECT to_regclass('agentkit.threads')").fetchone()
