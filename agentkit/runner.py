@@ -8,23 +8,21 @@ import math
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
-from agentkit.events import RunEvent, RunStatusEvent
+from agentkit.events import RunEvent
 from agentkit.exceptions import InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
+from agentkit.runs.execution import InProcessExecution, RunExecution
 from agentkit.runs.history import history_items
-from agentkit.runs.loop import drive
-from agentkit.runs.pump import EventPump, collect
+from agentkit.runs.pump import collect
 from agentkit.runs.result import RunResult
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
-from agentkit.runs.steps import end_run
 from agentkit.stores.base import Store
 from agentkit.stores.memory import MemoryStore
 from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
@@ -49,15 +47,21 @@ class Runner:
             model calls are retried on rate limits, server errors and dropped connections by
             a default `RetryMiddleware`, which a `RetryMiddleware` of the agent or the run
             replaces; pass a list (``[]`` included) to leave the default out.
+        execution: how recorded runs are executed (default: `InProcessExecution`, in this
+            event loop); `agentkit.durable.DBOSExecution` hands them to DBOS workers.
     """
 
     def __init__(
-        self, store: Store | None = None, *, middleware: Sequence[Middleware] | None = None
+        self,
+        store: Store | None = None,
+        *,
+        middleware: Sequence[Middleware] | None = None,
+        execution: RunExecution | None = None,
     ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
         self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
+        self.execution: RunExecution = execution or InProcessExecution()
         self._default_retries = middleware is None
-        self._driving: dict[str, EventPump] = {}
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -112,7 +116,10 @@ class Runner:
         Raises:
             ActiveRunError: the thread already has an active run.
             NotFoundError: ``thread`` does not exist.
+            UserError: an option the runner's execution cannot honour (``deps`` or
+                ``middleware`` for runs that DBOS workers execute).
         """
+        self.execution.check_options(deps=deps, middleware=middleware)
         start = partial(
             self._start,
             agent,
@@ -150,6 +157,7 @@ class Runner:
             ToolOutputsMismatchError: missing, unknown or repeated call ids.
             InvalidRunStateError: the run is not waiting for outputs (or has expired).
         """
+        self.execution.check_options(deps=deps, middleware=middleware)
         run_id = run if isinstance(run, str) else run.id
         ctx = RunContext(deps=deps, agent_name=agent.name)
         resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx)
@@ -168,8 +176,7 @@ class Runner:
             InvalidRunStateError: the run has already ended.
         """
         run_id = run if isinstance(run, str) else run.id
-        pump = self._driving.get(run_id)
-        if pump is not None and await pump.cancel():
+        if await self.execution.cancel(run_id):
             return await self.store.get_run(run_id)
         stored = await self.store.get_run(run_id)
         if stored.is_terminal:
@@ -182,9 +189,8 @@ class Runner:
         return cancelled
 
     async def aclose(self) -> None:
-        """Cancel the runs still being driven and close the store."""
-        for run_id in list(self._driving):
-            await self.cancel(run_id)
+        """Cancel the runs still being driven here and close the store."""
+        await self.execution.aclose()
         await self.store.aclose()
 
     async def __aenter__(self) -> Runner:
@@ -242,26 +248,15 @@ class Runner:
         # Preparing (thread, message, run records) happens at the first `anext`, so errors
         # such as ActiveRunError reach the caller from the stream, as from `run()`.
         state = await prepare()
-        run_id = state.run.id
-        pump = EventPump(f"agentkit-run:{run_id}")
-        state.ctx = _with_emit(state.ctx, pump.emit, state.run)
-        pump.emit(RunStatusEvent(state.run))
         stack = middleware_stack(
             self.middleware,
             state.agent.middleware,
             middleware,
             default_retries=self._default_retries,
         )
-        self._driving[run_id] = pump
-        try:
-            async with aclosing(pump.events(drive(state, stack, resumed=resumed))) as events:
-                async for event in events:
-                    yield event
-        finally:
-            if not state.run.is_terminal and state.run.status != "requires_action":
-                # Cancelled before its first step, the loop never ran to record the ending.
-                await asyncio.shield(end_run(state, "cancelled"))
-            self._driving.pop(run_id, None)
+        async with aclosing(self.execution.stream(state, stack, resumed=resumed)) as events:
+            async for event in events:
+                yield event
 
 
 async def _cancel_if_created(store: Store, run: Run) -> None:
@@ -269,10 +264,6 @@ async def _cancel_if_created(store: Store, run: Run) -> None:
     with contextlib.suppress(NotFoundError):
         cancelled = run.model_copy(update={"status": "cancelled", "cancelled_at": now()})
         await store.transition_run(cancelled, expected={"queued"})
-
-
-def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
-    return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id)
 
 
 def _new_run(
