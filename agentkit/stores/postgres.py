@@ -82,6 +82,7 @@ class PostgresStore(AssistantsStore):
         max_connections: int = 10,
         connect_timeout: float = 10.0,
     ) -> None:
+        self.url = url
         self.project = project
         self._db = PostgresPool(
             url, max_connections=max_connections, connect_timeout=connect_timeout

@@ -89,6 +89,10 @@ _V1 = (
         -- The finished call (a FunctionToolCall) as JSON; NULL until it is recorded.
         outcome text,
         UNIQUE (run_id, step_id, call_id))""",
+    # The DBOS backend's workers (`agentkit.durable.reaper`): the last heartbeat of each.
+    """CREATE TABLE agentkit.workers (
+        executor_id text PRIMARY KEY,
+        heartbeat_at double precision NOT NULL)""",
 )
 
 # MIGRATIONS[n] upgrades a database from version n to n + 1; version 0 has no tables.
