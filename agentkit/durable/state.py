@@ -55,8 +55,11 @@ async def expire_paused_run(store: Store, run: Run) -> None:
     await store.transition_run(expired, expected={"requires_action"}, steps=steps)
 
 
-async def fail_run(store: Store, run: Run, message: str) -> None:
-    """End a run that cannot be driven ``failed``, with ``message`` as its ``last_error``."""
+async def fail_run(store: Store, run: Run, message: str) -> Run | None:
+    """End a run that cannot be driven ``failed``, with ``message`` as its ``last_error``.
+
+    Returns the failed run, or None when the run changed meanwhile (and was left as it is).
+    """
     error = LastError(code="server_error", message=message)
     failed = run.model_copy(
         update={
@@ -66,4 +69,4 @@ async def fail_run(store: Store, run: Run, message: str) -> None:
             "required_action": None,
         }
     )
-    await store.transition_run(failed, expected={run.status})
+    return failed if await store.transition_run(failed, expected={run.status}) else None

@@ -34,6 +34,7 @@ from agentkit.durable.publisher import START_KEY, EventPublisher, resume_key
 from agentkit.durable.settings import WORKFLOW_NAME
 from agentkit.durable.state import expire_paused_run, fail_run, load_state
 from agentkit.durable.steps import DBOSStepsMiddleware
+from agentkit.events import RunStatusEvent
 from agentkit.exceptions import UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
@@ -165,18 +166,20 @@ async def _skip_recorded_steps(run_id: str) -> None:
 
 async def _drive(runtime: WorkerRuntime, store: Store, run: Run, key: str) -> str | None:
     """Drive the run until it ends or pauses; the pending step's id if it paused."""
-    try:
-        agent = await runtime.resolve_agent(run)
-        state = await load_state(store, agent, run, deps=runtime.deps)
-    except Exception as exc:
-        # The run cannot be driven here, nor anywhere else with this deployment: say why.
-        await fail_run(store, run, f"{type(exc).__name__}: {exc}")
-        return None
-    stack = middleware_stack(
-        runtime.middleware, agent.middleware, (), default_retries=runtime.default_retries
-    )
     async with EventPublisher(key) as publisher:
+        try:
+            agent = await runtime.resolve_agent(run)
+        except Exception as exc:
+            # No worker of this deployment can drive it: end it, saying why.
+            failed = await fail_run(store, run, f"{type(exc).__name__}: {exc}")
+            if failed is not None:
+                publisher.emit(RunStatusEvent(failed))
+            return None
+        state = await load_state(store, agent, run, deps=runtime.deps)
         state.ctx = replace(state.ctx, emit=publisher.emit)
+        stack = middleware_stack(
+            runtime.middleware, agent.middleware, (), default_retries=runtime.default_retries
+        )
         await drive(state, (*stack, DBOSStepsMiddleware()), resumed=run.status != "queued")
     if state.run.status == "requires_action" and state.pending_step is not None:
         return state.pending_step.id
