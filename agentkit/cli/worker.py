@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import os
 import signal
 import sys
@@ -59,6 +60,8 @@ def worker(
     except ImportError as exc:
         click.echo(f"Error: 'agentkit worker' needs the 'dbos' extra ({exc.name} is missing).")
         sys.exit(2)
+    # The reaper's and the workflows' warnings (a worker found dead, a run retried).
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     try:
         loaded = [load_agent(target) for target in agents]
         settings = DBOSSettings(database)

@@ -60,6 +60,11 @@ async def _as_step(
     await DBOS.run_step_async({"name": name}, step)
     if "error" in outcome:
         raise outcome["error"]
+    if "value" not in outcome:
+        raise RuntimeError(
+            f"DBOS answered step {name!r} from its record instead of running it; agentkit "
+            "workflows continue from the store and must never replay recorded steps"
+        )
     value: R = outcome["value"]
     return value
 

@@ -89,6 +89,7 @@ class DBOSWorker:
         # Launched from this loop, so that the workflows run on it.
         DBOS.launch()
         self._client = await asyncio.to_thread(self.settings.client)
+        self._runtime.client = self._client
         self._reaper = Reaper(self.settings, self._client)
         await self._reaper.start()
         await DBOS.register_queue_async(

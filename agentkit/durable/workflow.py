@@ -64,6 +64,7 @@ class WorkerRuntime:
         middleware: wraps every run, outside the agent's own.
         default_retries: add the default `RetryMiddleware` (as `Runner` does).
         deps: given to tools as ``ctx.deps``.
+        client: a DBOS client of the same tables.
     """
 
     store: Any
@@ -71,6 +72,7 @@ class WorkerRuntime:
     middleware: tuple[Middleware, ...] = ()
     default_retries: bool = True
     deps: Any = None
+    client: Any = None
     stopping: bool = False
     waiting: set[asyncio.Task[Any]] = field(default_factory=set)
     driving: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -110,7 +112,7 @@ async def run_workflow(run_id: str, project: str) -> str:
         # Taken from the queue by a worker on its way out: left pending, for another one.
         with runtime.busy(runtime.waiting):
             await asyncio.Future()
-    await _skip_recorded_steps(run_id)
+    await _skip_recorded_steps(runtime, run_id)
     store: Store = runtime.store.scoped(project)
     key = await DBOS.get_event_async(run_id, _SEGMENT_EVENT, timeout_seconds=0) or START_KEY
     while True:
@@ -156,10 +158,12 @@ async def _next_segment(key: str, paused_on: str | None) -> str:
     return resume_key(paused_on)
 
 
-async def _skip_recorded_steps(run_id: str) -> None:
+async def _skip_recorded_steps(runtime: WorkerRuntime, run_id: str) -> None:
     # A workflow executed again continues from the store, not from DBOS's record: its new
-    # steps take ids past the recorded ones instead of being matched against them.
-    recorded = await DBOS.list_workflow_steps_async(run_id)
+    # steps take ids past the recorded ones instead of being matched against them. (Asked
+    # through the client: asked from the workflow, the answer would itself be recorded, and
+    # a later execution would get the first one back.)
+    recorded = await runtime.client.list_workflow_steps_async(run_id)
     for _ in range(max((step["function_id"] for step in recorded), default=0)):
         DBOS.reserve_step()
 

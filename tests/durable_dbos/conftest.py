@@ -84,6 +84,7 @@ class WorkerProcess:
         """``kill -9``: no cleanup of any kind."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
+        self._log.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:
