@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
@@ -51,7 +51,7 @@ class Cluster:
     async def start(self, name: str) -> WorkerProcess:
         process = WorkerProcess(self.url, name, self.ledger, self.log)
         self.workers[name] = process
-        await self._until(lambda: self._beating(name), f"worker {name} to beat")
+        await self.until(lambda: self._beating(name), f"worker {name} to beat")
         return process
 
     def _beating(self, name: str) -> bool:
@@ -99,18 +99,18 @@ class Cluster:
         for process in self.workers.values():
             process.stop()
 
-    async def _until(self, condition: object, what: str, timeout: float = DEADLINE) -> None:
+    async def until(self, condition: object, what: str) -> None:
         assert callable(condition)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + DEADLINE
         while not condition():
             assert time.monotonic() < deadline, f"timed out waiting for {what}"
             await asyncio.sleep(0.05)
 
 
 @pytest.fixture
-def cluster(dbos_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
+def cluster(dbos_url: str, tmp_path: Path) -> Iterator[Cluster]:
     made = Cluster(dbos_url, tmp_path)
-    yield made  # type: ignore[misc]
+    yield made
     made.stop()
 
 
@@ -126,7 +126,7 @@ async def test_a_worker_killed_mid_tool_batch_loses_no_run_and_reruns_no_finishe
     await cluster.start("w2")
     tasks = [asyncio.create_task(runner.run(agents.batch, f"job {i}")) for i in range(6)]
     # Killed when a run's first call finished and its slower siblings still run.
-    await cluster._until(
+    await cluster.until(
         lambda: any(what == "finished" for _, _, what in cluster.lines()), "a call to finish"
     )
     victim = next(run for run, _, what in cluster.lines() if what == "finished")
