@@ -26,6 +26,7 @@ from agentkit.durable.workflow import WorkerRuntime, install_runtime
 from agentkit.exceptions import UserError
 from agentkit.middleware.base import Middleware
 from agentkit.records import Run
+from agentkit.stores.base import Store
 from agentkit.stores.postgres import PostgresStore
 
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AgentResolver", "DBOSWorker"]
 
-AgentResolver = Callable[[Run], "Agent[Any] | Awaitable[Agent[Any]]"]
-"""Builds the agent that drives a run (from ``run.assistant_id``, its fields...)."""
+AgentResolver = Callable[[Run, Store], "Agent[Any] | Awaitable[Agent[Any]]"]
+"""Builds the agent that drives a run (from ``run.assistant_id``, its fields...), given the
+run and its project's store."""
 
 
 class DBOSWorker:
@@ -43,7 +45,8 @@ class DBOSWorker:
     Args:
         store: the Postgres store the runs are recorded in.
         agents: the agents this worker can drive, matched by ``run.assistant_id`` (the
-            agent's ``id``), or a function from a run to its agent.
+            agent's ``id``), or an `AgentResolver`: a function from a run (and its
+            project's store) to its agent.
         settings: how to reach DBOS's tables and how this worker takes part (default:
             the store's database, a fresh executor id).
         concurrency: runs this worker drives at once.
@@ -150,18 +153,18 @@ class DBOSWorker:
 
 def _resolver(
     agents: Sequence[Agent[Any]] | AgentResolver,
-) -> Callable[[Run], Awaitable[Agent[Any]]]:
+) -> Callable[[Run, Store], Awaitable[Agent[Any]]]:
     if callable(agents):
         build = agents
 
-        async def resolve_with(run: Run) -> Agent[Any]:
-            agent = build(run)
+        async def resolve_with(run: Run, store: Store) -> Agent[Any]:
+            agent = build(run, store)
             return await agent if inspect.isawaitable(agent) else agent
 
         return resolve_with
     by_id: Mapping[str, Agent[Any]] = {agent.id: agent for agent in agents}
 
-    async def resolve(run: Run) -> Agent[Any]:
+    async def resolve(run: Run, store: Store) -> Agent[Any]:
         try:
             return by_id[run.assistant_id]
         except KeyError:

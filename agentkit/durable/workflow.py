@@ -172,7 +172,7 @@ async def _drive(runtime: WorkerRuntime, store: Store, run: Run, key: str) -> st
     """Drive the run until it ends or pauses; the pending step's id if it paused."""
     async with EventPublisher(key) as publisher:
         try:
-            agent = await runtime.resolve_agent(run)
+            agent = await runtime.resolve_agent(run, store)
         except Exception as exc:
             # No worker of this deployment can drive it: end it, saying why.
             failed = await fail_run(store, run, f"{type(exc).__name__}: {exc}")

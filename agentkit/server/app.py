@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import structlog
 from starlette.applications import Starlette
@@ -18,7 +19,11 @@ from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
 from agentkit.server.foundry import FoundryPathMiddleware
 from agentkit.server.sweeper import close_orphans, sweep_forever
+from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from agentkit.server.durable import PostgresBackend
 
 __all__ = ["create_app"]
 
@@ -28,21 +33,33 @@ _log = structlog.get_logger("agentkit.server")
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application serving ``/v1/assistants``, ``/v1/threads`` and their children.
 
-    Everything is kept in the SQLite file ``config.db_path``. On startup, runs a previous
-    process left ``queued`` or ``in_progress`` are failed and the expiry sweeper starts; on
-    shutdown, runs still being driven are cancelled and the file is closed. Serve it with
+    Everything is kept in the SQLite file ``config.db_path``, or in the Postgres database
+    ``config.database_url`` (runs then executed by DBOS workers, this process among them).
+    On startup with SQLite, runs a previous process left ``queued`` or ``in_progress`` are
+    failed; the expiry sweeper starts; on shutdown, runs still being driven here are
+    cancelled and the store is closed. Serve it with
     any ASGI server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
     """
-    store = SQLiteStore(config.db_path)
-    executor = RunExecutor(store)
+    backend = _postgres_backend(config) if config.database_url else None
+    sqlite: SQLiteStore | None = None
+    if backend is not None:
+        store: AssistantsStore = backend.store
+    else:
+        sqlite = store = SQLiteStore(config.db_path)
+    executor = RunExecutor(store, backend.execution if backend else None)
     project_stores = [store.scoped(project) for project in config.projects]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await store.open()
-        closed = await close_orphans(project_stores)
-        if closed:
-            _log.warning("closed runs left in progress by a previous process", count=closed)
+        if backend is not None:
+            # Runs in flight continue on the DBOS workers: nothing to close.
+            await backend.start()
+        else:
+            assert sqlite is not None
+            await sqlite.open()
+            closed = await close_orphans(project_stores)
+            if closed:
+                _log.warning("closed runs left in progress by a previous process", count=closed)
         sweeper = asyncio.create_task(
             sweep_forever(project_stores, config.sweep_interval), name="agentkit-serve-sweeper"
         )
@@ -52,6 +69,8 @@ def create_app(config: ServerConfig) -> Starlette:
             sweeper.cancel()
             await asyncio.wait({sweeper})
             await executor.aclose()
+            if backend is not None:
+                await backend.stop()
             await store.aclose()
 
     app = Starlette(
@@ -75,3 +94,10 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.store = store
     app.state.executor = executor
     return app
+
+
+def _postgres_backend(config: ServerConfig) -> PostgresBackend:
+    # psycopg and DBOS (the dbos extra) load only when serving a Postgres database.
+    from agentkit.server.durable import PostgresBackend
+
+    return PostgresBackend.from_config(config)

@@ -53,6 +53,11 @@ class ServerConfig:
         sweep_interval: seconds between scans for runs past ``expires_at``.
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
         max_turns: model calls one run may make before it ends ``incomplete``.
+        database_url: a ``postgresql://`` database to keep everything in instead of
+            ``db_path``; runs are then executed by DBOS workers (the ``dbos`` extra), and
+            any number of ``serve`` processes may share the database.
+        worker_concurrency: with ``database_url``, runs this process drives at once as a
+            DBOS worker (0: none; separate ``agentkit worker`` processes drive them).
     """
 
     db_path: str
@@ -66,6 +71,8 @@ class ServerConfig:
     sweep_interval: float = 5.0
     poll_after_ms: int = 200
     max_turns: int = 25
+    database_url: str | None = None
+    worker_concurrency: int = 8
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +81,8 @@ class ServerConfig:
         for key, project in self.api_keys.items():
             if not isinstance(key, str) or not key or not isinstance(project, str):
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
+        if self.worker_concurrency < 0:
+            raise UserError("ServerConfig.worker_concurrency must be 0 or more")
         if self.max_body_bytes < 1:
             raise UserError("ServerConfig.max_body_bytes must be at least 1")
         if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:

@@ -17,6 +17,7 @@ import structlog
 from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.records import Run
 from agentkit.runner import Runner
+from agentkit.runs.execution import RunExecution
 from agentkit.server.logs import log_failure
 from agentkit.stores.assistants import AssistantsStore
 
@@ -33,10 +34,12 @@ class RunExecutor:
 
     Args:
         store: the root store; each project's runner gets a scoped view of it.
+        execution: how every runner executes its runs (default: each in this process).
     """
 
-    def __init__(self, store: AssistantsStore) -> None:
+    def __init__(self, store: AssistantsStore, execution: RunExecution | None = None) -> None:
         self.store = store
+        self.execution = execution
         self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -44,7 +47,7 @@ class RunExecutor:
         """The scoped store and the runner of ``project`` (created on first use)."""
         if project not in self._projects:
             scoped = self.store.scoped(project)
-            self._projects[project] = (scoped, Runner(scoped))
+            self._projects[project] = (scoped, Runner(scoped, execution=self.execution))
         return self._projects[project]
 
     async def start(
