@@ -70,8 +70,8 @@ class DBOSExecution(RunExecution):
         self, state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
     ) -> AsyncGenerator[RunEvent, None]:
         run = state.run
-        yield RunStatusEvent(run)
         client = await self.client()
+        # Queued (or woken) before the first event: a consumer may stop at any event.
         if resumed:
             assert state.pending_step is not None
             key = resume_key(state.pending_step.id)
@@ -79,6 +79,7 @@ class DBOSExecution(RunExecution):
         else:
             key = START_KEY
             await self._enqueue(client, state)
+        yield RunStatusEvent(run)
         async for event in read_events(client, run.id, key):
             yield event
 

@@ -112,9 +112,8 @@ async def run_workflow(run_id: str, project: str) -> str:
         # Taken from the queue by a worker on its way out: left pending, for another one.
         with runtime.busy(runtime.waiting):
             await asyncio.Future()
-    await _skip_recorded_steps(runtime, run_id)
+    key = await _skip_recorded_steps(runtime, run_id)
     store: Store = runtime.store.scoped(project)
-    key = await DBOS.get_event_async(run_id, _SEGMENT_EVENT, timeout_seconds=0) or START_KEY
     while True:
         try:
             status, key = await _advance(runtime, store, run_id, key)
@@ -158,14 +157,21 @@ async def _next_segment(key: str, paused_on: str | None) -> str:
     return resume_key(paused_on)
 
 
-async def _skip_recorded_steps(runtime: WorkerRuntime, run_id: str) -> None:
-    # A workflow executed again continues from the store, not from DBOS's record: its new
-    # steps take ids past the recorded ones instead of being matched against them. (Asked
-    # through the client: asked from the workflow, the answer would itself be recorded, and
-    # a later execution would get the first one back.)
+async def _skip_recorded_steps(runtime: WorkerRuntime, run_id: str) -> str:
+    """Make the workflow's next steps go past those recorded; the segment it is in.
+
+    A workflow executed again continues from the store, not from DBOS's record: its new
+    steps take ids past the recorded ones instead of being matched against them. (Asked
+    through the client: asked from the workflow, the answers would themselves be recorded,
+    and a later execution would get the first ones back.)
+    """
     recorded = await runtime.client.list_workflow_steps_async(run_id)
-    for _ in range(max((step["function_id"] for step in recorded), default=0)):
+    if not recorded:
+        return START_KEY
+    for _ in range(max(step["function_id"] for step in recorded)):
         DBOS.reserve_step()
+    key = await runtime.client.get_event_async(run_id, _SEGMENT_EVENT, timeout_seconds=0)
+    return str(key) if key else START_KEY
 
 
 async def _drive(runtime: WorkerRuntime, store: Store, run: Run, key: str) -> str | None:

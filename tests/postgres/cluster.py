@@ -95,6 +95,12 @@ class PostgresCluster:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
 
+    def postmaster_pid(self) -> int | None:
+        """The server's main process (None for an external server)."""
+        if self._dir is None:
+            return None
+        return int((self._dir / "data" / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
         """Stop the server and remove its directory (an external server is left alone)."""
         if self._dir is None or self._bin is None:
