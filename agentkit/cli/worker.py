@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
-import os
 import signal
 import sys
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import click
 
 from agentkit.cli.loading import load_agent
-from agentkit.exceptions import AgentkitError, UserError
+from agentkit.exceptions import AgentkitError
 
 __all__ = ["worker"]
 
@@ -43,8 +41,8 @@ __all__ = ["worker"]
     default=10.0,
     show_default=True,
     type=float,
-    help="On SIGTERM or Ctrl-C, seconds to let runs being driven finish; the rest continue "
-    "on another worker.",
+    help="On SIGTERM or Ctrl-C, seconds to let runs being driven finish; the rest are "
+    "released and continue on another worker.",
 )
 def worker(
     agents: tuple[str, ...], database: str, concurrency: int, executor_id: str | None, grace: float
@@ -90,13 +88,7 @@ async def _work(settings: Any, agents: list[Any], concurrency: int, grace: float
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
-    left = await running.drain(grace)
-    if left:
-        click.echo(f"agentkit worker: {left} runs continue on another worker", err=True)
-        sys.stderr.flush()
-        # Leaving them driven here would end them cancelled; a worker that is gone is
-        # replaced, so they continue elsewhere from their recorded steps.
-        os._exit(0)
-    with contextlib.suppress(UserError):
-        await running.stop(grace=0)
+    if left := await running.drain(grace):
+        click.echo(f"agentkit worker: {left} runs released, to continue elsewhere", err=True)
+    await running.stop(grace=0)
     await store.aclose()

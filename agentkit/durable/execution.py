@@ -102,11 +102,6 @@ class DBOSExecution(RunExecution):
             await asyncio.shield(state.store.transition_run(failed, expected={"queued"}))
             raise
 
-    async def cancel(self, run_id: str) -> bool:
-        # Nothing runs here: the runner cancels through the store, and the driving worker
-        # stops at once (its lease heartbeat sees the cancel), a paused run's workflow soon.
-        return False
-
     async def aclose(self) -> None:
         """Close the DBOS client."""
         if self._client is not None:

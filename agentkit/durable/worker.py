@@ -6,7 +6,8 @@
         await asyncio.Event().wait()      # drive runs until stopped
 
 DBOS is one per process: a process runs at most one worker. Its workflows run on the event
-loop that started it.
+loop that started it. Runs it drives hold a lease of its own (`agentkit.runs.lease`), so a
+cancel from any process stops their tools within a heartbeat, as for in-process runs.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from agentkit.durable.workflow import WorkerRuntime, install_runtime
 from agentkit.exceptions import UserError
 from agentkit.middleware.base import Middleware
 from agentkit.records import Run
-from agentkit.stores.base import Store
+from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
 from agentkit.stores.postgres import PostgresStore
 
 if TYPE_CHECKING:
@@ -117,16 +118,27 @@ class DBOSWorker:
         return len(runtime.driving)
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Leave, after `drain`; runs still driven after ``grace`` seconds end ``cancelled``.
+        """Leave, after `drain`: runs still driven after ``grace`` seconds are released.
 
-        (``agentkit worker`` exits instead, so that such runs continue on another worker.)
+        A released run keeps its status and what it recorded; its lease is dropped, and its
+        workflow stays pending, so the other workers continue it once this worker's
+        heartbeat has gone silent (`DBOSSettings.dead_after`).
         """
         await self.drain(grace)
-        for task in [*self._runtime.waiting, *self._runtime.driving]:
+        runtime = self._runtime
+        released = list(runtime.states.values())
+        for state in released:
+            state.released = True
+        tasks = {*runtime.waiting, *runtime.driving}
+        for task in tasks:
             task.cancel()
-        tasks = {*self._runtime.waiting, *self._runtime.driving}
         if tasks:
             await asyncio.wait(tasks)
+        for state in released:
+            if state.run.status in DRIVEN_RUN_STATUSES:
+                await self.store.scoped(state.store.project).renew_lease(
+                    state.run.id, Lease(runtime.terms.owner, 0.0)
+                )
         if self._reaper is not None:
             await self._reaper.stop()
             self._reaper = None

@@ -25,21 +25,25 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from dbos import DBOS
 
+from agentkit.context import RunContext
 from agentkit.durable.publisher import START_KEY, EventPublisher, resume_key
 from agentkit.durable.settings import WORKFLOW_NAME
-from agentkit.durable.state import expire_paused_run, fail_run, load_state
 from agentkit.durable.steps import DBOSStepsMiddleware
 from agentkit.events import RunStatusEvent
-from agentkit.exceptions import UserError
+from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Run
+from agentkit.runs.external import expire_if_due
+from agentkit.runs.lease import LeaseTerms
 from agentkit.runs.loop import drive
+from agentkit.runs.recovery import Orphan, fail_orphan, prepare_recovery
+from agentkit.runs.state import RunState
 from agentkit.stores.base import Store
 
 __all__ = ["RESUME_TOPIC", "WorkerRuntime", "install_runtime", "run_workflow"]
@@ -65,6 +69,8 @@ class WorkerRuntime:
         default_retries: add the default `RetryMiddleware` (as `Runner` does).
         deps: given to tools as ``ctx.deps``.
         client: a DBOS client of the same tables.
+        terms: how this worker holds the leases of the runs it drives.
+        states: the runs being driven, by id.
     """
 
     store: Any
@@ -73,6 +79,8 @@ class WorkerRuntime:
     default_retries: bool = True
     deps: Any = None
     client: Any = None
+    terms: LeaseTerms = field(default_factory=LeaseTerms)
+    states: dict[str, RunState] = field(default_factory=dict)
     stopping: bool = False
     waiting: set[asyncio.Task[Any]] = field(default_factory=set)
     driving: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -137,7 +145,7 @@ async def _advance(
         state = await store.get_run_state(run_id)
         key = await _next_segment(key, state.get("pending_step_id"))
         with runtime.busy(runtime.waiting):
-            await _wait_for_resume(store, run)
+            await _wait_for_resume(runtime, store, run)
         return None, key
     with runtime.busy(runtime.driving):
         paused_on = await _drive(runtime, store, run, key)
@@ -175,28 +183,60 @@ async def _skip_recorded_steps(runtime: WorkerRuntime, run_id: str) -> str:
 
 
 async def _drive(runtime: WorkerRuntime, store: Store, run: Run, key: str) -> str | None:
-    """Drive the run until it ends or pauses; the pending step's id if it paused."""
+    """Take the run over and drive it until it ends or pauses; its pending step if it paused.
+
+    Taking over is how any process continues a run (`agentkit.runs.recovery`): claim its
+    lease from whoever held it (the runner that queued it, the submitter of its outputs, a
+    worker that died), rebuild its state from the store, and settle the tool calls that were
+    in flight by what was recorded of them (run again only when idempotent, otherwise
+    ``interrupted``). The workflow has the authority to claim: DBOS gives each run to one
+    worker at a time.
+    """
     async with EventPublisher(key) as publisher:
+        orphan = await _as_orphan(store, run.id)
+        if orphan is None:  # no longer driven (ended, paused, cancelled meanwhile)
+            return None
         try:
             agent = await runtime.resolve_agent(run, store)
         except Exception as exc:
             # No worker of this deployment can drive it: end it, saying why.
-            failed = await fail_run(store, run, f"{type(exc).__name__}: {exc}")
-            if failed is not None:
+            reason = f"{type(exc).__name__}: {exc}"
+            if (failed := await fail_orphan(store, orphan, runtime.terms, reason)) is not None:
                 publisher.emit(RunStatusEvent(failed))
             return None
-        state = await load_state(store, agent, run, deps=runtime.deps)
-        state.ctx = replace(state.ctx, emit=publisher.emit)
+        ctx = RunContext(
+            deps=runtime.deps,
+            run_id=run.id,
+            thread_id=run.thread_id,
+            agent_name=agent.name,
+            emit=publisher.emit,
+        )
+        try:
+            state = await prepare_recovery(store, agent, orphan, ctx, runtime.terms)
+        except InvalidRunStateError:  # it changed meanwhile: look again
+            return None
         stack = middleware_stack(
             runtime.middleware, agent.middleware, (), default_retries=runtime.default_retries
         )
-        await drive(state, (*stack, DBOSStepsMiddleware()), resumed=run.status != "queued")
+        runtime.states[run.id] = state
+        try:
+            await drive(state, (*stack, DBOSStepsMiddleware()), resumed=run.status != "queued")
+        finally:
+            runtime.states.pop(run.id, None)
     if state.run.status == "requires_action" and state.pending_step is not None:
         return state.pending_step.id
     return None
 
 
-async def _wait_for_resume(store: Store, run: Run) -> None:
+async def _as_orphan(store: Store, run_id: str) -> Orphan | None:
+    """The run with the lease it holds now, if it is in a driven status."""
+    for run, lease in await store.driven_runs():
+        if run.id == run_id:
+            return Orphan(run, lease)
+    return None
+
+
+async def _wait_for_resume(runtime: WorkerRuntime, store: Store, run: Run) -> None:
     """Wait until a message comes or the run is no longer paused (expiring it when due)."""
     while True:
         timeout = _PAUSE_POLL_SECONDS
@@ -208,6 +248,5 @@ async def _wait_for_resume(store: Store, run: Run) -> None:
         run = await store.get_run(run.id)
         if run.status != "requires_action":
             return
-        if run.expires_at is not None and time.time() >= run.expires_at:
-            await expire_paused_run(store, run)
+        if (await expire_if_due(store, run, runtime.terms)).is_terminal:
             return

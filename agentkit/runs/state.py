@@ -15,6 +15,7 @@ from agentkit.models.request import (
     UserMessageItem,
 )
 from agentkit.records import FunctionToolCall, Message, Run, RunStep
+from agentkit.runs.lease import LeaseTerms
 from agentkit.stores.base import Store
 from agentkit.usage import Usage
 
@@ -66,6 +67,9 @@ class RunState:
         last_turn_calls: the calls of the last closed ``tool_calls`` step.
         last_request: the last request sent to the model, as the middleware passed it on.
         pending_step: the ``tool_calls`` step whose outputs are not all in yet.
+        terms: how the driver holds the run's lease (its owner id, ttl, heartbeat).
+        released: the driver is letting the run go unended, for another to continue
+            (`Runner.release`); a cancellation then records no ending.
 
     Middleware and tools keep their own per-run state in ``ctx.state``, saved here too.
     """
@@ -85,6 +89,8 @@ class RunState:
     last_request: ModelRequest | None = None
     pending_step: RunStep | None = None
     final_message: Message | None = None
+    terms: LeaseTerms = field(default_factory=LeaseTerms)
+    released: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The persisted part of the state."""

@@ -18,7 +18,7 @@ from agentkit.server.config import ServerConfig
 from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
 from agentkit.server.foundry import FoundryPathMiddleware
-from agentkit.server.sweeper import close_orphans, sweep_forever
+from agentkit.server.sweeper import recover_orphans, sweep_forever
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.sqlite import SQLiteStore
 
@@ -34,11 +34,13 @@ def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application serving ``/v1/assistants``, ``/v1/threads`` and their children.
 
     Everything is kept in the SQLite file ``config.db_path``, or in the Postgres database
-    ``config.database_url`` (runs then executed by DBOS workers, this process among them).
-    On startup with SQLite, runs a previous process left ``queued`` or ``in_progress`` are
-    failed; the expiry sweeper starts; on shutdown, runs still being driven here are
-    cancelled and the store is closed. Serve it with
-    any ASGI server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
+    ``config.database_url``. With SQLite, runs a previous process left in progress (a crash,
+    ``kill -9``) are continued from their last recorded step at startup, and the sweeper
+    starts (expiry, and recovery of runs orphaned later); on shutdown, runs still being
+    driven are released for the next start to continue. With Postgres, runs are executed by
+    DBOS workers (this process among them, ``config.worker_concurrency``), which also
+    continue the runs of workers that died; the sweeper only expires. Serve it with any ASGI
+    server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
     """
     backend = _postgres_backend(config) if config.database_url else None
     sqlite: SQLiteStore | None = None
@@ -46,22 +48,22 @@ def create_app(config: ServerConfig) -> Starlette:
         store: AssistantsStore = backend.store
     else:
         sqlite = store = SQLiteStore(config.db_path)
-    executor = RunExecutor(store, backend.execution if backend else None)
-    project_stores = [store.scoped(project) for project in config.projects]
+    executor = RunExecutor(
+        store, lease_ttl=config.lease_ttl, execution=backend.execution if backend else None
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if backend is not None:
-            # Runs in flight continue on the DBOS workers: nothing to close.
             await backend.start()
         else:
             assert sqlite is not None
             await sqlite.open()
-            closed = await close_orphans(project_stores)
-            if closed:
-                _log.warning("closed runs left in progress by a previous process", count=closed)
+            if recovered := await recover_orphans(executor, config):
+                _log.warning("recovered runs a previous process left in progress", count=recovered)
         sweeper = asyncio.create_task(
-            sweep_forever(project_stores, config.sweep_interval), name="agentkit-serve-sweeper"
+            sweep_forever(executor, config, recover=backend is None),
+            name="agentkit-serve-sweeper",
         )
         try:
             yield
