@@ -45,6 +45,9 @@ class DBOSSettings:
         heartbeat: seconds between a worker's heartbeats.
         dead_after: seconds without a heartbeat after which a worker counts as dead and
             its runs are continued elsewhere.
+        pause_poll: seconds between a paused run's looks at the store while it waits for
+            its outputs: how soon a cancel or an expiry ends its workflow (a submit wakes
+            it at once).
     """
 
     database_url: str
@@ -52,6 +55,7 @@ class DBOSSettings:
     poll_interval: float = 0.1
     heartbeat: float = 0.5
     dead_after: float = 2.5
+    pause_poll: float = 5.0
 
     def __post_init__(self) -> None:
         if not self.database_url.startswith(("postgresql://", "postgres://")):
@@ -61,8 +65,8 @@ class DBOSSettings:
             )
         if not 0 < self.heartbeat < self.dead_after:
             raise UserError("DBOSSettings: heartbeat must be positive and less than dead_after")
-        if self.poll_interval <= 0:
-            raise UserError("DBOSSettings.poll_interval must be positive")
+        if min(self.poll_interval, self.pause_poll) <= 0:
+            raise UserError("DBOSSettings: poll_interval and pause_poll must be positive")
 
     def dbos_config(self) -> dict[str, Any]:
         """The `DBOS` configuration of a worker process."""

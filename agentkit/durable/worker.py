@@ -76,6 +76,7 @@ class DBOSWorker:
             middleware=tuple(middleware or ()),
             default_retries=middleware is None,
             deps=deps,
+            pause_poll=self.settings.pause_poll,
         )
         self._client: DBOSClient | None = None
         self._reaper: Reaper | None = None

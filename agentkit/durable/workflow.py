@@ -53,9 +53,6 @@ _log = logging.getLogger("agentkit.durable")
 RESUME_TOPIC = "agentkit.resume"
 _RETRY_SECONDS = 1.0
 _SEGMENT_EVENT = "agentkit.segment"
-# How often a paused run's workflow looks at the store while it waits for a message: a
-# cancel, an expiry, or a submit whose sender died before it could send, end the wait.
-_PAUSE_POLL_SECONDS = 5.0
 
 
 @dataclass
@@ -70,6 +67,7 @@ class WorkerRuntime:
         deps: given to tools as ``ctx.deps``.
         client: a DBOS client of the same tables.
         terms: how this worker holds the leases of the runs it drives.
+        pause_poll: seconds between a paused run's looks at the store (`DBOSSettings`).
         states: the runs being driven, by id.
     """
 
@@ -80,6 +78,7 @@ class WorkerRuntime:
     deps: Any = None
     client: Any = None
     terms: LeaseTerms = field(default_factory=LeaseTerms)
+    pause_poll: float = 5.0
     states: dict[str, RunState] = field(default_factory=dict)
     stopping: bool = False
     waiting: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -239,7 +238,7 @@ async def _as_orphan(store: Store, run_id: str) -> Orphan | None:
 async def _wait_for_resume(runtime: WorkerRuntime, store: Store, run: Run) -> None:
     """Wait until a message comes or the run is no longer paused (expiring it when due)."""
     while True:
-        timeout = _PAUSE_POLL_SECONDS
+        timeout = runtime.pause_poll
         if run.expires_at is not None:
             timeout = min(timeout, max(run.expires_at - time.time(), 0.0) + 0.05)
         message = await DBOS.recv_async(RESUME_TOPIC, timeout_seconds=timeout)

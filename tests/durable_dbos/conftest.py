@@ -36,7 +36,7 @@ def dbos_url(postgres_cluster: PostgresCluster) -> str:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def worker(dbos_url: str) -> AsyncIterator[DBOSWorker]:
     """A worker in the test process, driving the test agents (the module's loop)."""
-    settings = DBOSSettings(dbos_url, poll_interval=0.05)
+    settings = DBOSSettings(dbos_url, poll_interval=0.05, pause_poll=0.5)
     store = PostgresStore(dbos_url)
     running = DBOSWorker(
         store,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
@@ -107,11 +107,18 @@ class Cluster:
             await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-def cluster(dbos_url: str, tmp_path: Path) -> Iterator[Cluster]:
-    made = Cluster(dbos_url, tmp_path)
-    yield made
-    made.stop()
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def cluster(
+    dbos_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Cluster]:
+    """Four workers for the module: each test kills one, and at least one survives."""
+    made = Cluster(dbos_url, tmp_path_factory.mktemp("workers"))
+    try:
+        for name in ("w1", "w2", "w3", "w4"):
+            await made.start(name)
+        yield made
+    finally:
+        made.stop()
 
 
 async def _finish(tasks: list[asyncio.Task[RunResult]]) -> list[RunResult]:
@@ -122,8 +129,6 @@ async def _finish(tasks: list[asyncio.Task[RunResult]]) -> list[RunResult]:
 async def test_a_worker_killed_mid_tool_batch_loses_no_run_and_reruns_no_finished_call(
     cluster: Cluster, runner: Runner
 ) -> None:
-    await cluster.start("w1")
-    await cluster.start("w2")
     tasks = [asyncio.create_task(runner.run(agents.batch, f"job {i}")) for i in range(6)]
     # Killed when a run's first call finished and its slower siblings still run.
     await cluster.until(
@@ -149,8 +154,6 @@ async def test_a_worker_killed_mid_tool_batch_loses_no_run_and_reruns_no_finishe
 async def test_a_worker_killed_mid_model_stream_is_replaced_and_the_run_completes(
     cluster: Cluster, runner: Runner
 ) -> None:
-    await cluster.start("w3")
-    await cluster.start("w4")
     events: list[RunEvent] = []
     first_delta = asyncio.Event()
 
@@ -182,8 +185,6 @@ async def test_a_worker_killed_mid_model_stream_is_replaced_and_the_run_complete
 async def test_an_acknowledged_submit_takes_effect_though_the_worker_dies_around_it(
     cluster: Cluster, runner: Runner
 ) -> None:
-    await cluster.start("w5")
-    await cluster.start("w6")
     paused = await runner.run(agents.asker, "look it up")
     assert paused.status == "requires_action"
     # The worker holding the paused run dies; the submit is answered all the same...
