@@ -82,10 +82,22 @@ class Workers:
         self.log = log.open("ab")
         self.processes = {
             f"bench-w{i}": subprocess.Popen(
-                [sys.executable, "-c", "from agentkit.cli import main; main()", "worker",
-                 "--database", url, "--executor-id", f"bench-w{i}",
-                 "--concurrency", str(CONCURRENCY), AGENT],
-                env=env, stdout=self.log, stderr=self.log,
+                [
+                    sys.executable,
+                    "-c",
+                    "from agentkit.cli import main; main()",
+                    "worker",
+                    "--database",
+                    url,
+                    "--executor-id",
+                    f"bench-w{i}",
+                    "--concurrency",
+                    str(CONCURRENCY),
+                    AGENT,
+                ],
+                env=env,
+                stdout=self.log,
+                stderr=self.log,
             )
             for i in range(count)
         }
@@ -154,19 +166,28 @@ def _service_times(url: str, run_ids: list[str]) -> list[float]:
     return [float(ms) / 1000 for (ms,) in rows]
 
 
-def throughput(cluster: PostgresCluster, model: ServerProcess, count: int, runs: int,
-               log: Path) -> dict[str, Any]:
+def throughput(
+    cluster: PostgresCluster, model: ServerProcess, count: int, runs: int, log: Path
+) -> dict[str, Any]:
     url = cluster.new_database("scale")
     workers = Workers(url, model.url, count, log)
     try:
         workers.wait_ready(url)
         in_flight = OFFERED * CONCURRENCY * count
         asyncio.run(_load(url, 2 * in_flight, in_flight))  # warm-up: connections, caches
-        cpu_before = (_cpu_seconds(workers.pids()), _cpu_seconds(_postgres_pids(cluster)),
-                      time.process_time(), _cpu_seconds([model.pid]))
+        cpu_before = (
+            _cpu_seconds(workers.pids()),
+            _cpu_seconds(_postgres_pids(cluster)),
+            time.process_time(),
+            _cpu_seconds([model.pid]),
+        )
         latencies, run_ids, elapsed = asyncio.run(_load(url, runs * count, in_flight))
-        cpu_after = (_cpu_seconds(workers.pids()), _cpu_seconds(_postgres_pids(cluster)),
-                     time.process_time(), _cpu_seconds([model.pid]))
+        cpu_after = (
+            _cpu_seconds(workers.pids()),
+            _cpu_seconds(_postgres_pids(cluster)),
+            time.process_time(),
+            _cpu_seconds([model.pid]),
+        )
     finally:
         workers.stop()
     done = len(latencies)
@@ -179,7 +200,9 @@ def throughput(cluster: PostgresCluster, model: ServerProcess, count: int, runs:
         "p95_driven_s": round(summarize(_service_times(url, run_ids)).p95, 3),
         "cpu_ms_per_run": {
             name: round(1000 * seconds / done, 1)
-            for name, seconds in zip(("workers", "postgres", "load", "fake_server"), cpu, strict=True)
+            for name, seconds in zip(
+                ("workers", "postgres", "load", "fake_server"), cpu, strict=True
+            )
         },
         "cpu_busy_cores": round(sum(cpu) / elapsed, 2),
     }
@@ -187,9 +210,14 @@ def throughput(cluster: PostgresCluster, model: ServerProcess, count: int, runs:
 
 def _victims(url: str, name: str) -> list[str]:
     with psycopg.connect(url) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT workflow_uuid FROM dbos.workflow_status "
-            "WHERE executor_id = %s AND status = 'PENDING'", (name,)).fetchall()]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT workflow_uuid FROM dbos.workflow_status "
+                "WHERE executor_id = %s AND status = 'PENDING'",
+                (name,),
+            ).fetchall()
+        ]
 
 
 def _continued(url: str, run_ids: list[str], dead: str) -> tuple[int, int]:
@@ -197,7 +225,8 @@ def _continued(url: str, run_ids: list[str], dead: str) -> tuple[int, int]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT executor_id, status FROM dbos.workflow_status WHERE workflow_uuid = ANY(%s)",
-            (run_ids,)).fetchall()
+            (run_ids,),
+        ).fetchall()
     elsewhere = sum(1 for executor, status in rows if executor != dead and status != "ENQUEUED")
     return elsewhere, sum(1 for _, status in rows if status == "SUCCESS")
 
@@ -249,14 +278,17 @@ def main() -> None:
     try:
         with ServerProcess(latency_ms=50) as model:
             os.environ["AGENTKIT_BENCH_MODEL_URL"] = model.url
-            results = [throughput(cluster, model, int(n), args.runs, log)
-                       for n in args.workers.split(",")]
+            results = [
+                throughput(cluster, model, int(n), args.runs, log) for n in args.workers.split(",")
+            ]
             for result in results:
                 print(json.dumps(result), flush=True)
             base = results[0]["runs_per_s"]
             for result in results[1:]:
-                print(f"{result['workers']} workers: {result['runs_per_s'] / base:.2f}x the runs/s "
-                      f"of {results[0]['workers']}")
+                print(
+                    f"{result['workers']} workers: {result['runs_per_s'] / base:.2f}x the runs/s "
+                    f"of {results[0]['workers']}"
+                )
             print(json.dumps({"recovery": recovery(cluster, model, log)}), flush=True)
     finally:
         cluster.stop()
