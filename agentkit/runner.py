@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
-from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
+from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, UserInput, now
+from agentkit.runs.execution import RunExecution
 from agentkit.runs.external import (
     cancel_run,
     expire_blocking_run,
@@ -74,6 +75,8 @@ class Runner:
             process stops this runner's tools.
         owner: this runner's owner id in the store's leases (default: host, pid, and a
             random part).
+        execution: how recorded runs are executed (default: here, in this event loop);
+            `agentkit.durable.DBOSExecution` hands them to DBOS workers instead.
 
     Raises:
         UserError: ``lease_ttl`` or ``heartbeat`` is not positive, or ``heartbeat`` is not
@@ -88,9 +91,11 @@ class Runner:
         lease_ttl: float = 30.0,
         heartbeat: float = 1.0,
         owner: str | None = None,
+        execution: RunExecution | None = None,
     ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
         self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
+        self.execution = execution
         self.terms = LeaseTerms(owner or new_owner(), lease_ttl, heartbeat)
         self._default_retries = middleware is None
         self._driving: dict[str, tuple[EventPump, RunState]] = {}
@@ -149,7 +154,11 @@ class Runner:
         Raises:
             ActiveRunError: the thread already has an active run.
             NotFoundError: ``thread`` does not exist.
+            UserError: an option the runner's execution cannot honour (``deps`` or
+                ``middleware`` for runs that DBOS workers execute).
         """
+        if self.execution is not None:
+            self.execution.check_options(deps=deps, middleware=middleware)
         start = partial(
             self._start,
             agent,
@@ -189,6 +198,8 @@ class Runner:
             ToolOutputsMismatchError: missing, unknown or repeated call ids.
             InvalidRunStateError: the run is not waiting for outputs (or has expired).
         """
+        if self.execution is not None:
+            self.execution.check_options(deps=deps, middleware=middleware)
         run_id = run if isinstance(run, str) else run.id
         ctx = RunContext(deps=deps, agent_name=agent.name)
         resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx, self.terms)
@@ -245,6 +256,10 @@ class Runner:
         Raises:
             InvalidRunStateError: another process took the run over first (or it ended).
         """
+        if self.execution is not None:
+            raise UserError(
+                "This runner's runs are executed, and recovered, by its execution's workers."
+            )
         ctx = RunContext(deps=deps, agent_name=agent.name)
         prepare = partial(prepare_recovery, self.store, agent, orphan, ctx, self.terms)
         return self._stream(prepare, middleware, resumed=True)
@@ -305,9 +320,11 @@ class Runner:
         return released
 
     async def aclose(self) -> None:
-        """Cancel the runs still being driven and close the store."""
+        """Cancel the runs still being driven and close the store (and the execution)."""
         for run_id in list(self._driving):
             await self.cancel(run_id)
+        if self.execution is not None:
+            await self.execution.aclose()
         await self.store.aclose()
 
     async def __aenter__(self) -> Runner:
@@ -378,6 +395,17 @@ class Runner:
         # Preparing (thread, message, run records) happens at the first `anext`, so errors
         # such as ActiveRunError reach the caller from the stream, as from `run()`.
         state = await prepare()
+        if self.execution is not None:
+            stack = middleware_stack(
+                self.middleware,
+                state.agent.middleware,
+                middleware,
+                default_retries=self._default_retries,
+            )
+            async with aclosing(self.execution.stream(state, stack, resumed=resumed)) as events:
+                async for event in events:
+                    yield event
+            return
         run_id = state.run.id
         pump = EventPump(f"agentkit-run:{run_id}")
         state.ctx = _with_emit(state.ctx, pump.emit, state.run)

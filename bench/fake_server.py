@@ -75,6 +75,12 @@ class ServerProcess:
         self.url = ""
         self._proc: subprocess.Popen[str] | None = None
 
+    @property
+    def pid(self) -> int:
+        """The server process's id (for its CPU time)."""
+        assert self._proc is not None
+        return self._proc.pid
+
     def __enter__(self) -> ServerProcess:
         self._proc = subprocess.Popen(
             [sys.executable, str(Path(__file__)), "--latency-ms", str(self.latency_ms)],

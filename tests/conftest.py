@@ -8,6 +8,12 @@ import pytest
 import structlog
 
 from tests.leak_watch import WATCH, LeakWatch
+from tests.postgres.fixtures import (  # noqa: F401 - fixtures for every test package
+    _postgres_cleaner,
+    clean_postgres_url,
+    postgres_cluster,
+    postgres_store_url,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from agentkit.cli.run import run
 from agentkit.cli.serve import serve
 from agentkit.cli.threads import threads
 from agentkit.cli.tools import tools
+from agentkit.cli.worker import worker
 
 __all__ = ["ALL"]
 
@@ -19,3 +20,4 @@ ALL.append(serve)
 ALL.append(chat)
 ALL.append(run)
 ALL.append(threads)
+ALL.append(worker)

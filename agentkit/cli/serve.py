@@ -35,6 +35,25 @@ _SECRET_VARIABLES = (
     show_envvar=True,
     help="The SQLite file that keeps assistants, threads, runs and steps.",
 )
+@click.option(
+    "--database",
+    "database_url",
+    default=None,
+    envvar="AGENTKIT_DATABASE",
+    show_envvar=True,
+    metavar="POSTGRES_URL",
+    help="Keep everything in this Postgres database instead of --db: runs are executed by "
+    "DBOS workers (this process among them), and several serve processes may share it "
+    "(needs the 'dbos' extra).",
+)
+@click.option(
+    "--worker-concurrency",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="With --database: runs this process drives at once (0: leave them to "
+    "'agentkit worker' processes).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
@@ -105,6 +124,8 @@ _SECRET_VARIABLES = (
 )
 def serve(
     db_path: str,
+    database_url: str | None,
+    worker_concurrency: int,
     host: str,
     port: int,
     api_key_file: str | None,
@@ -144,8 +165,12 @@ def serve(
             model_override=model_override,
             offline=offline,
         )
+        if database_url is not None:
+            _check_database(database_url)
         config = ServerConfig(
             db_path=db_path,
+            database_url=database_url,
+            worker_concurrency=worker_concurrency,
             api_keys=keys,
             model_factory=source.factory,
             model_description=source.description,
@@ -170,6 +195,16 @@ def serve(
         uvicorn.Server(settings).run()
 
 
+def _check_database(url: str) -> None:
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise UserError(f"--database needs a postgresql:// URL, got {url.split(':', 1)[0]!r}")
+    try:
+        import dbos  # noqa: F401 - only checking that the extra is installed
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise UserError(f"--database needs the 'dbos' extra ({exc.name} is missing)") from None
+
+
 def _client_keys(flags: tuple[str, ...], key_file: str | None) -> dict[str, str]:
     from agentkit.server import parse_api_keys
 
@@ -188,8 +223,21 @@ def _client_keys(flags: tuple[str, ...], key_file: str | None) -> dict[str, str]
 
 
 def _banner(config: ServerConfig, host: str, port: int, *, ignored_model: str | None) -> None:
-    click.echo(f"agentkit serve: http://{host}:{port}/v1  (database {config.db_path})")
+    click.echo(f"agentkit serve: http://{host}:{port}/v1  (database {_database(config)})")
     click.echo(f"  model: {config.model_description}")
     if ignored_model:
         click.echo(f"  --model {ignored_model} is ignored offline: it names the upstream model")
     click.echo(f"  projects: {', '.join(config.projects)}")
+
+
+def _database(config: ServerConfig) -> str:
+    if config.database_url is None:
+        return config.db_path
+    from agentkit.stores.postgres_pool import describe_database
+
+    runs = (
+        f"this process drives up to {config.worker_concurrency} runs"
+        if config.worker_concurrency
+        else "agentkit worker processes drive the runs"
+    )
+    return f"{describe_database(config.database_url)}; {runs}"

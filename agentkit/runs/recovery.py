@@ -77,15 +77,21 @@ async def prepare_recovery(
     return state
 
 
-async def fail_orphan(store: Store, orphan: Orphan, terms: LeaseTerms) -> Run | None:
-    """Claim a run whose agent is unknown here and end it ``failed``; None if it was taken."""
+async def fail_orphan(
+    store: Store, orphan: Orphan, terms: LeaseTerms, reason: str | None = None
+) -> Run | None:
+    """Claim the orphaned run and end it ``failed``; None if it was taken.
+
+    ``reason`` is the run's ``last_error.message``; default: its agent is unknown here.
+    """
     mine = terms.lease()
     if not await store.claim_run(orphan.run.id, mine, current=orphan.lease):
         return None
-    reason = (
-        f"The run could not be recovered: its agent ({orphan.run.assistant_id}) is not "
-        "among the agents given to Runner.recover."
-    )
+    if reason is None:
+        reason = (
+            f"The run could not be recovered: its agent ({orphan.run.assistant_id}) is not "
+            "among the agents given to Runner.recover."
+        )
     error = LastError(code="server_error", message=reason)
     run = await store.get_run(orphan.run.id)
     return await end_from_outside(

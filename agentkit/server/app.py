@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import structlog
 from starlette.applications import Starlette
@@ -20,7 +21,12 @@ from agentkit.server.executor import RunExecutor
 from agentkit.server.foundry import FoundryPathMiddleware
 from agentkit.server.hosted import HostedTools
 from agentkit.server.sweeper import recover_orphans, sweep_forever
+from agentkit.stores.assistants import AssistantsStore
+from agentkit.stores.files import FileStore
 from agentkit.stores.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from agentkit.server.durable import PostgresBackend
 
 __all__ = ["create_app"]
 
@@ -30,26 +36,43 @@ _log = structlog.get_logger("agentkit.server")
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application serving ``/v1/assistants``, ``/v1/threads``, ``/v1/files``...
 
-    Everything is kept in the SQLite file ``config.db_path``, files' bytes beside it. On
-    startup, runs a previous process left in progress (a crash, ``kill -9``) are continued
-    from their last recorded step, and the sweeper starts (expiry, and recovery of runs
-    orphaned later); on shutdown, runs still being driven are released for the next start
-    to continue, and the file is
-    closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
-    protocol must be enabled.
+    Everything is kept in the SQLite file ``config.db_path``, or in the Postgres database
+    ``config.database_url``; files' bytes in ``config.files_dir`` (default: beside
+    ``db_path``). With SQLite, runs a previous process left in progress (a crash,
+    ``kill -9``) are continued from their last recorded step at startup, and the sweeper
+    starts (expiry, and recovery of runs orphaned later); on shutdown, runs still being
+    driven are released for the next start to continue. With Postgres, runs are executed by
+    DBOS workers (this process among them, ``config.worker_concurrency``), which also
+    continue the runs of workers that died; the sweeper only expires. Serve it with any ASGI
+    server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
     """
-    store = SQLiteStore(config.db_path)
-    root_files = Files(store, config.files_dir, max_bytes=config.max_file_bytes)
-    executor = RunExecutor(store, root_files, lease_ttl=config.lease_ttl)
     hosted = HostedTools(config.kernel_pool)
+    store: AssistantsStore = (
+        _postgres_store(config) if config.database_url else SQLiteStore(config.db_path)
+    )
+    assert isinstance(store, FileStore)
+    files_dir = config.files_dir or config.db_path + ".files"
+    root_files = Files(store, files_dir, max_bytes=config.max_file_bytes)
+    backend = _postgres_backend(config, store, root_files, hosted) if config.database_url else None
+    executor = RunExecutor(
+        store,
+        root_files,
+        lease_ttl=config.lease_ttl,
+        execution=backend.execution if backend else None,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await store.open()
-        if recovered := await recover_orphans(executor, config, hosted):
-            _log.warning("recovered runs a previous process left in progress", count=recovered)
+        if backend is not None:
+            await backend.start()
+        else:
+            assert isinstance(store, SQLiteStore)
+            await store.open()
+            if recovered := await recover_orphans(executor, config, hosted):
+                _log.warning("recovered runs a previous process left in progress", count=recovered)
         sweeper = asyncio.create_task(
-            sweep_forever(executor, config, hosted), name="agentkit-serve-sweeper"
+            sweep_forever(executor, config, hosted, recover=backend is None),
+            name="agentkit-serve-sweeper",
         )
         try:
             yield
@@ -57,6 +80,8 @@ def create_app(config: ServerConfig) -> Starlette:
             sweeper.cancel()
             await asyncio.wait({sweeper})
             await executor.aclose()
+            if backend is not None:
+                await backend.stop()
             await hosted.aclose()
             await store.aclose()
 
@@ -83,3 +108,20 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.executor = executor
     app.state.hosted = hosted
     return app
+
+
+def _postgres_store(config: ServerConfig) -> AssistantsStore:
+    # psycopg (the postgres extra) loads only when serving a Postgres database.
+    from agentkit.stores.postgres import PostgresStore
+
+    assert config.database_url is not None
+    return PostgresStore(config.database_url)
+
+
+def _postgres_backend(
+    config: ServerConfig, store: AssistantsStore, files: Files, hosted: HostedTools
+) -> PostgresBackend:
+    # DBOS (the dbos extra) loads only when serving a Postgres database.
+    from agentkit.server.durable import PostgresBackend
+
+    return PostgresBackend.from_config(config, store, files, hosted)

@@ -62,11 +62,17 @@ class ServerConfig:
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
         max_turns: model calls one run may make before it ends ``incomplete``.
         files_dir: where uploaded and generated files' bytes go (default: beside the
-            database, ``<db_path>.files``).
+            database, ``<db_path>.files``; with ``database_url``, a directory every
+            ``serve`` process and worker shares).
         max_file_bytes: the largest file ``POST /v1/files`` accepts (streamed to disk; the
             API's 512 MB by default). ``max_body_bytes`` stays the limit of JSON bodies.
         kernel_pool: the code interpreter's kernels (`agentkit.code_interpreter.KernelPool`,
             left open at shutdown); default: the server's own, with the default limits.
+        database_url: a ``postgresql://`` database to keep everything in instead of
+            ``db_path``; runs are then executed by DBOS workers (the ``dbos`` extra), and
+            any number of ``serve`` processes may share the database.
+        worker_concurrency: with ``database_url``, runs this process drives at once as a
+            DBOS worker (0: none; separate ``agentkit worker`` processes drive them).
     """
 
     db_path: str
@@ -84,6 +90,8 @@ class ServerConfig:
     files_dir: str | None = None
     max_file_bytes: int = 512 * 1024 * 1024
     kernel_pool: KernelPool | None = None
+    database_url: str | None = None
+    worker_concurrency: int = 8
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +100,8 @@ class ServerConfig:
         for key, project in self.api_keys.items():
             if not isinstance(key, str) or not key or not isinstance(project, str):
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
+        if self.worker_concurrency < 0:
+            raise UserError("ServerConfig.worker_concurrency must be 0 or more")
         if self.max_body_bytes < 1 or self.max_file_bytes < 1:
             raise UserError("ServerConfig.max_body_bytes and max_file_bytes must be at least 1")
         if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:

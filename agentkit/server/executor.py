@@ -20,6 +20,7 @@ from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.files import Files
 from agentkit.records import Run
 from agentkit.runner import Runner
+from agentkit.runs.execution import RunExecution
 from agentkit.server.logs import log_failure
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.files import FileStore
@@ -39,12 +40,21 @@ class RunExecutor:
         store: the root store; each project's runner gets a scoped view of it.
         files: the files over the root store; each project gets a view over its store.
         lease_ttl: seconds the runners' leases on their runs last unrenewed.
+        execution: how every runner executes its runs (default: each in this process).
     """
 
-    def __init__(self, store: AssistantsStore, files: Files, *, lease_ttl: float = 30.0) -> None:
+    def __init__(
+        self,
+        store: AssistantsStore,
+        files: Files,
+        *,
+        lease_ttl: float = 30.0,
+        execution: RunExecution | None = None,
+    ) -> None:
         self.store = store
         self.root_files = files
         self.lease_ttl = lease_ttl
+        self.execution = execution
         self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
         self._files: dict[str, Files] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -53,7 +63,8 @@ class RunExecutor:
         """The scoped store and the runner of ``project`` (created on first use)."""
         if project not in self._projects:
             scoped = self.store.scoped(project)
-            self._projects[project] = (scoped, Runner(scoped, lease_ttl=self.lease_ttl))
+            runner = Runner(scoped, lease_ttl=self.lease_ttl, execution=self.execution)
+            self._projects[project] = (scoped, runner)
         return self._projects[project]
 
     def files(self, project: str) -> Files:

@@ -15,20 +15,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
 
 import structlog
 
-from agentkit.exceptions import AgentkitError, NotFoundError
+from agentkit.exceptions import AgentkitError
 from agentkit.records import Run
 from agentkit.runs.external import expire_if_due as expire_run_if_due
 from agentkit.runs.external import expire_overdue_paused
 from agentkit.runs.lease import LeaseTerms
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
-from agentkit.server.hosted import HostedTools, assistant_file_ids
+from agentkit.server.hosted import HostedTools
 from agentkit.server.logs import log_failure
-from agentkit.server.run_agent import agent_for_run
+from agentkit.server.stored_agent import agent_of_stored_run
 from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["expire_if_due", "recover_orphans", "sweep", "sweep_forever"]
@@ -50,25 +49,13 @@ async def sweep(stores: Sequence[AssistantsStore]) -> int:
 
 
 async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: HostedTools) -> int:
-    """Continue, in the background, every orphaned run of every project; return how many.
-
-    Each is driven by the agent a resume would build: its function tools, the project's code
-    interpreter with the assistant's files, and its images read from the project's files.
-    """
+    """Continue, in the background, every orphaned run of every project; return how many."""
     count = 0
     for project in config.projects:
         store, runner = executor.project(project)
-        files = executor.files(project)
         for orphan in await runner.orphans():
-            assistant = await _assistant(store, orphan.run.assistant_id)
-            agent = agent_for_run(
-                orphan.run,
-                name=str((assistant or {}).get("name") or ""),
-                config=config,
-                code_interpreter=hosted.code_interpreter(
-                    project, files, store, assistant_file_ids(assistant)
-                ),
-                image_files=files,
+            agent = await agent_of_stored_run(
+                orphan.run, store, executor.files(project), hosted=hosted, config=config
             )
             try:
                 await executor.start(runner.iter_recover(agent, orphan), stream=False)
@@ -79,25 +66,20 @@ async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: H
     return count
 
 
-async def sweep_forever(executor: RunExecutor, config: ServerConfig, hosted: HostedTools) -> None:
-    """`sweep` and `recover_orphans` every ``sweep_interval`` seconds until cancelled.
+async def sweep_forever(
+    executor: RunExecutor, config: ServerConfig, hosted: HostedTools, *, recover: bool = True
+) -> None:
+    """`sweep` and (with ``recover``) `recover_orphans` every ``sweep_interval`` seconds.
 
-    A failed sweep is logged, not fatal.
+    Runs until cancelled; a failed sweep is logged, not fatal. (Runs that DBOS workers
+    execute are recovered by the workers, not here.)
     """
     stores = [executor.project(project)[0] for project in config.projects]
     while True:
         await asyncio.sleep(config.sweep_interval)
         try:
             await sweep(stores)
-            if recovered := await recover_orphans(executor, config, hosted):
+            if recover and (recovered := await recover_orphans(executor, config, hosted)):
                 _log.warning("recovered orphaned runs", count=recovered)
         except Exception as exc:
             log_failure(_log, "expiry sweep failed", exc)
-
-
-async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any] | None:
-    # The run keeps everything it needs; the assistant may even have been deleted since.
-    try:
-        return await store.get_assistant(assistant_id)
-    except NotFoundError:
-        return None

@@ -6,19 +6,27 @@ from pathlib import Path
 import pytest
 
 from agentkit.records import Message, Run, RunStep, Thread, ToolCallsStepDetails
-from agentkit.stores import AssistantsStore, MemoryStore, SQLiteStore
+from agentkit.stores import AssistantsStore, MemoryStore, PostgresStore, SQLiteStore
 from agentkit.stores.base import Lease
 
 # 2100-01-01: a lease that does not lapse during a test.
 FAR = 4102444800.0
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AssistantsStore]:
-    """Each contract test runs once per store implementation."""
-    made: AssistantsStore = (
-        MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
-    )
+    """Each contract test runs once per store implementation.
+
+    The Postgres store runs on the session's private cluster (skipped where none can start),
+    in a database emptied before each test.
+    """
+    made: AssistantsStore
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SQLiteStore(tmp_path / "s.db")
+    else:
+        made = PostgresStore(request.getfixturevalue("clean_postgres_url"), max_connections=4)
     async with made:
         yield made
 
