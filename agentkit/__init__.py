@@ -19,6 +19,7 @@ from agentkit.runner import Runner
 from agentkit.runs.result import RunResult
 from agentkit.tools.decorator import FunctionTool, tool
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.output_type import OutputType
 
 __version__ = "0.1.0.dev0"
 
@@ -34,6 +35,7 @@ __all__ = [
     "Middleware",
     "ModelRetry",
     "ModelSettings",
+    "OutputType",
     "RunContext",
     "RunEvent",
     "RunLimits",

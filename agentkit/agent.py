@@ -16,10 +16,11 @@ from agentkit.models.request import ModelSettings, ToolChoice
 from agentkit.records import Thread, TruncationStrategy
 from agentkit.runner import Runner
 from agentkit.runs.protocol import AgentRunner
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
+from agentkit.tools.output_type import OutputType
 from agentkit.toolsets.base import Toolset
 from agentkit.toolsets.combined import toolset_from
 
@@ -28,11 +29,13 @@ __all__ = ["Agent"]
 ToolLike = Tool | ToolDefinition | Toolset | Callable[..., Any]
 
 
-class Agent(Generic[DepsT]):
+class Agent(Generic[DepsT, OutputT]):
     """An assistant: a model, instructions and tools, plus how runs of it behave.
 
     ``agent.run(...)`` and ``agent.iter_run(...)`` use an in-memory `Runner` that belongs to
     this agent; give a `Runner` (for example over a `SQLiteStore`) to persist elsewhere.
+    ``Agent[DepsT, OutputT]``: the type of ``deps`` the tools receive, and of the final
+    answer (``result.output``; ``str`` without an ``output_type``).
 
     Args:
         name: shown in logs; the default ``id`` is derived from it.
@@ -50,6 +53,12 @@ class Agent(Generic[DepsT]):
         middleware: wraps every run of this agent, outermost first.
         limits: turns, deadline, tool timeouts and concurrency.
         truncation: how much of the thread the model sees.
+        output_type: the type of the final answer (a pydantic model, a dataclass,
+            ``list[int]``, ``Literal[...]``...; an `OutputType` for options): asked for as
+            structured output and validated into ``result.output``; an invalid answer is
+            sent back to the model (``limits.max_model_retries`` times). None or ``str``:
+            a text answer.
+        description: what the agent does, for other agents (handoffs, `as_tool`).
         id: the ``assistant_id`` recorded on runs (default ``asst_<name>``).
     """
 
@@ -66,6 +75,7 @@ class Agent(Generic[DepsT]):
         middleware: Sequence[Middleware] = (),
         limits: RunLimits | None = None,
         truncation: TruncationStrategy | None = None,
+        output_type: type[OutputT] | OutputType[OutputT] | None = None,
         description: str = "",
         id: str | None = None,
     ) -> None:
@@ -88,6 +98,7 @@ class Agent(Generic[DepsT]):
         self.middleware = tuple(middleware)
         self.limits = limits or RunLimits()
         self.truncation = truncation or TruncationStrategy()
+        self.output: OutputType[OutputT] | None = _output_type(output_type)
         self._runner: Runner | None = None
         self._wire_tools: list[dict[str, Any]] | None = None
 
@@ -148,9 +159,15 @@ class Agent(Generic[DepsT]):
         deps: DepsT | None = None,
         runner: AgentRunner | None = None,
         **options: Any,
-    ) -> RunResult:
+    ) -> RunResult[OutputT]:
         """Start a run, wait for it to end (or pause), and return the result."""
         return await (runner or self.runner).run(self, input, thread=thread, deps=deps, **options)
+
+
+def _output_type(value: Any) -> OutputType[Any] | None:
+    if value is None or value is str:
+        return None
+    return value if isinstance(value, OutputType) else OutputType(value)
 
 
 def _assistant_id(name: str) -> str:

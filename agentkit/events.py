@@ -13,12 +13,14 @@ Consumers ``match`` on the class::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from agentkit.records import Message, Run, RunStatus, RunStep, ToolCallError
 from agentkit.usage import Usage
 
 __all__ = [
+    "FinalOutputEvent",
+    "HandoffEvent",
     "MessageCompletedEvent",
     "MessageCreatedEvent",
     "RetryEvent",
@@ -26,6 +28,7 @@ __all__ = [
     "RunStatusEvent",
     "StepCompletedEvent",
     "StepCreatedEvent",
+    "SubRunEvent",
     "TextDeltaEvent",
     "ToolCallFinishedEvent",
     "ToolCallStartedEvent",
@@ -112,7 +115,7 @@ class ToolCallFinishedEvent:
 
 @dataclass(frozen=True, slots=True)
 class UsageEvent:
-    """A model call reported its token usage.
+    """A model call (or a sub-agent's run, `Agent.as_tool`) reported its token usage.
 
     Attributes:
         usage: this call's usage.
@@ -142,6 +145,53 @@ class RetryEvent:
     kind: Literal["retry"] = "retry"
 
 
+@dataclass(frozen=True, slots=True)
+class FinalOutputEvent:
+    """The final answer, validated into the agent's ``output_type`` (typed agents only).
+
+    Attributes:
+        output: the value (``result.output``).
+        message_id: the assistant message holding the answer as JSON.
+    """
+
+    output: Any
+    message_id: str | None
+    kind: Literal["output"] = "output"
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffEvent:
+    """Another agent answers from now on: a handoff, or the thread's agent taking the run.
+
+    Attributes:
+        from_agent: the id (``assistant_id``) of the agent that had the conversation.
+        to_agent: the id of the agent that has it now.
+        to_name: that agent's name.
+        call_id: the model's handoff call, or None when the run starts with the agent the
+            thread was handed to earlier.
+    """
+
+    from_agent: str
+    to_agent: str
+    to_name: str
+    call_id: str | None
+    kind: Literal["handoff"] = "handoff"
+
+
+@dataclass(frozen=True, slots=True)
+class SubRunEvent:
+    """A tool ran another agent (`Agent.as_tool`); its run, as it ended.
+
+    Attributes:
+        call_id: the tool call that ran it.
+        run: the sub-agent's run (its own thread; its usage counts in this run's).
+    """
+
+    call_id: str
+    run: Run
+    kind: Literal["sub_run"] = "sub_run"
+
+
 RunEvent: TypeAlias = (
     RunStatusEvent
     | StepCreatedEvent
@@ -153,5 +203,8 @@ RunEvent: TypeAlias = (
     | ToolCallFinishedEvent
     | UsageEvent
     | RetryEvent
+    | FinalOutputEvent
+    | HandoffEvent
+    | SubRunEvent
 )
 """Every event a run can stream."""

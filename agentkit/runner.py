@@ -21,7 +21,7 @@ from agentkit.records import Message, Run, Thread, now
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
 from agentkit.runs.pump import EventPump, collect
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
@@ -77,7 +77,7 @@ class Runner:
     # -- runs -----------------------------------------------------------------------------
     def iter_run(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: str | None = None,
         *,
         thread: Thread | str | None = None,
@@ -127,13 +127,15 @@ class Runner:
         )
         return self._stream(start, middleware, resumed=False)
 
-    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+    async def run(
+        self, agent: Agent[Any, OutputT], input: str | None = None, **options: Any
+    ) -> RunResult[OutputT]:
         """Start a run, drain its events, and return the result; see `iter_run`."""
         return await collect(self.iter_run(agent, input, **options))
 
     def iter_submit_tool_outputs(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         run: Run | str,
         outputs: ToolOutputs,
         *,
@@ -156,8 +158,8 @@ class Runner:
         return self._stream(resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
         return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
 
@@ -196,7 +198,7 @@ class Runner:
     # -- internals -------------------------------------------------------------------------
     async def _start(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: str | None,
         thread: Thread | str | None,
         deps: Any,
@@ -276,7 +278,7 @@ def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
 
 
 def _new_run(
-    agent: Agent[Any],
+    agent: Agent[Any, Any],
     thread_id: str,
     additional_instructions: str | None,
     metadata: Mapping[str, str] | None,
@@ -305,7 +307,7 @@ def _new_run(
     )
 
 
-def _first_turn(agent: Agent[Any]) -> TurnInfo:
+def _first_turn(agent: Agent[Any, Any]) -> TurnInfo:
     return TurnInfo(
         turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
     )

@@ -79,7 +79,7 @@ class ChatSession:
     leaves no empty thread behind.
     """
 
-    def __init__(self, agent: Agent[Any], runner: Runner, loop: asyncio.Runner, target: str):
+    def __init__(self, agent: Agent[Any, Any], runner: Runner, loop: asyncio.Runner, target: str):
         self.agent = agent
         self.runner = runner
         self.loop = loop

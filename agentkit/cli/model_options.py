@@ -198,7 +198,7 @@ def _check_client(model: Model) -> None:
         ) from exc
 
 
-def with_model(agent: Agent[Any], choice: ModelChoice) -> Agent[Any]:
+def with_model(agent: Agent[Any, Any], choice: ModelChoice) -> Agent[Any, Any]:
     """``agent`` itself when it keeps its model, else a copy running on the chosen one."""
     if choice.model is agent.model:
         return agent

@@ -68,6 +68,9 @@ class ResponsesModel(OpenAIClientModel):
             replays from then on.
         stream: stream the response (default) or make one plain request.
         store: sent as ``store`` when set; ``None`` leaves the server's default.
+        structured_output: whether the server supports ``text.format`` with a JSON Schema.
+            False for one that does not: an agent's typed answer is then asked for through
+            a ``final_answer`` tool (see ``docs/typed-output.md``).
 
     When ``parallel_tool_calls`` is False and a server still sends several calls, only the
     first is kept.
@@ -83,6 +86,7 @@ class ResponsesModel(OpenAIClientModel):
         continuation: Continuation = "replay",
         stream: bool = True,
         store: bool | None = None,
+        structured_output: bool = True,
     ) -> None:
         if continuation not in get_args(Continuation):
             raise UserError(
@@ -98,6 +102,7 @@ class ResponsesModel(OpenAIClientModel):
         self.continuation: Continuation = continuation
         self.streaming = stream
         self.store = store
+        self.structured_output = structured_output
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
         try:

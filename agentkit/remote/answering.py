@@ -40,7 +40,7 @@ class ToolAnswerer:
         failures: consecutive failed calls per tool name, across the run.
     """
 
-    agent: Agent[Any]
+    agent: Agent[Any, Any]
     ctx: RunContext[Any]
     layers: tuple[Middleware, ...]
     mode: DispatchMode = "auto"

@@ -26,7 +26,7 @@ from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
 from agentkit.runs.pump import EventPump, collect
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 from agentkit.tool_choice.base import TurnInfo
@@ -85,7 +85,7 @@ class RemoteRunner:
         self._paused: dict[str, RemoteRun] = {}
 
     # -- assistants, threads, messages -------------------------------------------------------
-    async def sync(self, agent: Agent[Any]) -> SyncedAssistant:
+    async def sync(self, agent: Agent[Any, Any]) -> SyncedAssistant:
         """Create or update the agent's remote assistant (once per runner while unchanged).
 
         Warns:
@@ -126,7 +126,7 @@ class RemoteRunner:
     # -- runs --------------------------------------------------------------------------------
     async def iter_run(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: str | None = None,
         *,
         thread: Thread | str | None = None,
@@ -158,13 +158,15 @@ class RemoteRunner:
             async for event in events:
                 yield event
 
-    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+    async def run(
+        self, agent: Agent[Any, OutputT], input: str | None = None, **options: Any
+    ) -> RunResult[OutputT]:
         """Start a remote run, drain its events and return the result; see `iter_run`."""
         return await collect(self.iter_run(agent, input, **options))
 
     async def iter_submit_tool_outputs(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         run: Run | str,
         outputs: ToolOutputs,
         *,
@@ -199,8 +201,8 @@ class RemoteRunner:
                 yield event
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
         return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
 
@@ -256,7 +258,7 @@ class RemoteRunner:
 
     def _params(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         assistant_id: str,
         additional_instructions: str | None,
         metadata: Mapping[str, str] | None,
@@ -283,7 +285,9 @@ class RemoteRunner:
             params["truncation_strategy"] = agent.truncation.model_dump()
         return params
 
-    def _stack(self, agent: Agent[Any], per_run: Sequence[Middleware]) -> tuple[Middleware, ...]:
+    def _stack(
+        self, agent: Agent[Any, Any], per_run: Sequence[Middleware]
+    ) -> tuple[Middleware, ...]:
         stack = middleware_stack(self.middleware, agent.middleware, per_run, default_retries=False)
         warn_stages_remote_runs_skip(stack)
         return stack

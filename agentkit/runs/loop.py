@@ -6,7 +6,7 @@ through it. How a run ends is decided here, in one place:
 ====================================  =======================================================
 what happened                         how the run ends
 ====================================  =======================================================
-the model answered with text          ``completed``
+the model answered with text          ``completed`` (a typed answer: once it validates)
 a tool the caller answers was called  ``requires_action`` (resumed by `submit_tool_outputs`)
 ``max_turns`` model calls were made   ``incomplete``, reason ``max_turns``
 the API cut the answer short          ``incomplete``, reason from the API
@@ -14,6 +14,7 @@ a usage limit middleware stopped it   ``incomplete``, reason from the middleware
 the run's deadline passed             ``expired``
 the model API failed                  ``failed``, ``last_error`` from the `ModelError`
 a tool kept failing                   ``failed``, ``last_error.code == "tool_error"``
+typed answers kept failing validation ``failed``, ``last_error.code == "invalid_output"``
 the caller cancelled                  ``cancelled`` (in-flight tools are cancelled too)
 ====================================  =======================================================
 """
@@ -35,6 +36,7 @@ from agentkit.middleware.base import Middleware, build_chain
 from agentkit.models.request import ToolChoice
 from agentkit.records import LastError, Run, RunUsage, now
 from agentkit.runs.dispatcher import dispatch_tools
+from agentkit.runs.final_output import finish_with_answer
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.steps import (
@@ -140,8 +142,8 @@ async def _next_turn(state: RunState, chains: _Chains) -> bool:
     policy = state.agent.tool_choice
     final = policy.final_output(info)
     if final is not None:
-        await _complete(state, MessageWriter(state.run, state.ctx.emit), final)
-        return True
+        writer = MessageWriter(state.run, state.ctx.emit)
+        return await finish_with_answer(state, writer, final, retry=False)
     if state.turn >= state.agent.limits.max_turns:
         await end_run(state, "incomplete", reason="max_turns")
         return True
@@ -170,15 +172,9 @@ async def _model_turn(
         wrote = await writer.finish(state.store, response.text, usage=usage)
         await open_tool_step(state, response, RunUsage() if wrote else usage)
         return False
-    await _complete(state, writer, response.text, usage)
-    return True
-
-
-async def _complete(
-    state: RunState, writer: MessageWriter, text: str, usage: RunUsage | None = None
-) -> None:
-    state.final_message = await writer.finish(state.store, text, usage=usage)
-    await end_run(state, "completed")
+    return await finish_with_answer(
+        state, writer, response.text, usage, response_id=response.response_id
+    )
 
 
 async def _handle_tools(state: RunState, chains: _Chains) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from agentkit.events import RunEvent
 from agentkit.middleware.base import Middleware
 from agentkit.records import Message, Run, Thread
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 
@@ -37,7 +37,7 @@ class AgentRunner(Protocol):
 
     def iter_run(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: str | None = None,
         *,
         thread: Thread | str | None = None,
@@ -50,13 +50,15 @@ class AgentRunner(Protocol):
         """Start a run and stream its events until it ends or pauses."""
         ...
 
-    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+    async def run(
+        self, agent: Agent[Any, OutputT], input: str | None = None, **options: Any
+    ) -> RunResult[OutputT]:
         """Start a run and wait for it to end or pause."""
         ...
 
     def iter_submit_tool_outputs(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         run: Run | str,
         outputs: ToolOutputs,
         *,
@@ -67,8 +69,8 @@ class AgentRunner(Protocol):
         ...
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it to end or pause again."""
         ...
 

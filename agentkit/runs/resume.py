@@ -77,7 +77,7 @@ def _text(value: Any) -> str:
 
 async def prepare_resume(
     store: Store,
-    agent: Agent[Any],
+    agent: Agent[Any, Any],
     run_id: str,
     outputs: ToolOutputs,
     ctx: RunContext[Any],

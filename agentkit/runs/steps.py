@@ -12,6 +12,7 @@ from typing import Any, Literal
 from agentkit.calls import ModelCall, ModelHandler, ModelResponse, ToolCall
 from agentkit.events import RunStatusEvent, StepCompletedEvent, StepCreatedEvent, UsageEvent
 from agentkit.exceptions import ModelError
+from agentkit.models.answer_tool import stream_answer
 from agentkit.models.events import ModelResponseDone, ModelTextDelta, ModelToolCall
 from agentkit.models.request import (
     AssistantMessageItem,
@@ -90,6 +91,7 @@ def build_request(
         settings=agent.settings,
         run_id=state.run.id,
         turn=state.turn,
+        output=agent.output.format if agent.output is not None else None,
     )
 
 
@@ -97,16 +99,16 @@ def model_stream_handler(state: RunState) -> ModelHandler:
     """The innermost model handler: drain the adapter's stream into a `ModelResponse`.
 
     It notes the request as the middleware passed it on, in ``state.last_request``, and
-    adds the call's usage to the run's.
+    adds the call's usage to the run's. The model is the agent's that has the run now (a
+    handoff changes it).
     """
-    stream = state.agent.model.stream
 
     async def handle(call: ModelCall) -> ModelResponse:
         state.last_request = call.request
         parts: list[str] = []
         calls: list[ModelToolCall] = []
         done: ModelResponseDone | None = None
-        async for event in stream(call.request):
+        async for event in stream_answer(state.agent.model, call.request):
             if isinstance(event, ModelTextDelta):
                 parts.append(event.text)
                 call.on_text(event.text)
