@@ -4,6 +4,8 @@ A run's fields are the assistant's, overridden by the request (``model``, ``inst
 ``tools``, ``tool_choice``...). Every function tool is a bare `ToolDefinition`: when the model
 calls one, the run stops in ``requires_action`` for the client, as in the Assistants API.
 ``code_interpreter`` and ``file_search`` tools are recorded but never offered to the model.
+A ``response_format`` of ``json_object`` or ``json_schema`` is sent upstream as given (the
+schema is the client's, not rewritten), and the answer must be a JSON object.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from agentkit.server.budget import TokenBudgetMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.schemas import RunOptions, response_format_wire
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.output_type import OutputFormat, OutputType
 
-__all__ = ["agent_for_run", "canonical_choice", "run_fields"]
+__all__ = ["agent_for_run", "canonical_choice", "output_for", "run_fields"]
 
 
 def run_fields(
@@ -82,7 +85,26 @@ def canonical_choice(choice: Any) -> ToolChoice:
     return "auto"
 
 
-def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None]:
+def output_for(response_format: Any) -> OutputType[dict[str, Any]] | None:
+    """The typed output a run's stored ``response_format`` asks for (None: text)."""
+    if not isinstance(response_format, dict):
+        return None  # "auto"
+    kind = response_format.get("type")
+    if kind == "json_object":
+        return OutputType(dict[str, Any], format=OutputFormat(type="json_object"))
+    if kind != "json_schema":
+        return None  # "text"
+    spec = response_format.get("json_schema") or {}
+    output = OutputFormat(
+        name=str(spec.get("name") or "output"),
+        schema=spec.get("schema") or {"type": "object"},
+        strict=bool(spec.get("strict")),
+        description=str(spec.get("description") or ""),
+    )
+    return OutputType(dict[str, Any], format=output)
+
+
+def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None, Any]:
     """The agent that drives ``run`` (on creation and on every resume)."""
     definitions = [
         ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
@@ -99,4 +121,5 @@ def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None]:
         middleware=[TokenBudgetMiddleware(run.max_prompt_tokens, run.max_completion_tokens)],
         limits=RunLimits(timeout=config.run_timeout, max_turns=config.max_turns),
         truncation=TruncationStrategy.model_validate(run.truncation_strategy.model_dump()),
+        output_type=output_for(run.response_format),
     )

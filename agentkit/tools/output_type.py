@@ -72,6 +72,9 @@ class OutputType(Generic[T]):
         strict: True requires strict mode (UserError if the schema cannot be strict); False
             never uses it; None (default) uses it when the schema allows, and otherwise warns
             (`StrictModeWarning`) and asks non-strict.
+        format: ask for this format as given instead of the type's schema (`agentkit serve`
+            passes a client's ``response_format`` this way, with ``type_`` a ``dict``); the
+            answer is then only validated as ``type_``.
 
     Raises:
         UserError: pydantic cannot build a schema for ``type_``, or strict=True cannot hold.
@@ -85,6 +88,7 @@ class OutputType(Generic[T]):
         name: str | None = None,
         description: str = "",
         strict: bool | None = None,
+        format: OutputFormat | None = None,
     ) -> None: ...
 
     @overload
@@ -95,6 +99,7 @@ class OutputType(Generic[T]):
         name: str | None = None,
         description: str = "",
         strict: bool | None = None,
+        format: OutputFormat | None = None,
     ) -> None: ...
 
     def __init__(
@@ -104,9 +109,11 @@ class OutputType(Generic[T]):
         name: str | None = None,
         description: str = "",
         strict: bool | None = None,
+        format: OutputFormat | None = None,
     ) -> None:
         self.python_type = type_
-        self.name = _schema_name(name or getattr(type_, "__name__", "") or "output")
+        given = name or (format.name if format is not None else "")
+        self.name = _schema_name(given or getattr(type_, "__name__", "") or "output")
         where = f"output_type {self.name!r}"
         try:
             self._adapter: TypeAdapter[T] = TypeAdapter(type_)
@@ -115,6 +122,9 @@ class OutputType(Generic[T]):
             raise UserError(f"{where}: pydantic cannot validate {type_!r} ({exc})") from None
         self.wrapped = not _is_object(schema)
         self.schema: JsonSchema = _wrap(schema) if self.wrapped else schema
+        if format is not None:
+            self.format = format
+            return
         wire_schema, is_strict = _strict_choice(self.schema, strict, where)
         self.format = OutputFormat(
             name=self.name, schema=wire_schema, strict=is_strict, description=description
