@@ -6,8 +6,10 @@ them as they are (`wire()` drops the few agentkit-only fields).
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -29,10 +31,13 @@ __all__ = [
     "RunStatus",
     "RunStep",
     "RunUsage",
+    "SubRunLink",
+    "SubmitToolApproval",
     "SubmitToolOutputs",
     "Text",
     "TextContent",
     "Thread",
+    "ToolApproval",
     "ToolCallError",
     "ToolCallsStepDetails",
     "TruncationStrategy",
@@ -163,12 +168,64 @@ class ToolCallError(_Object):
     message: str
 
 
+class ToolApproval(_Object):
+    """A decision on a call waiting for approval: an item of ``tool_approvals``.
+
+    The shape of Azure AI Foundry's classic agents (``tool_call_id``, ``approve``,
+    ``headers``), plus two agentkit fields. Build one with `approved` or `denied`.
+
+    Attributes:
+        tool_call_id: the call decided.
+        approve: run the call (True) or not.
+        reason: for a denial, what the model is told (agentkit-only).
+        arguments: for an approval, the JSON object to run the call with instead of the
+            model's arguments (agentkit-only).
+        headers: Foundry's headers for an approved MCP call (kept, unused by agentkit).
+    """
+
+    tool_call_id: str
+    approve: bool
+    reason: str | None = None
+    arguments: str | None = None
+    headers: dict[str, str] | None = None
+
+    @classmethod
+    def approved(
+        cls, tool_call_id: str, *, arguments: Mapping[str, Any] | str | None = None
+    ) -> ToolApproval:
+        """Run the call, with ``arguments`` (a dict, or a JSON string) if they are edited."""
+        if arguments is not None and not isinstance(arguments, str):
+            arguments = json.dumps(dict(arguments))
+        return cls(tool_call_id=tool_call_id, approve=True, arguments=arguments)
+
+    @classmethod
+    def denied(cls, tool_call_id: str, reason: str = "") -> ToolApproval:
+        """Do not run the call; the model is told so, with ``reason``."""
+        return cls(tool_call_id=tool_call_id, approve=False, reason=reason or None)
+
+
+class SubRunLink(_Object):
+    """The run a call of an agent used as a tool started (agentkit-only).
+
+    Attributes:
+        run_id: the sub-agent's run.
+        thread_id: its thread (a new one for each call).
+        assistant_id: the sub-agent.
+    """
+
+    run_id: str
+    thread_id: str
+    assistant_id: str
+
+
 class FunctionToolCall(_Object):
     """A function call in a ``tool_calls`` step.
 
     Attributes:
         error: set when the call failed; ``function.output`` holds what the model was told.
         duration_ms: how long the tool ran (agentkit-only).
+        approval: the decision on a call that needed approval (agentkit-only).
+        sub_run: the run of the agent this call ran as a tool (agentkit-only).
     """
 
     id: str
@@ -176,6 +233,17 @@ class FunctionToolCall(_Object):
     function: FunctionCall
     error: ToolCallError | None = None
     duration_ms: float | None = None
+    approval: ToolApproval | None = None
+    sub_run: SubRunLink | None = None
+
+    def wire(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        for name in _AGENTKIT_CALL_FIELDS:
+            data.pop(name, None)
+        return data
+
+
+_AGENTKIT_CALL_FIELDS = ("error", "duration_ms", "approval", "sub_run")
 
 
 class SubmitToolOutputs(_Object):
@@ -184,11 +252,34 @@ class SubmitToolOutputs(_Object):
     tool_calls: list[FunctionToolCall]
 
 
-class RequiredAction(_Object):
-    """What the caller must do for a run in ``requires_action``."""
+class SubmitToolApproval(_Object):
+    """The calls waiting for a person to approve, deny or edit them."""
 
-    type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
-    submit_tool_outputs: SubmitToolOutputs
+    tool_calls: list[FunctionToolCall]
+
+
+class RequiredAction(_Object):
+    """What the caller must do for a run in ``requires_action``.
+
+    ``submit_tool_outputs``: run these calls and submit their outputs.
+    ``submit_tool_approval`` (Foundry's shape): decide these calls (`ToolApproval`), and
+    agentkit runs the approved ones.
+    """
+
+    type: Literal["submit_tool_outputs", "submit_tool_approval"] = "submit_tool_outputs"
+    submit_tool_outputs: SubmitToolOutputs | None = None
+    submit_tool_approval: SubmitToolApproval | None = None
+
+    @property
+    def tool_calls(self) -> list[FunctionToolCall]:
+        """The calls waiting, whichever the kind of action."""
+        waiting = self.submit_tool_approval or self.submit_tool_outputs
+        return list(waiting.tool_calls) if waiting is not None else []
+
+    def wire(self) -> dict[str, Any]:
+        waiting = self.submit_tool_approval or self.submit_tool_outputs
+        calls = waiting.tool_calls if waiting is not None else []
+        return {"type": self.type, self.type: {"tool_calls": [c.wire() for c in calls]}}
 
 
 class LastError(_Object):
@@ -257,9 +348,7 @@ class Run(_Object):
     def wire(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if self.required_action is not None:
-            for call in data["required_action"]["submit_tool_outputs"]["tool_calls"]:
-                call.pop("error", None)
-                call.pop("duration_ms", None)
+            data["required_action"] = self.required_action.wire()
         return data
 
 
@@ -310,6 +399,6 @@ class RunStep(_Object):
         data = self.model_dump(mode="json")
         if data["step_details"]["type"] == "tool_calls":
             for call in data["step_details"]["tool_calls"]:
-                call.pop("error", None)
-                call.pop("duration_ms", None)
+                for name in _AGENTKIT_CALL_FIELDS:
+                    call.pop(name, None)
         return data

@@ -18,6 +18,7 @@ from agentkit.exceptions import InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, now
+from agentkit.runs.approvals import Approvals, prepare_approval
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
 from agentkit.runs.pump import EventPump, collect
@@ -162,6 +163,39 @@ class Runner:
     ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
         return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+
+    def iter_submit_tool_approvals(
+        self,
+        agent: Agent[Any, Any],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run waiting for approvals (``submit_tool_approval``) with the decisions.
+
+        ``approvals`` decides every waiting call exactly once: ``{call_id: True | False}``, or
+        `ToolApproval` s (``ToolApproval.approved(call_id, arguments=...)``,
+        ``ToolApproval.denied(call_id, reason)``). Approved calls run (with the edited
+        arguments); the model is told a denied call was not run, and why. The decisions are
+        stored with the run; any process sharing the store can submit them.
+
+        Raises:
+            ApprovalsMismatchError: missing, unknown or repeated call ids, or edited
+                arguments that are not a JSON object.
+            InvalidRunStateError: the run is not waiting for approvals (or has expired).
+        """
+        run_id = run if isinstance(run, str) else run.id
+        ctx = RunContext(deps=deps, agent_name=agent.name)
+        resume = partial(prepare_approval, self.store, agent, run_id, approvals, ctx)
+        return self._stream(resume, middleware, resumed=True)
+
+    async def submit_tool_approvals(
+        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+    ) -> RunResult[OutputT]:
+        """Resume a run waiting for approvals and wait for it; see `iter_submit_tool_approvals`."""
+        return await collect(self.iter_submit_tool_approvals(agent, run, approvals, **options))
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.

@@ -25,6 +25,7 @@ from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
+from agentkit.runs.approvals import Approvals
 from agentkit.runs.pump import EventPump, collect
 from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
@@ -183,20 +184,11 @@ class RemoteRunner:
             InvalidRunStateError: this runner has no run waiting with that id.
             ToolOutputsMismatchError: the outputs do not cover the waiting calls exactly once.
         """
-        run_id = run if isinstance(run, str) else run.id
-        driver = self._paused.get(run_id)
-        if driver is None or driver.answerer.agent is not agent:
-            raise InvalidRunStateError(
-                f"Run {run_id} is not waiting for tool outputs from this runner and agent."
-            )
+        driver = self._resumable(agent, run)
         driver.check_outputs(outputs)
-        del self._paused[run_id]
-        answerer = driver.answerer
-        if deps is not None:
-            answerer.ctx = replace(answerer.ctx, deps=deps)
-        if middleware:
-            answerer.layers = self._stack(agent, middleware)
-        async with aclosing(self._stream(driver, lambda: driver.resume(outputs))) as events:
+        async with aclosing(
+            self._resume(driver, agent, deps, middleware, lambda: driver.resume(outputs))
+        ) as events:
             async for event in events:
                 yield event
 
@@ -205,6 +197,42 @@ class RemoteRunner:
     ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
         return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+
+    async def iter_submit_tool_approvals(
+        self,
+        agent: Agent[Any, Any],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run this runner paused for approvals (``submit_tool_approval``).
+
+        For agentkit's own tools, the approved calls run here (with edited arguments) and
+        every output is submitted at once; for the service's tools (Foundry MCP approvals),
+        the decisions are sent as ``tool_approvals``. Arguments as in
+        `agentkit.Runner.iter_submit_tool_approvals`.
+
+        Raises:
+            InvalidRunStateError: this runner has no run waiting for approvals with that id.
+            ApprovalsMismatchError: the decisions do not match the waiting calls.
+        """
+        driver = self._resumable(agent, run)
+        driver.check_approvals(approvals)
+        async with aclosing(
+            self._resume(
+                driver, agent, deps, middleware, lambda: driver.resume_approvals(approvals)
+            )
+        ) as events:
+            async for event in events:
+                yield event
+
+    async def submit_tool_approvals(
+        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+    ) -> RunResult[OutputT]:
+        """Resume a run paused for approvals and wait for it; see `iter_submit_tool_approvals`."""
+        return await collect(self.iter_submit_tool_approvals(agent, run, approvals, **options))
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run on the service; a run this runner is driving ends ``cancelled``.
@@ -247,6 +275,32 @@ class RemoteRunner:
         await self.aclose()
 
     # -- internals ---------------------------------------------------------------------------
+    def _resumable(self, agent: Agent[Any, Any], run: Run | str) -> RemoteRun:
+        run_id = run if isinstance(run, str) else run.id
+        driver = self._paused.get(run_id)
+        if driver is None or driver.answerer.agent is not agent:
+            raise InvalidRunStateError(
+                f"Run {run_id} is not waiting for the caller from this runner and agent."
+            )
+        return driver
+
+    def _resume(
+        self,
+        driver: RemoteRun,
+        agent: Agent[Any, Any],
+        deps: Any,
+        middleware: Sequence[Middleware],
+        drive: Callable[[], Awaitable[None]],
+    ) -> AsyncGenerator[RunEvent, None]:
+        assert driver.run is not None
+        del self._paused[driver.run.id]
+        answerer = driver.answerer
+        if deps is not None:
+            answerer.ctx = replace(answerer.ctx, deps=deps)
+        if middleware:
+            answerer.layers = self._stack(agent, middleware)
+        return self._stream(driver, drive)
+
     async def _thread_for(self, thread: Thread | str | None, input: str | None) -> str:
         if thread is None:
             thread_id = (await self.create_thread()).id

@@ -8,13 +8,14 @@ what happened                         how the run ends
 ====================================  =======================================================
 the model answered with text          ``completed`` (a typed answer: once it validates)
 a tool the caller answers was called  ``requires_action`` (resumed by `submit_tool_outputs`)
+a call waits for a person's approval  ``requires_action`` (resumed by `submit_tool_approvals`)
 ``max_turns`` model calls were made   ``incomplete``, reason ``max_turns``
 the API cut the answer short          ``incomplete``, reason from the API
 a usage limit middleware stopped it   ``incomplete``, reason from the middleware
 the run's deadline passed             ``expired``
 the model API failed                  ``failed``, ``last_error`` from the `ModelError`
 a tool kept failing                   ``failed``, ``last_error.code == "tool_error"``
-typed answers kept failing validation ``failed``, ``last_error.code == "invalid_output"``
+typed answers stayed invalid          ``failed``, ``last_error.code == "invalid_output"``
 the caller cancelled                  ``cancelled`` (in-flight tools are cancelled too)
 ====================================  =======================================================
 """
@@ -35,6 +36,7 @@ from agentkit.exceptions import (
 from agentkit.middleware.base import Middleware, build_chain
 from agentkit.models.request import ToolChoice
 from agentkit.records import LastError, Run, RunUsage, now
+from agentkit.runs.approvals import pause_for_approval, split_approvals
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.final_output import finish_with_answer
 from agentkit.runs.message_writer import MessageWriter
@@ -180,6 +182,7 @@ async def _model_turn(
 async def _handle_tools(state: RunState, chains: _Chains) -> bool:
     """Run the pending calls that are ours; True when the run paused for the caller."""
     ours, callers = pending_calls(state)
+    ours, waiting = await split_approvals(state, ours)
     if ours:
         limits = state.agent.limits
         outcomes = await dispatch_tools(
@@ -191,6 +194,9 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
         )
         apply_outcomes(state, outcomes)
         check_retry_budget(state.agent, state.failures, outcomes)
+    if waiting:
+        await pause_for_approval(state, waiting)
+        return True
     if callers:
         await pause_run(state, callers)
         return True

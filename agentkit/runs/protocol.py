@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from agentkit.events import RunEvent
 from agentkit.middleware.base import Middleware
 from agentkit.records import Message, Run, Thread
+from agentkit.runs.approvals import Approvals
 from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
@@ -72,6 +73,24 @@ class AgentRunner(Protocol):
         self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
     ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it to end or pause again."""
+        ...
+
+    def iter_submit_tool_approvals(
+        self,
+        agent: Agent[Any, Any],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run waiting for approvals with the decisions and stream its events."""
+        ...
+
+    async def submit_tool_approvals(
+        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+    ) -> RunResult[OutputT]:
+        """Resume a run waiting for approvals and wait for it to end or pause again."""
         ...
 
     async def cancel(self, run: Run | str) -> Run:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from agentkit.context import RunContext
@@ -17,7 +17,7 @@ from agentkit.stores.base import Store
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
-__all__ = ["ToolOutputs", "match_outputs", "prepare_resume"]
+__all__ = ["ToolOutputs", "match_outputs", "paused_run", "prepare_resume", "resume_paused"]
 
 ToolOutputs: TypeAlias = Mapping[str, str] | Sequence[Mapping[str, Any]]
 """``{call_id: output}``, or the Assistants API's ``[{"tool_call_id": ..., "output": ...}]``."""
@@ -88,24 +88,57 @@ async def prepare_resume(
     new status and the step holding the outputs are saved in one store operation, so a run
     is never left ``in_progress`` without its outputs (and nobody driving it).
     """
+    run = await paused_run(store, run_id, "submit_tool_outputs", "tool outputs")
+    assert run.required_action is not None
+    pending_ids = [c.id for c in run.required_action.tool_calls]
+    by_id = match_outputs(pending_ids, outputs)
+    return await resume_paused(store, agent, run, ctx, lambda _, step: _with_outputs(step, by_id))
+
+
+async def paused_run(store: Store, run_id: str, action: str, what: str) -> Run:
+    """The run, if it is paused in ``requires_action`` for ``action`` and has not expired.
+
+    Raises:
+        InvalidRunStateError: it is not, naming ``what`` the caller tried to submit.
+    """
     run = await store.get_run(run_id)
     if run.status != "requires_action" or run.required_action is None:
         raise InvalidRunStateError(
-            f"Run {run_id} is {run.status}; tool outputs can only be submitted to a run in "
+            f"Run {run_id} is {run.status}; {what} can only be submitted to a run in "
             "requires_action."
+        )
+    if run.required_action.type != action:
+        raise InvalidRunStateError(
+            f"Run {run_id} waits for {run.required_action.type}, not for {what}."
         )
     if run.expires_at is not None and time.time() >= run.expires_at:
         await _expire(store, run)
         raise InvalidRunStateError(f"Run {run_id} expired at {run.expires_at}.")
-    pending_ids = [c.id for c in run.required_action.submit_tool_outputs.tool_calls]
-    by_id = match_outputs(pending_ids, outputs)
-    data = await store.get_run_state(run_id)
-    steps = await store.list_steps(run_id)
+    return run
+
+
+async def resume_paused(
+    store: Store,
+    agent: Agent[Any, Any],
+    run: Run,
+    ctx: RunContext[Any],
+    decide: Callable[[RunState, RunStep], RunStep],
+) -> RunState:
+    """Rebuild the paused run's state, apply ``decide`` to its pending step, and take it over.
+
+    ``decide`` returns the pending step with what the caller submitted (it may also adjust
+    the restored state); the step and the run's new status are saved together.
+
+    Raises:
+        InvalidRunStateError: another caller resumed or cancelled the run meanwhile.
+    """
+    data = await store.get_run_state(run.id)
+    steps = await store.list_steps(run.id)
     pending = next(s for s in steps if s.id == data["pending_step_id"])
-    step = _with_outputs(pending, by_id)
     resumed = run.model_copy(update={"status": "in_progress", "required_action": None})
     state = RunState(run=resumed, agent=agent, store=store, ctx=ctx)
     state.load_json(data)
+    step = decide(state, pending)
     state.pending_step = step
     state.tool_history = [
         call
@@ -121,7 +154,7 @@ async def prepare_resume(
     if not await store.transition_run(
         resumed, expected={"requires_action"}, state=state.to_json(), steps=[step]
     ):
-        raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
+        raise InvalidRunStateError(f"Run {run.id} was resumed or cancelled by someone else.")
     return state
 
 

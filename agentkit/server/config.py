@@ -12,6 +12,7 @@ from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.models.base import Model
 from agentkit.models.test import TestModel
+from agentkit.toolsets.base import Toolset
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -53,6 +54,9 @@ class ServerConfig:
         sweep_interval: seconds between scans for runs past ``expires_at``.
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
         max_turns: model calls one run may make before it ends ``incomplete``.
+        tools: tools the server runs itself. A run's function tool named like one of them
+            runs on the server (with that tool's schema and rules, ``needs_approval``
+            included) instead of pausing for the client to run it.
     """
 
     db_path: str
@@ -66,6 +70,7 @@ class ServerConfig:
     sweep_interval: float = 5.0
     poll_after_ms: int = 200
     max_turns: int = 25
+    tools: Toolset | None = None
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,7 +2,9 @@
 
 A run's fields are the assistant's, overridden by the request (``model``, ``instructions``,
 ``tools``, ``tool_choice``...). Every function tool is a bare `ToolDefinition`: when the model
-calls one, the run stops in ``requires_action`` for the client, as in the Assistants API.
+calls one, the run stops in ``requires_action`` for the client, as in the Assistants API;
+except the tools the server runs itself (`ServerConfig.tools`), which may stop it for the
+client's approval (``submit_tool_approval``) instead.
 ``code_interpreter`` and ``file_search`` tools are recorded but never offered to the model.
 A ``response_format`` of ``json_object`` or ``json_schema`` is sent upstream as given (the
 schema is the client's, not rewritten), and the answer must be a JSON object.
@@ -109,12 +111,14 @@ def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None, A
     definitions = [
         ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
     ]
+    served = config.tools
+    tools = [(served.get(d.name) if served is not None else None) or d for d in definitions]
     return Agent(
         name=name or run.assistant_id,
         id=run.assistant_id,
         model=config.model_factory(run.model),
         instructions=run.instructions,
-        tools=definitions,
+        tools=tools,
         tool_choice=canonical_choice(run.tool_choice),
         parallel_tool_calls=None if run.parallel_tool_calls else False,
         settings=ModelSettings(temperature=run.temperature, top_p=run.top_p),

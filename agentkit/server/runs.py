@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from agentkit.events import RunEvent
 from agentkit.exceptions import NotFoundError
-from agentkit.records import Message, Run, now
+from agentkit.records import Message, Run, ToolApproval, now
 from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
@@ -28,6 +28,8 @@ from agentkit.server.schemas import (
     ModifyRunRequest,
     RunOptions,
     SubmitToolOutputsRequest,
+    ToolApprovalParam,
+    ToolOutput,
     tool_resources_wire,
 )
 from agentkit.server.sse import RunFrames, sse_stream
@@ -169,18 +171,45 @@ async def cancel_run(request: Request) -> JSONResponse:
 
 
 async def submit_tool_outputs(request: Request) -> Response:
+    """Tool outputs, or (Foundry's ``tool_approvals``) decisions on calls waiting for approval."""
     body = await parse_body(request, SubmitToolOutputsRequest)
     ctx = context_of(request)
     path = request.path_params
     run = await get_run(ctx.store, path["thread_id"], path["run_id"])
-    if run.status != "requires_action":
+    if run.status != "requires_action" or run.required_action is None:
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
     assistant_name = await _assistant_name(ctx.store, run.assistant_id)
     agent = agent_for_run(run, name=assistant_name, config=ctx.config)
-    outputs = [output.model_dump() for output in body.tool_outputs]
-    events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
+    if run.required_action.type == "submit_tool_approval":
+        decisions = [ToolApproval.model_validate(a.model_dump()) for a in _approvals(body)]
+        events = ctx.runner.iter_submit_tool_approvals(agent, run.id, decisions)
+    else:
+        outputs = [output.model_dump() for output in _outputs(body)]
+        events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
     return await _launch(ctx, events, stream=bool(body.stream), resumed=True)
+
+
+def _approvals(body: SubmitToolOutputsRequest) -> list[ToolApprovalParam]:
+    if body.tool_approvals is None or body.tool_outputs:
+        raise APIError(
+            400,
+            "This run waits for tool approvals: send 'tool_approvals' (one decision per call "
+            "in required_action.submit_tool_approval), not 'tool_outputs'.",
+            param="tool_approvals",
+        )
+    return body.tool_approvals
+
+
+def _outputs(body: SubmitToolOutputsRequest) -> list[ToolOutput]:
+    if body.tool_outputs is None or body.tool_approvals:
+        raise APIError(
+            400,
+            "This run waits for tool outputs: send 'tool_outputs' (one per call in "
+            "required_action.submit_tool_outputs), not 'tool_approvals'.",
+            param="tool_outputs",
+        )
+    return body.tool_outputs
 
 
 async def _assistant_name(store: AssistantsStore, assistant_id: str) -> str:

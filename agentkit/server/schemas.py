@@ -27,6 +27,7 @@ __all__ = [
     "ResponseFormat",
     "RunOptions",
     "SubmitToolOutputsRequest",
+    "ToolApprovalParam",
     "ToolParam",
     "ToolResources",
     "response_format_wire",
@@ -350,10 +351,29 @@ class ToolOutput(_Body):
     output: str = ""
 
 
-class SubmitToolOutputsRequest(_Body):
-    """``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``."""
+class ToolApprovalParam(_Body):
+    """One decision in ``tool_approvals`` (Azure AI Foundry's shape, plus agentkit's fields).
 
-    tool_outputs: list[ToolOutput] = Field(max_length=128)
+    ``reason`` (what the model is told of a denial) and ``arguments`` (edited arguments, a
+    JSON object, for an approval) are agentkit's.
+    """
+
+    tool_call_id: str
+    approve: bool
+    headers: dict[str, str] | None = None
+    reason: str | None = Field(default=None, max_length=32_768)
+    arguments: str | None = Field(default=None, max_length=1_048_576)
+
+
+class SubmitToolOutputsRequest(_Body):
+    """``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``.
+
+    ``tool_outputs`` answers a ``submit_tool_outputs`` action; ``tool_approvals`` (Foundry's
+    classic agents) a ``submit_tool_approval`` one.
+    """
+
+    tool_outputs: list[ToolOutput] | None = Field(default=None, max_length=128)
+    tool_approvals: list[ToolApprovalParam] | None = Field(default=None, max_length=128)
     stream: bool | None = None
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from agentkit.context import RunContext
 from agentkit.deprecation import warn_deprecated
+from agentkit.tools.approval import ApprovalRule
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["Tool"]
@@ -23,11 +24,15 @@ class Tool(ABC):
         max_model_retries: failed calls in a row the model may retry before the run fails,
             or None for the agent's ``limits.max_model_retries``.
         retry: a `ToolRetry` policy retrying transient failures (`ToolRetryMiddleware`).
+        needs_approval: whether a call waits for a person to approve, deny or edit it (the
+            run pauses in ``requires_action``): a bool, or a function of ``(ctx,
+            arguments)`` (`agentkit.tools.approval`).
     """
 
     timeout: float | None = None
     max_model_retries: int | None = None
     retry: Any = None
+    needs_approval: ApprovalRule = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

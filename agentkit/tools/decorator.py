@@ -13,6 +13,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 from agentkit.context import RunContext
 from agentkit.deprecation import warn_deprecated
 from agentkit.exceptions import UserError
+from agentkit.tools.approval import ApprovalRule, check_approval_rule
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.tools.docstrings import DocstringFormat, DocstringWarning, parse_docstring
@@ -57,6 +58,7 @@ class FunctionTool(Tool, Generic[P, R]):
         show_errors: bool = False,
         retry: ToolRetry | None = None,
         max_retries: int | None = None,
+        needs_approval: ApprovalRule = False,
     ) -> None:
         if not callable(func):
             raise UserError(f"@tool needs a function, got {func!r}")
@@ -71,6 +73,7 @@ class FunctionTool(Tool, Generic[P, R]):
         self.max_model_retries = _check_max_model_retries(max_model_retries, where)
         self.show_errors = show_errors
         self.retry = _check_retry(retry, where)
+        self.needs_approval = check_approval_rule(needs_approval, where)
         self._is_async = inspect.iscoroutinefunction(func)
         try:
             docs = parse_docstring(func.__doc__, docstring_format)
@@ -255,6 +258,7 @@ def tool(
     show_errors: bool = False,
     retry: ToolRetry | None = None,
     max_retries: int | None = None,
+    needs_approval: ApprovalRule = False,
 ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
 
 
@@ -271,6 +275,7 @@ def tool(
     show_errors: bool = False,
     retry: ToolRetry | None = None,
     max_retries: int | None = None,
+    needs_approval: ApprovalRule = False,
 ) -> Any:
     """Turn a typed function (sync or async) into a tool the model can call.
 
@@ -294,6 +299,9 @@ def tool(
         retry: call the function again on the transient errors this `ToolRetry` names
             (only for idempotent tools; see `ToolRetryMiddleware`).
         max_retries: deprecated name of ``max_model_retries``.
+        needs_approval: True to have a person approve, deny or edit every call before it
+            runs (the run pauses in ``requires_action``), or a function ``(ctx, arguments)
+            -> bool`` (sync or async) deciding per call. See ``docs/approvals.md``.
 
     Raises:
         UserError: bad name, misplaced `RunContext`, unsupported annotation, or strict=True
@@ -309,6 +317,7 @@ def tool(
         "max_retries": max_retries,
         "show_errors": show_errors,
         "retry": retry,
+        "needs_approval": needs_approval,
     }
     if func is not None:
         return FunctionTool(func, **options)
