@@ -15,7 +15,9 @@ from agentkit.exceptions import AgentkitError, ModelRetry, UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.request import ModelSettings
+from agentkit.records import ToolApproval
 from agentkit.runner import Runner
+from agentkit.runs.handoffs import Handoff
 from agentkit.runs.result import RunResult
 from agentkit.tools.decorator import FunctionTool, tool
 from agentkit.tools.definition import ToolDefinition
@@ -32,6 +34,7 @@ __all__ = [
     "Agent",
     "AgentkitError",
     "FunctionTool",
+    "Handoff",
     "Middleware",
     "ModelRetry",
     "ModelSettings",
@@ -41,6 +44,7 @@ __all__ = [
     "RunLimits",
     "RunResult",
     "Runner",
+    "ToolApproval",
     "ToolDefinition",
     "UserError",
     "tool",

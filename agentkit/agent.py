@@ -15,6 +15,8 @@ from agentkit.models.names import ModelSpec, resolve_model
 from agentkit.models.request import ModelSettings, ToolChoice
 from agentkit.records import Thread, TruncationStrategy
 from agentkit.runner import Runner
+from agentkit.runs.agent_tool import AgentTool
+from agentkit.runs.handoffs import Handoff, handoff_graph
 from agentkit.runs.protocol import AgentRunner
 from agentkit.runs.result import OutputT, RunResult
 from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
@@ -22,7 +24,8 @@ from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.tools.output_type import OutputType
 from agentkit.toolsets.base import Toolset
-from agentkit.toolsets.combined import toolset_from
+from agentkit.toolsets.combined import CombinedToolset, toolset_from
+from agentkit.toolsets.function import FunctionToolset
 
 __all__ = ["Agent"]
 
@@ -58,6 +61,10 @@ class Agent(Generic[DepsT, OutputT]):
             structured output and validated into ``result.output``; an invalid answer is
             sent back to the model (``limits.max_model_retries`` times). None or ``str``:
             a text answer.
+        handoffs: agents this one may transfer the conversation to (or `Handoff` s, to name
+            or describe the transfer); each is offered to the model as a
+            ``transfer_to_<name>`` tool. See `agentkit.runs.handoffs`; `add_handoffs` adds
+            more later (for agents that hand back to each other).
         description: what the agent does, for other agents (handoffs, `as_tool`).
         id: the ``assistant_id`` recorded on runs (default ``asst_<name>``).
     """
@@ -76,6 +83,7 @@ class Agent(Generic[DepsT, OutputT]):
         limits: RunLimits | None = None,
         truncation: TruncationStrategy | None = None,
         output_type: type[OutputT] | OutputType[OutputT] | None = None,
+        handoffs: Sequence[Agent[Any, Any] | Handoff] = (),
         description: str = "",
         id: str | None = None,
     ) -> None:
@@ -89,9 +97,11 @@ class Agent(Generic[DepsT, OutputT]):
         self._model: Model | None = resolve_model(model) if isinstance(model, str) else model
         self.instructions = instructions
         self.description = description
-        self.toolset = tools if isinstance(tools, Toolset) else toolset_from(tools)
-        for tool_name in self.toolset.names():
-            check_tool_name(tool_name, where=f"Agent {name!r}")
+        self._own_tools = tools if isinstance(tools, Toolset) else toolset_from(tools)
+        self._handoffs: tuple[Handoff, ...] = ()
+        self.toolset: Toolset = self._own_tools
+        self.add_handoffs(*handoffs)
+        self._wire_tools: list[dict[str, Any]] | None = None
         self.tool_choice = as_policy(tool_choice)
         self.parallel_tool_calls = parallel_tool_calls
         self.settings = settings or ModelSettings()
@@ -100,7 +110,44 @@ class Agent(Generic[DepsT, OutputT]):
         self.truncation = truncation or TruncationStrategy()
         self.output: OutputType[OutputT] | None = _output_type(output_type)
         self._runner: Runner | None = None
-        self._wire_tools: list[dict[str, Any]] | None = None
+
+    @property
+    def handoffs(self) -> tuple[Handoff, ...]:
+        """The transfers this agent may make, in the order its model sees them."""
+        return self._handoffs
+
+    def add_handoffs(self, *targets: Agent[Any, Any] | Handoff) -> None:
+        """Let this agent transfer the conversation to ``targets`` too.
+
+        Raises:
+            UserError: a tool name is invalid or taken (two tools, or two handoffs, alike),
+                or two different agents reachable through handoffs share an id.
+        """
+        added = tuple(t if isinstance(t, Handoff) else Handoff(t) for t in targets)
+        previous = self._handoffs
+        self._handoffs = (*previous, *added)
+        try:
+            handoff_graph(self)
+            toolset = self._own_tools
+            if self._handoffs:
+                toolset = CombinedToolset([toolset, FunctionToolset(self._handoffs)])
+            for tool_name in toolset.names():
+                check_tool_name(tool_name, where=f"Agent {self.name!r}")
+        except UserError:
+            self._handoffs = previous  # nothing changes
+            raise
+        self.toolset = toolset
+        self._wire_tools = None
+
+    def as_tool(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | None = None,
+    ) -> AgentTool:
+        """This agent as a tool of another: each call runs it (see `AgentTool`)."""
+        return AgentTool(self, name=name, description=description, timeout=timeout)
 
     def wire_tools(self) -> list[dict[str, Any]]:
         """The tool definitions in the Assistants API shape (computed once)."""

@@ -184,11 +184,13 @@ class SubRunEvent:
 
     Attributes:
         call_id: the tool call that ran it.
-        run: the sub-agent's run (its own thread; its usage counts in this run's).
+        run: the sub-agent's run, on a thread of its own.
+        usage: what it used (counted in the calling run's usage).
     """
 
     call_id: str
     run: Run
+    usage: Usage
     kind: Literal["sub_run"] = "sub_run"
 
 

@@ -280,7 +280,7 @@ class Runner:
         state = await prepare()
         run_id = state.run.id
         pump = EventPump(f"agentkit-run:{run_id}")
-        state.ctx = _with_emit(state.ctx, pump.emit, state.run)
+        state.ctx = _with_emit(state.ctx, pump.emit, state.run, self)
         pump.emit(RunStatusEvent(state.run))
         stack = middleware_stack(
             self.middleware,
@@ -307,8 +307,8 @@ async def _cancel_if_created(store: Store, run: Run) -> None:
         await store.transition_run(cancelled, expected={"queued"})
 
 
-def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
-    return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id)
+def _with_emit(ctx: RunContext[Any], emit: Any, run: Run, runner: Runner) -> RunContext[Any]:
+    return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id, runner=runner)
 
 
 def _new_run(

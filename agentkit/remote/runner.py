@@ -145,7 +145,13 @@ class RemoteRunner:
             NotFoundError: ``thread`` does not exist on the service.
             ActiveRunError: the thread already has an active run.
             ModelError: the service could not be reached or refused the run.
+            UserError: the agent has handoffs (the service fixes the assistant of a run).
         """
+        if agent.handoffs:
+            raise UserError(
+                f"Agent {agent.name!r} has handoffs, which RemoteRunner cannot run: the service "
+                "fixes a run's assistant. Run it with agentkit.Runner."
+            )
         stack = self._stack(agent, middleware)
         synced = await self.sync(agent)
         thread_id = await self._thread_for(thread, input)
@@ -361,7 +367,7 @@ class RemoteRunner:
     ) -> AsyncGenerator[RunEvent, None]:
         pump = EventPump("agentkit-remote-run", after_cancel=driver.finish_cancel)
         driver.mirror.emit = pump.emit
-        driver.answerer.ctx = replace(driver.answerer.ctx, emit=pump.emit)
+        driver.answerer.ctx = replace(driver.answerer.ctx, emit=pump.emit, runner=self)
         key = id(driver)
         self._active[key] = (driver, pump)
         try:

@@ -26,9 +26,8 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from functools import partial
 
-from agentkit.calls import ModelHandler, RunCall, ToolHandler
+from agentkit.calls import ModelHandler, RunCall, ToolCall, ToolHandler
 from agentkit.exceptions import (
     ModelError,
     UsageLimitExceeded,
@@ -36,9 +35,11 @@ from agentkit.exceptions import (
 from agentkit.middleware.base import Middleware, build_chain
 from agentkit.models.request import ToolChoice
 from agentkit.records import LastError, Run, RunUsage, now
+from agentkit.runs.agent_tool import observe_sub_runs
 from agentkit.runs.approvals import pause_for_approval, split_approvals
 from agentkit.runs.dispatcher import dispatch_tools
 from agentkit.runs.final_output import finish_with_answer
+from agentkit.runs.handoffs import resume_active_agent, take_handoff
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.steps import (
@@ -74,12 +75,16 @@ async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
 
     ``stack`` is the run's whole middleware stack (`agentkit.middleware.middleware_stack`).
     """
+    observe_sub_runs(state)
     ctx = state.ctx
+
+    async def invoke(call: ToolCall) -> str:
+        # The agent at call time: a handoff changes it.
+        return await invoke_tool(state.agent, state.failures, ctx, call)
+
     chains = _Chains(
         model=build_chain(stack, "wrap_model_call", ctx, model_stream_handler(state)),
-        tool=build_chain(
-            stack, "wrap_tool_call", ctx, partial(invoke_tool, state.agent, state.failures, ctx)
-        ),
+        tool=build_chain(stack, "wrap_tool_call", ctx, invoke),
     )
 
     async def inner(call: RunCall) -> Run:
@@ -124,6 +129,8 @@ async def _advance_until_deadline(state: RunState, chains: _Chains) -> None:
 
 
 async def _advance(state: RunState, chains: _Chains) -> None:
+    # A queued run starts; any other status continues (resumed, or recovered).
+    await resume_active_agent(state, resumed=state.run.status != "queued")
     if state.run.status == "queued":
         await set_status(state, "in_progress", started_at=now())
     while not await _step(state, chains):
@@ -144,7 +151,7 @@ async def _next_turn(state: RunState, chains: _Chains) -> bool:
     policy = state.agent.tool_choice
     final = policy.final_output(info)
     if final is not None:
-        writer = MessageWriter(state.run, state.ctx.emit)
+        writer = MessageWriter(state.run, state.ctx.emit, state.agent.id)
         return await finish_with_answer(state, writer, final, retry=False)
     if state.turn >= state.agent.limits.max_turns:
         await end_run(state, "incomplete", reason="max_turns")
@@ -156,7 +163,7 @@ async def _model_turn(
     state: RunState, chains: _Chains, tools: tuple[ToolDefinition, ...], tool_choice: ToolChoice
 ) -> bool:
     """One model call; True when the run ended."""
-    writer = MessageWriter(state.run, state.ctx.emit)
+    writer = MessageWriter(state.run, state.ctx.emit, state.agent.id)
     response = await call_model(state, chains.model, writer, tools, tool_choice)
     # The call's usage goes on the first step it made: its message, else its tool calls.
     usage = run_usage(response.usage)
@@ -200,5 +207,6 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
     if callers:
         await pause_run(state, callers)
         return True
+    await take_handoff(state)
     await close_tool_step(state)
     return False

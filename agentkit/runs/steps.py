@@ -189,7 +189,7 @@ async def open_tool_step(
     step = RunStep(
         run_id=run.id,
         thread_id=run.thread_id,
-        assistant_id=run.assistant_id,
+        assistant_id=state.agent.id,  # the agent that has the run (a handoff changes it)
         type="tool_calls",
         step_details=ToolCallsStepDetails(tool_calls=calls),
         usage=usage,
