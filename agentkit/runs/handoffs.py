@@ -3,7 +3,8 @@
 An agent's handoffs are offered to its model as tools, ``transfer_to_<name>``. When the
 model calls one, the call answers ``Transferred to <name>.`` and, once every call of that
 step is answered, the run goes on with the other agent: its instructions, model, tools,
-settings and limits (the run's middleware stay). The run keeps its ``assistant_id``; every
+settings and limits (the run's middleware stay). The run records the new instructions and
+model, and keeps its ``assistant_id`` (and its ``tools`` as it began); every
 message and step records the agent that wrote it as its ``assistant_id``, so the thread
 shows who said what, and the next run on the thread continues with the agent that has the
 conversation (the writer of its last message, if the started agent can reach it through
@@ -125,14 +126,16 @@ async def take_handoff(state: RunState) -> None:
 
 
 def switch_agent(state: RunState, target: Agent[Any, Any], *, call_id: str | None) -> None:
-    """Go on with ``target``: the run's instructions, model and tools become its own."""
+    """Go on with ``target``: the run's instructions and model become its own.
+
+    The run's ``assistant_id`` and ``tools`` stay as the run began.
+    """
     previous = state.agent
     state.agent = target
     state.run = state.run.model_copy(
         update={
             "instructions": _instructions(state.run, previous, target),
             "model": target.model.model_name,
-            "tools": target.wire_tools(),
         }
     )
     state.ctx.state[ACTIVE_AGENT] = target.id

@@ -21,7 +21,8 @@ from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
-from agentkit.server.run_agent import agent_for_run, run_fields
+from agentkit.server.handoffs import agent_with_handoffs
+from agentkit.server.run_agent import run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
     CreateThreadAndRunRequest,
@@ -82,7 +83,8 @@ async def _start_run(
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
-    agent = agent_for_run(probe, name=assistant.get("name") or "", config=ctx.config)
+    name = assistant.get("name") or ""
+    agent = await agent_with_handoffs(ctx.store, probe, name=name, config=ctx.config)
     events = ctx.runner.iter_run(
         agent,
         None,
@@ -180,7 +182,7 @@ async def submit_tool_outputs(request: Request) -> Response:
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
     assistant_name = await _assistant_name(ctx.store, run.assistant_id)
-    agent = agent_for_run(run, name=assistant_name, config=ctx.config)
+    agent = await agent_with_handoffs(ctx.store, run, name=assistant_name, config=ctx.config)
     if run.required_action.type == "submit_tool_approval":
         decisions = [ToolApproval.model_validate(a.model_dump()) for a in _approvals(body)]
         events = ctx.runner.iter_submit_tool_approvals(agent, run.id, decisions)

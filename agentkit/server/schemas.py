@@ -94,8 +94,26 @@ class FileSearchToolParam(_Body):
     file_search: FileSearchOptions | None = None
 
 
+class HandoffTarget(_Body):
+    """The assistant a ``handoff`` tool transfers the conversation to."""
+
+    assistant_id: str = Field(min_length=1, max_length=256)
+    description: str | None = Field(default=None, max_length=1024)
+
+
+class HandoffToolParam(_Body):
+    """``{"type": "handoff", "handoff": {"assistant_id": ...}}`` (agentkit's own tool type).
+
+    The model may hand the conversation to that assistant (a ``transfer_to_<name>`` tool);
+    the run keeps its ``assistant_id`` and each message records the assistant that wrote it.
+    """
+
+    type: Literal["handoff"]
+    handoff: HandoffTarget
+
+
 ToolParam = Annotated[
-    FunctionToolParam | CodeInterpreterToolParam | FileSearchToolParam,
+    FunctionToolParam | CodeInterpreterToolParam | FileSearchToolParam | HandoffToolParam,
     Field(discriminator="type"),
 ]
 
