@@ -145,13 +145,10 @@ class RemoteRunner:
             NotFoundError: ``thread`` does not exist on the service.
             ActiveRunError: the thread already has an active run.
             ModelError: the service could not be reached or refused the run.
-            UserError: the agent has handoffs (the service fixes the assistant of a run).
+            UserError: the agent has handoffs (the service fixes a run's assistant) or an
+                ``output_type`` (its answers could not be sent back to the model to fix).
         """
-        if agent.handoffs:
-            raise UserError(
-                f"Agent {agent.name!r} has handoffs, which RemoteRunner cannot run: the service "
-                "fixes a run's assistant. Run it with agentkit.Runner."
-            )
+        _check_remote(agent)
         stack = self._stack(agent, middleware)
         synced = await self.sync(agent)
         thread_id = await self._thread_for(thread, input)
@@ -382,6 +379,20 @@ class RemoteRunner:
         run = driver.run
         if run is not None and run.status == "requires_action":
             self._paused[run.id] = driver
+
+
+def _check_remote(agent: Agent[Any, Any]) -> None:
+    if agent.handoffs:
+        raise UserError(
+            f"Agent {agent.name!r} has handoffs, which RemoteRunner cannot run: the service "
+            "fixes a run's assistant. Run it with agentkit.Runner."
+        )
+    if agent.output is not None:
+        raise UserError(
+            f"Agent {agent.name!r} has an output_type, which RemoteRunner cannot run: the "
+            "service ends the run, so an invalid answer could not go back to the model. Run "
+            "it with agentkit.Runner."
+        )
 
 
 def _discard(event: object) -> None:

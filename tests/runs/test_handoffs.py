@@ -133,8 +133,11 @@ def test_agents_with_the_same_id_cannot_hand_off_to_each_other() -> None:
     assert twin.handoffs == ()
 
 
-async def test_the_remote_runner_refuses_handoffs() -> None:
+async def test_the_remote_runner_refuses_handoffs_and_typed_output() -> None:
     team = Team()
     runner = RemoteRunner(team.triage_fake.client())
+    typed = Agent(name="typed", model="test", output_type=list[int])
     with pytest.raises(UserError, match="has handoffs, which RemoteRunner cannot run"):
         await runner.run(team.triage, "hi")
+    with pytest.raises(UserError, match="has an output_type, which RemoteRunner cannot run"):
+        await runner.run(typed, "hi")
