@@ -263,22 +263,23 @@ class RequiredAction(_Object):
 
     ``submit_tool_outputs``: run these calls and submit their outputs.
     ``submit_tool_approval`` (Foundry's shape): decide these calls (`ToolApproval`), and
-    agentkit runs the approved ones.
+    agentkit runs the approved ones; ``submit_tool_outputs`` then lists no call.
     """
 
     type: Literal["submit_tool_outputs", "submit_tool_approval"] = "submit_tool_outputs"
-    submit_tool_outputs: SubmitToolOutputs | None = None
+    submit_tool_outputs: SubmitToolOutputs = Field(
+        default_factory=lambda: SubmitToolOutputs(tool_calls=[])
+    )
     submit_tool_approval: SubmitToolApproval | None = None
 
     @property
     def tool_calls(self) -> list[FunctionToolCall]:
         """The calls waiting, whichever the kind of action."""
         waiting = self.submit_tool_approval or self.submit_tool_outputs
-        return list(waiting.tool_calls) if waiting is not None else []
+        return list(waiting.tool_calls)
 
     def wire(self) -> dict[str, Any]:
-        waiting = self.submit_tool_approval or self.submit_tool_outputs
-        calls = waiting.tool_calls if waiting is not None else []
+        calls = self.tool_calls
         return {"type": self.type, self.type: {"tool_calls": [c.wire() for c in calls]}}
 
 

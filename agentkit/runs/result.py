@@ -116,8 +116,7 @@ class RunResult(Generic[OutputT]):
     def pending_tool_calls(self) -> list[FunctionToolCall]:
         """The calls waiting for outputs when the run is in ``requires_action``."""
         action = self.run.required_action
-        waiting = action.submit_tool_outputs if action is not None else None
-        return list(waiting.tool_calls) if waiting is not None else []
+        return list(action.submit_tool_outputs.tool_calls) if action is not None else []
 
     @property
     def pending_approvals(self) -> list[FunctionToolCall]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 import re
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -15,7 +15,7 @@ from agentkit.stores import SQLiteStore
 
 from .run_example import EXAMPLES, run_example
 
-SCRIPT = "tool_approvals/refunds.py"
+SCRIPT = "tool_approvals/refund_desk.py"
 
 
 def load() -> ModuleType:

@@ -59,7 +59,7 @@ def test_an_unknown_name_or_a_bad_rule_is_a_user_error() -> None:
 def test_tool_rejects_a_needs_approval_that_is_not_a_rule() -> None:
     with pytest.raises(UserError, match=r"@tool on .*: needs_approval must be"):
 
-        @tool(needs_approval="always")  # type: ignore[call-overload]
+        @tool(needs_approval="always")  # type: ignore[call-overload, untyped-decorator]
         def refund() -> str:
             """Refund."""
             return ""

@@ -5,11 +5,11 @@ over 25 EUR. Such a call pauses the run in ``requires_action`` (``submit_tool_ap
 saved in a SQLite file. Later, in another process, a person decides; agentkit runs the tool
 (with the edited amount, if it was edited) or tells the model it was denied, and why::
 
-    python examples/tool_approvals/refunds.py start "Refund 30 EUR on order 42"
-    python examples/tool_approvals/refunds.py pending
-    python examples/tool_approvals/refunds.py approve run_...
-    python examples/tool_approvals/refunds.py deny run_... "Refunds need a receipt."
-    python examples/tool_approvals/refunds.py edit run_... 20
+    python examples/tool_approvals/refund_desk.py start "Refund 30 EUR on order 42"
+    python examples/tool_approvals/refund_desk.py pending
+    python examples/tool_approvals/refund_desk.py approve run_...
+    python examples/tool_approvals/refund_desk.py deny run_... "Refunds need a receipt."
+    python examples/tool_approvals/refund_desk.py edit run_... 20
 
 The file is ``refunds.db`` in the current directory (``--db PATH`` to change it). Offline: a
 scripted model stands in.
