@@ -59,14 +59,12 @@ class ToolAnswerer:
         ready: list[ToolCall] = []
         waiting: list[ToolCall] = []
         for call in calls:
-            ctx = replace(self.ctx, call_id=call.call_id, tool_name=call.name)
             tool = call.tool
-            if isinstance(tool, Tool) and await needs_approval(
-                tool.needs_approval, call.arguments, ctx
-            ):
-                waiting.append(call)
-            else:
-                ready.append(call)
+            rule = tool.needs_approval if isinstance(tool, Tool) else False
+            if not isinstance(rule, bool):
+                ctx = replace(self.ctx, call_id=call.call_id, tool_name=call.name)
+                rule = await needs_approval(rule, call.arguments, ctx)
+            (waiting if rule else ready).append(call)
         return ready, waiting
 
     async def answer(self, calls: list[ToolCall], run_id: str) -> list[ToolOutcome]:

@@ -82,8 +82,11 @@ async def split_approvals(
 
 
 async def _needs_approval(state: RunState, call: ToolCall, tool: Tool) -> bool:
+    rule = tool.needs_approval
+    if isinstance(rule, bool):  # the common case: no per-call context to build
+        return rule
     ctx = replace(state.ctx, call_id=call.call_id, tool_name=call.name)
-    return await needs_approval(tool.needs_approval, call.arguments, ctx)
+    return await needs_approval(rule, call.arguments, ctx)
 
 
 async def pause_for_approval(state: RunState, calls: list[FunctionToolCall]) -> None:
