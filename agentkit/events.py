@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
-from agentkit.records import Message, Run, RunStatus, RunStep, ToolCallError
+from agentkit.records import HostedCall, Message, Run, RunStatus, RunStep, ToolCallError
 from agentkit.usage import Usage
 
 __all__ = [
     "FinalOutputEvent",
     "HandoffEvent",
+    "HostedCallEvent",
     "MessageCompletedEvent",
     "MessageCreatedEvent",
     "RetryEvent",
@@ -114,6 +115,18 @@ class ToolCallFinishedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class HostedCallEvent:
+    """A hosted tool's call produced its outputs (the code interpreter's logs and images).
+
+    Comes before the call's `ToolCallFinishedEvent`; ``call`` is what its step will record.
+    """
+
+    call_id: str
+    call: HostedCall
+    kind: Literal["hosted_call"] = "hosted_call"
+
+
+@dataclass(frozen=True, slots=True)
 class UsageEvent:
     """A model call (or a sub-agent's run, `Agent.as_tool`) reported its token usage.
 
@@ -203,6 +216,7 @@ RunEvent: TypeAlias = (
     | MessageCompletedEvent
     | ToolCallStartedEvent
     | ToolCallFinishedEvent
+    | HostedCallEvent
     | UsageEvent
     | RetryEvent
     | FinalOutputEvent

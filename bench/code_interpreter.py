@@ -8,23 +8,36 @@ kernel environment, see docs/code-interpreter.md). Prints medians; no assertions
   (its busy-to-idle status timestamps); the difference is what the host side adds.
 - chart: a line chart in a kernel that has already imported matplotlib, and the same in a new
   kernel (import and font setup included), once.
+- through the tool: `CodeInterpreter.run` for ``1+1`` and for the chart (stored as a file),
+  against the pool's own time for the same call: what the tool adds (input files checked,
+  outputs stored, the step's record built).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from agentkit.code_interpreter import BubblewrapSandbox, KernelEnvironment, KernelLimits, KernelPool
+from agentkit.code_interpreter import (
+    BubblewrapSandbox,
+    CodeInterpreter,
+    KernelEnvironment,
+    KernelLimits,
+    KernelPool,
+)
 from agentkit.code_interpreter.identity import DEFAULT_UIDS, UidLease
 from agentkit.code_interpreter.kernel import new_context
 from agentkit.code_interpreter.launcher import KernelLauncher
 from agentkit.code_interpreter.workspace import Workspace
+from agentkit.context import RunContext
+from agentkit.files import Files
+from agentkit.stores import MemoryStore
 
 CHART = "plt.figure()\nplt.plot([1, 3, 2, 5, 4])\nplt.title('bench')\nplt.show()"
 
@@ -87,11 +100,33 @@ async def charts(pool: KernelPool, runs: int) -> tuple[list[float], list[float],
     return host, kernel, first.duration
 
 
+async def through_the_tool(pool: KernelPool, code: str, runs: int) -> tuple[float, float]:
+    """Median wall-clock times of the same call through the tool and straight to the pool."""
+    files = Files(MemoryStore())
+    tool = CodeInterpreter(files=files, pool=pool)
+    ctx = RunContext(deps=None, thread_id="tool", call_id="call_bench")
+    arguments = json.dumps({"code": code})
+    await tool.run('{"code": "import matplotlib.pyplot as plt"}', ctx)
+    with_tool, without = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = await tool.run(arguments, ctx)
+        with_tool.append(time.perf_counter() - started)
+        assert result.error is None, result
+        started = time.perf_counter()
+        await pool.execute("tool", code)  # the same session and call, without the tool
+        without.append(time.perf_counter() - started)
+    await files.aclose()
+    return statistics.median(with_tool), statistics.median(without)
+
+
 async def main(runs: int) -> None:
     cold = await cold_starts(runs)
     async with KernelPool() as pool:
         warm_host, warm_kernel = await warm_calls(pool, runs)
         chart_host, chart_kernel, first_chart = await charts(pool, runs)
+        tool_warm = await through_the_tool(pool, "1+1", runs)
+        tool_chart = await through_the_tool(pool, CHART, runs)
     median = statistics.median
     overhead = [host - kernel for host, kernel in zip(warm_host, warm_kernel, strict=True)]
     print(f"code interpreter, medians of {runs} runs (sandbox: bubblewrap)")
@@ -102,6 +137,8 @@ async def main(runs: int) -> None:
     print(f"  chart, host                        {ms(median(chart_host))}")
     print(f"  chart, kernel's own                {ms(median(chart_kernel))}")
     print(f"  first chart in a new kernel (once) {ms(first_chart)}   (imports matplotlib)")
+    for label, (tool, alone) in (("1+1", tool_warm), ("chart", tool_chart)):
+        print(f"  {label + ' through CodeInterpreter':34} {ms(tool)}  (pool alone {ms(alone)})")
 
 
 if __name__ == "__main__":

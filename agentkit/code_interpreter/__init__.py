@@ -7,6 +7,9 @@ Each call returns an `ExecutionResult`: bounded logs, images (displayed figures 
 written to ``/mnt/data``), other files written there, and a `KernelFailure` when the sandbox
 ended the kernel (timeout, memory, process limit, crash).
 
+`CodeInterpreter` is the ``code_interpreter`` tool over a pool, for any `Agent` and behind
+``{"type": "code_interpreter"}`` in ``agentkit serve``.
+
 Needs the ``code-interpreter`` extra on the host, bubblewrap, and a kernel environment built
 by ``python -m agentkit.code_interpreter.provision``.
 """
@@ -30,9 +33,11 @@ from agentkit.code_interpreter.results import (
     OutputFile,
 )
 from agentkit.code_interpreter.sandbox import KernelPaths, LaunchSpec, NoSandbox, SandboxBackend
+from agentkit.code_interpreter.tool import CodeInterpreter
 
 __all__ = [
     "BubblewrapSandbox",
+    "CodeInterpreter",
     "CodeInterpreterError",
     "ExecutionResult",
     "FailureKind",

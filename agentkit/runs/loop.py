@@ -80,7 +80,9 @@ async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
 
     async def invoke(call: ToolCall) -> str:
         # The agent at call time: a handoff changes it.
-        return await invoke_tool(state.agent, state.failures, ctx, call)
+        return await invoke_tool(
+            state.agent, state.failures, ctx, call, hosted=state.hosted_results
+        )
 
     chains = _Chains(
         model=build_chain(stack, "wrap_model_call", ctx, model_stream_handler(state)),
@@ -151,8 +153,7 @@ async def _next_turn(state: RunState, chains: _Chains) -> bool:
     policy = state.agent.tool_choice
     final = policy.final_output(info)
     if final is not None:
-        writer = MessageWriter(state.run, state.ctx.emit, state.agent.id)
-        return await finish_with_answer(state, writer, final, retry=False)
+        return await finish_with_answer(state, _writer(state), final, retry=False)
     if state.turn >= state.agent.limits.max_turns:
         await end_run(state, "incomplete", reason="max_turns")
         return True
@@ -163,7 +164,7 @@ async def _model_turn(
     state: RunState, chains: _Chains, tools: tuple[ToolDefinition, ...], tool_choice: ToolChoice
 ) -> bool:
     """One model call; True when the run ended."""
-    writer = MessageWriter(state.run, state.ctx.emit, state.agent.id)
+    writer = _writer(state)
     response = await call_model(state, chains.model, writer, tools, tool_choice)
     # The call's usage goes on the first step it made: its message, else its tool calls.
     usage = run_usage(response.usage)
@@ -183,6 +184,13 @@ async def _model_turn(
         return False
     return await finish_with_answer(
         state, writer, response.text, usage, response_id=response.response_id
+    )
+
+
+def _writer(state: RunState) -> MessageWriter:
+    # The agent writing is the one with the conversation now: a handoff changes it.
+    return MessageWriter(
+        state.run, state.ctx.emit, state.message_parts, assistant_id=state.agent.id
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from agentkit.events import RunEvent
 from agentkit.middleware.base import Middleware
-from agentkit.records import Message, Run, Thread
+from agentkit.records import Message, Run, Thread, UserInput
 from agentkit.runs.approvals import Approvals
 from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
@@ -39,7 +39,7 @@ class AgentRunner(Protocol):
     def iter_run(
         self,
         agent: Agent[Any, Any],
-        input: str | None = None,
+        input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
         deps: Any = None,
@@ -52,7 +52,7 @@ class AgentRunner(Protocol):
         ...
 
     async def run(
-        self, agent: Agent[Any, OutputT], input: str | None = None, **options: Any
+        self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
     ) -> RunResult[OutputT]:
         """Start a run and wait for it to end or pause."""
         ...

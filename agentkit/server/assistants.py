@@ -1,7 +1,8 @@
 """``/v1/assistants``: create, list, retrieve, modify, delete.
 
-Assistants are JSON records in the store, in the API's shape. ``code_interpreter`` and
-``file_search`` tools and ``tool_resources`` are stored and echoed but do nothing.
+Assistants are JSON records in the store, in the API's shape. A ``code_interpreter`` tool
+runs code (its ``tool_resources`` files go to every thread's ``/mnt/data``); ``file_search``
+and its resources are stored and echoed but do nothing yet.
 """
 
 from __future__ import annotations

@@ -7,12 +7,16 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.models.base import Model
 from agentkit.models.test import TestModel
 from agentkit.toolsets.base import Toolset
+
+if TYPE_CHECKING:
+    from agentkit.code_interpreter import KernelPool
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -57,6 +61,12 @@ class ServerConfig:
         tools: tools the server runs itself. A run's function tool named like one of them
             runs on the server (with that tool's schema and rules, ``needs_approval``
             included) instead of pausing for the client to run it.
+        files_dir: where uploaded and generated files' bytes go (default: beside the
+            database, ``<db_path>.files``).
+        max_file_bytes: the largest file ``POST /v1/files`` accepts (streamed to disk; the
+            API's 512 MB by default). ``max_body_bytes`` stays the limit of JSON bodies.
+        kernel_pool: the code interpreter's kernels (`agentkit.code_interpreter.KernelPool`,
+            left open at shutdown); default: the server's own, with the default limits.
     """
 
     db_path: str
@@ -71,6 +81,9 @@ class ServerConfig:
     poll_after_ms: int = 200
     max_turns: int = 25
     tools: Toolset | None = None
+    files_dir: str | None = None
+    max_file_bytes: int = 512 * 1024 * 1024
+    kernel_pool: KernelPool | None = None
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,8 +92,8 @@ class ServerConfig:
         for key, project in self.api_keys.items():
             if not isinstance(key, str) or not key or not isinstance(project, str):
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
-        if self.max_body_bytes < 1:
-            raise UserError("ServerConfig.max_body_bytes must be at least 1")
+        if self.max_body_bytes < 1 or self.max_file_bytes < 1:
+            raise UserError("ServerConfig.max_body_bytes and max_file_bytes must be at least 1")
         if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:
             raise UserError(
                 "ServerConfig.run_timeout, sweep_interval, header_timeout and body_timeout "

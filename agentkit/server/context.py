@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from agentkit.files import Files
 from agentkit.runner import Runner
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
+from agentkit.server.hosted import HostedTools
 from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["RequestContext", "context_of"]
@@ -22,6 +24,8 @@ class RequestContext:
         project: the project of the request's API key.
         store: the store scoped to that project (other projects' ids are not found).
         runner: the project's runner.
+        files: the project's files.
+        hosted: the server's hosted tools (the code interpreter).
     """
 
     project: str
@@ -29,6 +33,8 @@ class RequestContext:
     runner: Runner
     executor: RunExecutor
     config: ServerConfig
+    files: Files
+    hosted: HostedTools
 
 
 def context_of(request: Request) -> RequestContext:
@@ -36,4 +42,7 @@ def context_of(request: Request) -> RequestContext:
     project: str = request.state.project
     executor: RunExecutor = request.app.state.executor
     store, runner = executor.project(project)
-    return RequestContext(project, store, runner, executor, request.app.state.config)
+    files = executor.files(project)
+    config = request.app.state.config
+    hosted = request.app.state.hosted
+    return RequestContext(project, store, runner, executor, config, files, hosted)

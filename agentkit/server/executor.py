@@ -15,10 +15,12 @@ from contextlib import aclosing
 import structlog
 
 from agentkit.events import RunEvent, RunStatusEvent
+from agentkit.files import Files
 from agentkit.records import Run
 from agentkit.runner import Runner
 from agentkit.server.logs import log_failure
 from agentkit.stores.assistants import AssistantsStore
+from agentkit.stores.files import FileStore
 
 __all__ = ["EventQueue", "RunExecutor"]
 
@@ -33,11 +35,14 @@ class RunExecutor:
 
     Args:
         store: the root store; each project's runner gets a scoped view of it.
+        files: the files over the root store; each project gets a view over its store.
     """
 
-    def __init__(self, store: AssistantsStore) -> None:
+    def __init__(self, store: AssistantsStore, files: Files) -> None:
         self.store = store
+        self.root_files = files
         self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
+        self._files: dict[str, Files] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def project(self, project: str) -> tuple[AssistantsStore, Runner]:
@@ -46,6 +51,14 @@ class RunExecutor:
             scoped = self.store.scoped(project)
             self._projects[project] = (scoped, Runner(scoped))
         return self._projects[project]
+
+    def files(self, project: str) -> Files:
+        """The files of ``project`` (its view of the store, the shared directory)."""
+        if project not in self._files:
+            scoped = self.project(project)[0]
+            assert isinstance(scoped, FileStore)
+            self._files[project] = self.root_files.scoped(scoped)
+        return self._files[project]
 
     async def start(
         self, events: AsyncGenerator[RunEvent, None], *, stream: bool

@@ -8,29 +8,34 @@ would be), so the engine can hand the run over; see `agentkit.runs.handoffs`.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from agentkit.agent import Agent
 from agentkit.exceptions import NotFoundError
 from agentkit.records import Run
 from agentkit.runs.handoffs import Handoff
-from agentkit.server.config import ServerConfig
 from agentkit.server.errors import APIError
-from agentkit.server.run_agent import agent_for_run
 from agentkit.stores.assistants import AssistantsStore
 
-__all__ = ["agent_with_handoffs"]
+__all__ = ["AgentBuilder", "agent_with_handoffs"]
+
+AgentBuilder: TypeAlias = Callable[[Run, dict[str, Any]], Agent[None, Any]]
+"""Builds the agent of a run from the run and its assistant's record (`agent_for_run`)."""
 
 
 async def agent_with_handoffs(
-    store: AssistantsStore, run: Run, *, name: str, config: ServerConfig
+    store: AssistantsStore, run: Run, assistant: dict[str, Any], build: AgentBuilder
 ) -> Agent[None, Any]:
     """The agent that drives ``run``, with the assistants its handoff tools name.
+
+    ``assistant`` is the run's assistant record (empty if it was deleted since); ``build``
+    makes each agent, the run's and its handoff targets' alike.
 
     Raises:
         APIError: a handoff names an assistant that does not exist (400, ``tools``).
     """
-    entry = agent_for_run(run, name=name, config=config)
+    entry = build(run, assistant)
     agents: dict[str, Agent[None, Any]] = {run.assistant_id: entry}
     todo: list[tuple[Agent[None, Any], list[dict[str, Any]]]] = [(entry, run.tools)]
     while todo:
@@ -42,7 +47,7 @@ async def agent_with_handoffs(
             target_id = str(spec["handoff"]["assistant_id"])
             if target_id not in agents:
                 record = await _assistant(store, target_id)
-                agents[target_id] = _agent_for_assistant(record, config)
+                agents[target_id] = _agent_for_assistant(record, build)
                 todo.append((agents[target_id], list(record.get("tools") or [])))
             targets.append(
                 Handoff(agents[target_id], description=spec["handoff"].get("description"))
@@ -60,7 +65,7 @@ async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any
         raise APIError(400, message, param="tools", code="invalid_value") from None
 
 
-def _agent_for_assistant(record: dict[str, Any], config: ServerConfig) -> Agent[None, Any]:
+def _agent_for_assistant(record: dict[str, Any], build: AgentBuilder) -> Agent[None, Any]:
     """The agent a run of this assistant (without overrides) would get."""
     probe = Run(
         thread_id="",
@@ -72,4 +77,4 @@ def _agent_for_assistant(record: dict[str, Any], config: ServerConfig) -> Agent[
         top_p=record.get("top_p"),
         response_format=record.get("response_format") or "auto",
     )
-    return agent_for_run(probe, name=record.get("name") or "", config=config)
+    return build(probe, record)

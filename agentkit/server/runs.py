@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from agentkit.agent import Agent
 from agentkit.events import RunEvent
 from agentkit.exceptions import NotFoundError
 from agentkit.records import Message, Run, ToolApproval, now
@@ -21,8 +22,10 @@ from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
-from agentkit.server.handoffs import agent_with_handoffs
-from agentkit.server.run_agent import run_fields
+from agentkit.server.handoffs import AgentBuilder, agent_with_handoffs
+from agentkit.server.hosted import assistant_file_ids
+from agentkit.server.image_files import check_image_files, numbered
+from agentkit.server.run_agent import agent_for_run, run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
     CreateThreadAndRunRequest,
@@ -38,6 +41,7 @@ from agentkit.server.sweeper import expire_if_due
 from agentkit.server.threads import create_thread_from, get_thread, new_message
 from agentkit.server.wire import list_page, run_wire
 from agentkit.stores.assistants import AssistantsStore
+from agentkit.tools.base import Tool
 
 __all__ = ["get_run", "routes"]
 
@@ -83,8 +87,7 @@ async def _start_run(
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
-    name = assistant.get("name") or ""
-    agent = await agent_with_handoffs(ctx.store, probe, name=name, config=ctx.config)
+    agent = await agent_with_handoffs(ctx.store, probe, assistant, _agent_builder(ctx))
     events = ctx.runner.iter_run(
         agent,
         None,
@@ -101,6 +104,7 @@ async def create_run(request: Request) -> Response:
     ctx = context_of(request)
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
+    await check_image_files(ctx.files, numbered("additional_messages", body.additional_messages))
     # Added with the run, atomically: a request refused for the thread's active run leaves
     # no message behind (nor in the winner's conversation).
     messages = [new_message(thread_id, m) for m in body.additional_messages or []]
@@ -118,6 +122,8 @@ async def create_thread_and_run(request: Request) -> Response:
     ctx = context_of(request)
     await get_assistant(ctx.store, body.assistant_id)
     resources = tool_resources_wire(body.tool_resources) if body.tool_resources else None
+    if body.thread is not None:
+        await check_image_files(ctx.files, numbered("thread.messages", body.thread.messages))
     thread = await create_thread_from(ctx.store, body.thread, tool_resources=resources)
     prelude = (("thread.created", thread.wire()),) if body.stream else ()
     return await _start_run(ctx, thread.id, body, prelude=prelude)
@@ -181,8 +187,8 @@ async def submit_tool_outputs(request: Request) -> Response:
     if run.status != "requires_action" or run.required_action is None:
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
-    assistant_name = await _assistant_name(ctx.store, run.assistant_id)
-    agent = await agent_with_handoffs(ctx.store, run, name=assistant_name, config=ctx.config)
+    assistant = await _assistant(ctx.store, run.assistant_id)
+    agent = await agent_with_handoffs(ctx.store, run, assistant, _agent_builder(ctx))
     if run.required_action.type == "submit_tool_approval":
         decisions = [ToolApproval.model_validate(a.model_dump()) for a in _approvals(body)]
         events = ctx.runner.iter_submit_tool_approvals(agent, run.id, decisions)
@@ -214,12 +220,32 @@ def _outputs(body: SubmitToolOutputsRequest) -> list[ToolOutput]:
     return body.tool_outputs
 
 
-async def _assistant_name(store: AssistantsStore, assistant_id: str) -> str:
+async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any]:
     # The run keeps everything it needs; the assistant may even have been deleted since.
     try:
-        return str((await store.get_assistant(assistant_id)).get("name") or "")
+        return await store.get_assistant(assistant_id)
     except NotFoundError:
-        return ""
+        return {}
+
+
+def _agent_builder(ctx: RequestContext) -> AgentBuilder:
+    """Builds a run's agent, or a handoff target's, from the run and its assistant's record."""
+
+    def build(run: Run, assistant: dict[str, Any]) -> Agent[None, Any]:
+        return agent_for_run(
+            run,
+            name=str(assistant.get("name") or ""),
+            config=ctx.config,
+            code_interpreter=_code_interpreter(ctx, assistant),
+            image_files=ctx.files,
+        )
+
+    return build
+
+
+def _code_interpreter(ctx: RequestContext, assistant: dict[str, Any]) -> Tool:
+    file_ids = assistant_file_ids(assistant)
+    return ctx.hosted.code_interpreter(ctx.project, ctx.files, ctx.store, file_ids)
 
 
 _RUN = "/v1/threads/{thread_id}/runs/{run_id}"

@@ -13,6 +13,7 @@ from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import ListOrder, check_run_messages
+from agentkit.stores.memory_files import MemoryFiles
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -46,10 +47,13 @@ class _Data:
     steps: dict[str, _Row] = field(default_factory=dict)
     run_steps: dict[str, list[str]] = field(default_factory=dict)
     assistants: dict[str, _Row] = field(default_factory=dict)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-class MemoryStore(AssistantsStore):
+class MemoryStore(AssistantsStore, MemoryFiles):
     """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
+
+    It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes).
 
     Args:
         project: the project whose objects this store sees.
@@ -58,11 +62,13 @@ class MemoryStore(AssistantsStore):
     def __init__(self, *, project: str = "") -> None:
         self.project = project
         self._data = _Data()
+        self._files = self._data.files
 
     def scoped(self, project: str) -> MemoryStore:
         """A view of the same data for another project."""
         view = MemoryStore(project=project)
         view._data = self._data
+        view._files = self._data.files
         return view
 
     # -- threads ---------------------------------------------------------------------------

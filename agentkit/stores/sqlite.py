@@ -20,6 +20,7 @@ from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import ListOrder, check_run_messages
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
+from agentkit.stores.sqlite_files import SQLiteFiles
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
@@ -35,8 +36,8 @@ from agentkit.stores.sqlite_schema import (
 __all__ = ["SQLiteStore"]
 
 
-class SQLiteStore(AssistantsStore):
-    """Keeps threads, messages, runs, steps and assistants in one SQLite file (WAL mode).
+class SQLiteStore(AssistantsStore, SQLiteFiles):
+    """Keeps threads, messages, runs, steps, assistants and file metadata in one SQLite file.
 
     The file is opened, and its tables created, on first use; ``await store.open()`` or
     ``async with SQLiteStore(path) as store`` opens it up front. Several processes may use

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -19,6 +20,18 @@ PROJECT = HERE.parent.parent
 SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
 
 
+def system_python_version() -> tuple[int, int] | None:
+    try:
+        done = subprocess.run(
+            ["/usr/bin/python3", "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=10, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    major, minor = done.stdout.split()
+    return int(major), int(minor)
+
+
 def readable_by_others(path: Path) -> bool:
     return all(stat.S_IMODE(part.stat().st_mode) & stat.S_IXOTH for part in [*path.parents, path])
 
@@ -29,6 +42,12 @@ pytestmark = [
     pytest.mark.skipif(
         not (readable_by_others(SITE_PACKAGES) and readable_by_others(PROJECT)),
         reason="this checkout or its virtualenv is not readable by other users",
+    ),
+    # The system interpreter runs the test's client with this virtualenv's packages, whose
+    # compiled parts (pydantic-core) are built for this interpreter's version.
+    pytest.mark.skipif(
+        system_python_version() != sys.version_info[:2],
+        reason="/usr/bin/python3 is another Python version than this virtualenv's",
     ),
 ]
 

@@ -8,7 +8,9 @@ from typing import Any
 import httpx2
 from starlette.applications import Starlette
 
-from tests.server.conftest import http_client
+from agentkit.server import ServerConfig, create_app, upstream_model_factory
+from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall
+from tests.server.conftest import KEYS, http_client
 
 
 async def until_stopped(http: httpx2.AsyncClient, url: str) -> dict[str, Any]:
@@ -84,3 +86,36 @@ async def test_a_handoff_to_an_unknown_assistant_is_a_400(app: Starlette) -> Non
     assert answer.json()["error"]["param"] == "tools"
     assert "'asst_missing', which does not exist" in answer.json()["error"]["message"]
     assert runs["data"] == []
+
+
+def desk_script(request: FakeRequest) -> FakeReply | str:
+    if "transfer_to_analyst" in request.tool_names:
+        return FakeReply.calls(FakeToolCall("transfer_to_analyst", {}, call_id="call_handoff"))
+    return "Analyst here."
+
+
+async def test_a_handoff_target_is_offered_its_own_hosted_tool(db_path: str) -> None:
+    fake = FakeOpenAI(desk_script)
+    factory, _, upstream = upstream_model_factory(base_url=None, api_key=None, client=fake.client())
+    app = create_app(ServerConfig(model_factory=factory, db_path=db_path, api_keys=KEYS))
+    async with app.router.lifespan_context(app), http_client(app) as http:
+        analyst = (
+            await http.post(
+                "/v1/assistants",
+                json={
+                    "model": "gpt-4o",
+                    "name": "analyst",
+                    "tools": [{"type": "code_interpreter"}],
+                },
+            )
+        ).json()
+        handoff = {"type": "handoff", "handoff": {"assistant_id": analyst["id"]}}
+        desk = (
+            await http.post("/v1/assistants", json={"model": "gpt-4o", "tools": [handoff]})
+        ).json()
+        thread = (await http.post("/v1/threads", json={})).json()
+        run = await run_on(http, thread["id"], desk["id"], "Chart my sales")
+    await upstream.close()
+
+    assert run["status"] == "completed", run
+    assert [r.tool_names for r in fake.requests] == [["transfer_to_analyst"], ["code_interpreter"]]

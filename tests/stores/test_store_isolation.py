@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agentkit.exceptions import NotFoundError
-from agentkit.records import Thread
+from agentkit.records import TextContent, Thread
 from agentkit.stores import AssistantsStore
 
 from .conftest import ids, new_run, new_step, thread_with_run, user_message
@@ -108,7 +108,9 @@ async def test_changing_a_returned_object_does_not_change_the_store(store: Assis
     message = await store.add_message(user_message(thread.id, "original"), require_idle=False)
 
     (await store.get_run(run.id)).metadata["k"] = "changed"
-    (await store.list_messages(thread.id))[0].content[0].text.value = "changed"
+    part = (await store.list_messages(thread.id))[0].content[0]
+    assert isinstance(part, TextContent)
+    part.text.value = "changed"
 
     assert (await store.get_run(run.id)).metadata == {}
     assert (await store.get_message(message.id)).text == "original"
