@@ -15,10 +15,13 @@ from agentkit.exceptions import AgentkitError, ModelRetry, UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.request import ModelSettings
+from agentkit.records import ToolApproval
 from agentkit.runner import Runner
+from agentkit.runs.handoffs import Handoff
 from agentkit.runs.result import RunResult
 from agentkit.tools.decorator import FunctionTool, tool
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.output_type import OutputType
 
 __version__ = "0.1.0.dev0"
 
@@ -31,14 +34,17 @@ __all__ = [
     "Agent",
     "AgentkitError",
     "FunctionTool",
+    "Handoff",
     "Middleware",
     "ModelRetry",
     "ModelSettings",
+    "OutputType",
     "RunContext",
     "RunEvent",
     "RunLimits",
     "RunResult",
     "Runner",
+    "ToolApproval",
     "ToolDefinition",
     "UserError",
     "tool",

@@ -16,24 +16,30 @@ from agentkit.models.names import ModelName, ModelSpec, parse_model_name, resolv
 from agentkit.models.request import ModelSettings, ToolChoice
 from agentkit.records import Thread, TruncationStrategy, UserInput
 from agentkit.runner import Runner
+from agentkit.runs.agent_tool import AgentTool
+from agentkit.runs.handoffs import Handoff, handoff_graph
 from agentkit.runs.protocol import AgentRunner
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
+from agentkit.tools.output_type import OutputType
 from agentkit.toolsets.base import Toolset
-from agentkit.toolsets.combined import toolset_from
+from agentkit.toolsets.combined import CombinedToolset, toolset_from
+from agentkit.toolsets.function import FunctionToolset
 
 __all__ = ["Agent"]
 
 ToolLike = Tool | ToolDefinition | Toolset | Callable[..., Any]
 
 
-class Agent(Generic[DepsT]):
+class Agent(Generic[DepsT, OutputT]):
     """An assistant: a model, instructions and tools, plus how runs of it behave.
 
     ``agent.run(...)`` and ``agent.iter_run(...)`` use an in-memory `Runner` that belongs to
     this agent; give a `Runner` (for example over a `SQLiteStore`) to persist elsewhere.
+    ``Agent[DepsT, OutputT]``: the type of ``deps`` the tools receive, and of the final
+    answer (``result.output``; ``str`` without an ``output_type``).
 
     Args:
         name: shown in logs; the default ``id`` is derived from it.
@@ -53,6 +59,16 @@ class Agent(Generic[DepsT]):
         middleware: wraps every run of this agent, outermost first.
         limits: turns, deadline, tool timeouts and concurrency.
         truncation: how much of the thread the model sees.
+        output_type: the type of the final answer (a pydantic model, a dataclass,
+            ``list[int]``, ``Literal[...]``...; an `OutputType` for options): asked for as
+            structured output and validated into ``result.output``; an invalid answer is
+            sent back to the model (``limits.max_model_retries`` times). None or ``str``:
+            a text answer.
+        handoffs: agents this one may transfer the conversation to (or `Handoff` s, to name
+            or describe the transfer); each is offered to the model as a
+            ``transfer_to_<name>`` tool. See `agentkit.runs.handoffs`; `add_handoffs` adds
+            more later (for agents that hand back to each other).
+        description: what the agent does, for other agents (handoffs, `as_tool`).
         id: the ``assistant_id`` recorded on runs (default ``asst_<name>``).
     """
 
@@ -69,6 +85,8 @@ class Agent(Generic[DepsT]):
         middleware: Sequence[Middleware] = (),
         limits: RunLimits | None = None,
         truncation: TruncationStrategy | None = None,
+        output_type: type[OutputT] | OutputType[OutputT] | None = None,
+        handoffs: Sequence[Agent[Any, Any] | Handoff] = (),
         description: str = "",
         id: str | None = None,
     ) -> None:
@@ -83,17 +101,57 @@ class Agent(Generic[DepsT]):
         self._model, self._model_name = _model_setting(model)
         self.instructions = instructions
         self.description = description
-        self.toolset = tools if isinstance(tools, Toolset) else toolset_from(tools)
-        for tool_name in self.toolset.names():
-            check_tool_name(tool_name, where=f"Agent {name!r}")
+        self._own_tools = tools if isinstance(tools, Toolset) else toolset_from(tools)
+        self._handoffs: tuple[Handoff, ...] = ()
+        self.toolset: Toolset = self._own_tools
+        self.add_handoffs(*handoffs)
+        self._wire_tools: list[dict[str, Any]] | None = None
         self.tool_choice = as_policy(tool_choice)
         self.parallel_tool_calls = parallel_tool_calls
         self.settings = settings or ModelSettings()
         self.middleware = tuple(middleware)
         self.limits = limits or RunLimits()
         self.truncation = truncation or TruncationStrategy()
+        self.output: OutputType[OutputT] | None = _output_type(output_type)
         self._runner: Runner | None = None
-        self._wire_tools: list[dict[str, Any]] | None = None
+
+    @property
+    def handoffs(self) -> tuple[Handoff, ...]:
+        """The transfers this agent may make, in the order its model sees them."""
+        return self._handoffs
+
+    def add_handoffs(self, *targets: Agent[Any, Any] | Handoff) -> None:
+        """Let this agent transfer the conversation to ``targets`` too.
+
+        Raises:
+            UserError: a tool name is invalid or taken (two tools, or two handoffs, alike),
+                or two different agents reachable through handoffs share an id.
+        """
+        added = tuple(t if isinstance(t, Handoff) else Handoff(t) for t in targets)
+        previous = self._handoffs
+        self._handoffs = (*previous, *added)
+        try:
+            handoff_graph(self)
+            toolset = self._own_tools
+            if self._handoffs:
+                toolset = CombinedToolset([toolset, FunctionToolset(self._handoffs)])
+            for tool_name in toolset.names():
+                check_tool_name(tool_name, where=f"Agent {self.name!r}")
+        except UserError:
+            self._handoffs = previous  # nothing changes
+            raise
+        self.toolset = toolset
+        self._wire_tools = None
+
+    def as_tool(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | None = None,
+    ) -> AgentTool:
+        """This agent as a tool of another: each call runs it (see `AgentTool`)."""
+        return AgentTool(self, name=name, description=description, timeout=timeout)
 
     def wire_tools(self) -> list[dict[str, Any]]:
         """The tool definitions in the Assistants API shape (computed once)."""
@@ -155,7 +213,7 @@ class Agent(Generic[DepsT]):
         deps: DepsT | None = None,
         runner: AgentRunner | None = None,
         **options: Any,
-    ) -> RunResult:
+    ) -> RunResult[OutputT]:
         """Start a run, wait for it to end (or pause), and return the result."""
         return await (runner or self.runner).run(self, input, thread=thread, deps=deps, **options)
 
@@ -167,7 +225,7 @@ class Agent(Generic[DepsT]):
         deps: DepsT | None = None,
         runner: AgentRunner | None = None,
         **options: Any,
-    ) -> RunResult:
+    ) -> RunResult[OutputT]:
         """`run`, for scripts and notebooks without an event loop: blocks until the run ends.
 
         Each call runs in a new event loop, closed when it returns, with the model clients it
@@ -192,6 +250,12 @@ def _model_setting(model: ModelSpec) -> tuple[Model | None, ModelName | None]:
     if isinstance(model, str) and model != "test":
         return None, parse_model_name(model)  # the form is checked now, the environment later
     return (resolve_model(model) if model is not None else None), None
+
+
+def _output_type(value: Any) -> OutputType[Any] | None:
+    if value is None or value is str:
+        return None
+    return value if isinstance(value, OutputType) else OutputType(value)
 
 
 def _assistant_id(name: str) -> str:

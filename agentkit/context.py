@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
+
+if TYPE_CHECKING:
+    from agentkit.runs.protocol import AgentRunner
 
 __all__ = ["RunContext"]
 
@@ -33,6 +36,8 @@ class RunContext(Generic[DepsT]):
             with the run and restored when it resumes, in this process or another. Use a
             key of your own (your middleware's name); the dict is shared by the whole run.
         emit: adds an event to the run's stream (middleware use it for `RetryEvent`).
+        runner: the runner driving the run, for tools that start runs of their own (an
+            agent used as a tool runs in the same store); None outside a run.
     """
 
     deps: DepsT
@@ -45,3 +50,4 @@ class RunContext(Generic[DepsT]):
     metadata: dict[str, Any] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     emit: Callable[[Any], None] = field(default=lambda _event: None, repr=False, compare=False)
+    runner: AgentRunner | None = field(default=None, repr=False, compare=False)

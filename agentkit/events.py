@@ -13,12 +13,14 @@ Consumers ``match`` on the class::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from agentkit.records import HostedCall, Message, Run, RunStatus, RunStep, ToolCallError
 from agentkit.usage import Usage
 
 __all__ = [
+    "FinalOutputEvent",
+    "HandoffEvent",
     "HostedCallEvent",
     "MessageCompletedEvent",
     "MessageCreatedEvent",
@@ -27,6 +29,7 @@ __all__ = [
     "RunStatusEvent",
     "StepCompletedEvent",
     "StepCreatedEvent",
+    "SubRunEvent",
     "TextDeltaEvent",
     "ToolCallFinishedEvent",
     "ToolCallStartedEvent",
@@ -125,7 +128,7 @@ class HostedCallEvent:
 
 @dataclass(frozen=True, slots=True)
 class UsageEvent:
-    """A model call reported its token usage.
+    """A model call (or a sub-agent's run, `Agent.as_tool`) reported its token usage.
 
     Attributes:
         usage: this call's usage.
@@ -155,6 +158,55 @@ class RetryEvent:
     kind: Literal["retry"] = "retry"
 
 
+@dataclass(frozen=True, slots=True)
+class FinalOutputEvent:
+    """The final answer, validated into the agent's ``output_type`` (typed agents only).
+
+    Attributes:
+        output: the value (``result.output``).
+        message_id: the assistant message holding the answer as JSON.
+    """
+
+    output: Any
+    message_id: str | None
+    kind: Literal["output"] = "output"
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffEvent:
+    """Another agent answers from now on: a handoff, or the thread's agent taking the run.
+
+    Attributes:
+        from_agent: the id (``assistant_id``) of the agent that had the conversation.
+        to_agent: the id of the agent that has it now.
+        to_name: that agent's name.
+        call_id: the model's handoff call, or None when the run starts with the agent the
+            thread was handed to earlier.
+    """
+
+    from_agent: str
+    to_agent: str
+    to_name: str
+    call_id: str | None
+    kind: Literal["handoff"] = "handoff"
+
+
+@dataclass(frozen=True, slots=True)
+class SubRunEvent:
+    """A tool ran another agent (`Agent.as_tool`); its run, as it ended.
+
+    Attributes:
+        call_id: the tool call that ran it.
+        run: the sub-agent's run, on a thread of its own.
+        usage: what it used (counted in the calling run's usage).
+    """
+
+    call_id: str
+    run: Run
+    usage: Usage
+    kind: Literal["sub_run"] = "sub_run"
+
+
 RunEvent: TypeAlias = (
     RunStatusEvent
     | StepCreatedEvent
@@ -167,5 +219,8 @@ RunEvent: TypeAlias = (
     | HostedCallEvent
     | UsageEvent
     | RetryEvent
+    | FinalOutputEvent
+    | HandoffEvent
+    | SubRunEvent
 )
 """Every event a run can stream."""

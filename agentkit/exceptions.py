@@ -18,7 +18,9 @@ The tree::
     │   ├── NotFoundError             no thread, run, step or message with that id
     │   ├── ActiveRunError            the thread already has an active run
     │   ├── InvalidRunStateError      the run is not in a status that allows the operation
-    │   └── ToolOutputsMismatchError  submitted outputs do not cover the pending calls exactly once
+    │   ├── ToolOutputsMismatchError  submitted outputs do not cover the pending calls exactly once
+    │   ├── ApprovalsMismatchError    submitted approvals do not decide the waiting calls once each
+    │   └── OutputUnavailableError    ``result.output`` of a run that did not complete
     └── StoreError                    the store's file is unusable (schema version, corruption)
 
 Signals live outside the tree so that a broad ``except AgentkitError`` never swallows them:
@@ -30,17 +32,24 @@ Signals live outside the tree so that a broad ``except AgentkitError`` never swa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from agentkit.deprecation import moved_names
 from agentkit.redaction import mask_credentials
+
+if TYPE_CHECKING:
+    from agentkit.records import Run
 
 __all__ = [
     "ActiveRunError",
     "AgentkitError",
+    "ApprovalsMismatchError",
     "FileTooLargeError",
     "InvalidRunStateError",
     "ModelError",
     "NotFoundError",
     "ModelRetry",
+    "OutputUnavailableError",
     "RunError",
     "StoreError",
     "ToolArgumentsError",
@@ -246,6 +255,22 @@ class InvalidRunStateError(RunError):
 
 class ToolOutputsMismatchError(RunError):
     """Submitted tool outputs must cover every pending call id exactly once."""
+
+
+class ApprovalsMismatchError(RunError):
+    """Submitted approvals must decide every call waiting for approval exactly once."""
+
+
+class OutputUnavailableError(RunError):
+    """The run did not complete, so it has no output (``result.output``).
+
+    Attributes:
+        run: the run, with its status and ``last_error`` or ``incomplete_details``.
+    """
+
+    def __init__(self, message: str, *, run: Run) -> None:
+        super().__init__(message)
+        self.run = run
 
 
 class StoreError(AgentkitError):

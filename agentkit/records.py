@@ -7,9 +7,10 @@ them as they are (`wire()` drops the few agentkit-only fields).
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -50,10 +51,13 @@ __all__ = [
     "RunStatus",
     "RunStep",
     "RunUsage",
+    "SubRunLink",
+    "SubmitToolApproval",
     "SubmitToolOutputs",
     "Text",
     "TextContent",
     "Thread",
+    "ToolApproval",
     "ToolCallError",
     "ToolCallsStepDetails",
     "TruncationStrategy",
@@ -364,6 +368,56 @@ class ToolCallError(_Object):
     message: str
 
 
+class ToolApproval(_Object):
+    """A decision on a call waiting for approval: an item of ``tool_approvals``.
+
+    The shape of Azure AI Foundry's classic agents (``tool_call_id``, ``approve``,
+    ``headers``), plus two agentkit fields. Build one with `approved` or `denied`.
+
+    Attributes:
+        tool_call_id: the call decided.
+        approve: run the call (True) or not.
+        reason: for a denial, what the model is told (agentkit-only).
+        arguments: for an approval, the JSON object to run the call with instead of the
+            model's arguments (agentkit-only).
+        headers: Foundry's headers for an approved MCP call (kept, unused by agentkit).
+    """
+
+    tool_call_id: str
+    approve: bool
+    reason: str | None = None
+    arguments: str | None = None
+    headers: dict[str, str] | None = None
+
+    @classmethod
+    def approved(
+        cls, tool_call_id: str, *, arguments: Mapping[str, Any] | str | None = None
+    ) -> ToolApproval:
+        """Run the call, with ``arguments`` (a dict, or a JSON string) if they are edited."""
+        if arguments is not None and not isinstance(arguments, str):
+            arguments = json.dumps(dict(arguments))
+        return cls(tool_call_id=tool_call_id, approve=True, arguments=arguments)
+
+    @classmethod
+    def denied(cls, tool_call_id: str, reason: str = "") -> ToolApproval:
+        """Do not run the call; the model is told so, with ``reason``."""
+        return cls(tool_call_id=tool_call_id, approve=False, reason=reason or None)
+
+
+class SubRunLink(_Object):
+    """The run a call of an agent used as a tool started (agentkit-only).
+
+    Attributes:
+        run_id: the sub-agent's run.
+        thread_id: its thread (a new one for each call).
+        assistant_id: the sub-agent.
+    """
+
+    run_id: str
+    thread_id: str
+    assistant_id: str
+
+
 class CodeInterpreterLogs(_Object):
     """Text the code printed (stdout, stderr, results, tracebacks)."""
 
@@ -411,6 +465,8 @@ class FunctionToolCall(_Object):
     Attributes:
         error: set when the call failed; ``function.output`` holds what the model was told.
         duration_ms: how long the tool ran (agentkit-only).
+        approval: the decision on a call that needed approval (agentkit-only).
+        sub_run: the run of the agent this call ran as a tool (agentkit-only).
         hosted: a hosted tool's details of the call, or None for a function tool.
     """
 
@@ -419,6 +475,8 @@ class FunctionToolCall(_Object):
     function: FunctionCall
     error: ToolCallError | None = None
     duration_ms: float | None = None
+    approval: ToolApproval | None = None
+    sub_run: SubRunLink | None = None
     hosted: HostedCall | None = None
 
     @property
@@ -429,9 +487,12 @@ class FunctionToolCall(_Object):
     def wire(self) -> dict[str, Any]:
         """The call as a step shows it (agentkit-only fields dropped)."""
         if self.hosted is None:
-            return self.model_dump(mode="json", exclude={"error", "duration_ms", "hosted"})
+            return self.model_dump(mode="json", exclude=set(_AGENTKIT_CALL_FIELDS))
         details = self.hosted.model_dump(mode="json", exclude={"type"})
         return {"id": self.id, "type": self.hosted.type, self.hosted.type: details}
+
+
+_AGENTKIT_CALL_FIELDS = ("error", "duration_ms", "approval", "sub_run", "hosted")
 
 
 class SubmitToolOutputs(_Object):
@@ -440,11 +501,35 @@ class SubmitToolOutputs(_Object):
     tool_calls: list[FunctionToolCall]
 
 
-class RequiredAction(_Object):
-    """What the caller must do for a run in ``requires_action``."""
+class SubmitToolApproval(_Object):
+    """The calls waiting for a person to approve, deny or edit them."""
 
-    type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
-    submit_tool_outputs: SubmitToolOutputs
+    tool_calls: list[FunctionToolCall]
+
+
+class RequiredAction(_Object):
+    """What the caller must do for a run in ``requires_action``.
+
+    ``submit_tool_outputs``: run these calls and submit their outputs.
+    ``submit_tool_approval`` (Foundry's shape): decide these calls (`ToolApproval`), and
+    agentkit runs the approved ones; ``submit_tool_outputs`` then lists no call.
+    """
+
+    type: Literal["submit_tool_outputs", "submit_tool_approval"] = "submit_tool_outputs"
+    submit_tool_outputs: SubmitToolOutputs = Field(
+        default_factory=lambda: SubmitToolOutputs(tool_calls=[])
+    )
+    submit_tool_approval: SubmitToolApproval | None = None
+
+    @property
+    def tool_calls(self) -> list[FunctionToolCall]:
+        """The calls waiting, whichever the kind of action."""
+        waiting = self.submit_tool_approval or self.submit_tool_outputs
+        return list(waiting.tool_calls)
+
+    def wire(self) -> dict[str, Any]:
+        calls = self.tool_calls
+        return {"type": self.type, self.type: {"tool_calls": [c.wire() for c in calls]}}
 
 
 class LastError(_Object):
@@ -513,10 +598,7 @@ class Run(_Object):
     def wire(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if self.required_action is not None:
-            calls = self.required_action.submit_tool_outputs.tool_calls
-            data["required_action"]["submit_tool_outputs"]["tool_calls"] = [
-                call.wire() for call in calls
-            ]
+            data["required_action"] = self.required_action.wire()
         return data
 
 

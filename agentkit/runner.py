@@ -16,6 +16,7 @@ from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundEr
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, UserInput, now
+from agentkit.runs.approvals import Approvals, prepare_approval
 from agentkit.runs.execution import RunExecution
 from agentkit.runs.external import (
     cancel_run,
@@ -36,7 +37,7 @@ from agentkit.runs.recovery import (
     prepare_recovery,
     resolver_for,
 )
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
@@ -118,7 +119,7 @@ class Runner:
     # -- runs -----------------------------------------------------------------------------
     def iter_run(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
@@ -174,14 +175,14 @@ class Runner:
         return self._stream(start, middleware, resumed=False)
 
     async def run(
-        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
+    ) -> RunResult[OutputT]:
         """Start a run, drain its events, and return the result; see `iter_run`."""
         return await collect(self.iter_run(agent, input, **options))
 
     def iter_submit_tool_outputs(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         run: Run | str,
         outputs: ToolOutputs,
         *,
@@ -206,10 +207,43 @@ class Runner:
         return self._stream(resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
         return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+
+    def iter_submit_tool_approvals(
+        self,
+        agent: Agent[Any, Any],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run waiting for approvals (``submit_tool_approval``) with the decisions.
+
+        ``approvals`` decides every waiting call exactly once: ``{call_id: True | False}``, or
+        `ToolApproval` s (``ToolApproval.approved(call_id, arguments=...)``,
+        ``ToolApproval.denied(call_id, reason)``). Approved calls run (with the edited
+        arguments); the model is told a denied call was not run, and why. The decisions are
+        stored with the run; any process sharing the store can submit them.
+
+        Raises:
+            ApprovalsMismatchError: missing, unknown or repeated call ids, or edited
+                arguments that are not a JSON object.
+            InvalidRunStateError: the run is not waiting for approvals (or has expired).
+        """
+        run_id = run if isinstance(run, str) else run.id
+        ctx = RunContext(deps=deps, agent_name=agent.name)
+        resume = partial(prepare_approval, self.store, agent, run_id, approvals, ctx, self.terms)
+        return self._stream(resume, middleware, resumed=True)
+
+    async def submit_tool_approvals(
+        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+    ) -> RunResult[OutputT]:
+        """Resume a run waiting for approvals and wait for it; see `iter_submit_tool_approvals`."""
+        return await collect(self.iter_submit_tool_approvals(agent, run, approvals, **options))
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.
@@ -336,7 +370,7 @@ class Runner:
     # -- internals -------------------------------------------------------------------------
     async def _start(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: UserInput | None,
         thread: Thread | str | None,
         deps: Any,
@@ -408,7 +442,7 @@ class Runner:
             return
         run_id = state.run.id
         pump = EventPump(f"agentkit-run:{run_id}")
-        state.ctx = _with_emit(state.ctx, pump.emit, state.run)
+        state.ctx = _with_emit(state.ctx, pump.emit, state.run, self)
         pump.emit(RunStatusEvent(state.run))
         stack = middleware_stack(
             self.middleware,
@@ -435,5 +469,5 @@ async def _cancel_if_created(store: Store, run: Run) -> None:
         await store.transition_run(cancelled, expected={"queued"})
 
 
-def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
-    return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id)
+def _with_emit(ctx: RunContext[Any], emit: Any, run: Run, runner: Runner) -> RunContext[Any]:
+    return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id, runner=runner)

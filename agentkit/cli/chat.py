@@ -19,7 +19,7 @@ from agentkit.cli.render import EventPrinter, format_arguments, shorten
 from agentkit.cli.run import prepare_agent, stream_run
 from agentkit.events import RunEvent
 from agentkit.exceptions import AgentkitError, NotFoundError
-from agentkit.records import Run, Thread
+from agentkit.records import FunctionToolCall, Run, Thread, ToolApproval
 from agentkit.runner import Runner
 from agentkit.stores.sqlite import SQLiteStore
 
@@ -79,7 +79,7 @@ class ChatSession:
     leaves no empty thread behind.
     """
 
-    def __init__(self, agent: Agent[Any], runner: Runner, loop: asyncio.Runner, target: str):
+    def __init__(self, agent: Agent[Any, Any], runner: Runner, loop: asyncio.Runner, target: str):
         self.agent = agent
         self.runner = runner
         self.loop = loop
@@ -167,26 +167,51 @@ class ChatSession:
         return result.run
 
     def _answer_tools(self, run: Run) -> None:
-        """Ask the human for each pending call's output, submit them, repeat while paused."""
+        """Ask the human for the pending calls' outputs or decisions; repeat while paused."""
         while run.status == "requires_action" and run.required_action is not None:
-            calls = run.required_action.submit_tool_outputs.tool_calls
-            self.console.print(
-                Text("The agent needs you to answer (Ctrl-C cancels):", style="yellow")
-            )
-            outputs: dict[str, str] = {}
             try:
-                for call in calls:
-                    args = format_arguments(call.function.arguments)
-                    outputs[call.id] = input(f"{call.function.name}({args}) › ")
+                if run.required_action.type == "submit_tool_approval":
+                    events = self._ask_approvals(run, run.required_action.tool_calls)
+                else:
+                    events = self._ask_outputs(run, run.required_action.tool_calls)
             except (EOFError, KeyboardInterrupt):
                 self.loop.run(self.runner.cancel(run.id))
                 self.console.print(Text("\n  ■ run cancelled", style="yellow"))
                 return
-            events = self.runner.iter_submit_tool_outputs(self.agent, run.id, outputs)
             next_run = self._drive(events)
             if next_run is None:
                 return
             run = next_run
+
+    def _ask_outputs(
+        self, run: Run, calls: list[FunctionToolCall]
+    ) -> AsyncGenerator[RunEvent, None]:
+        self.console.print(Text("The agent needs you to answer (Ctrl-C cancels):", style="yellow"))
+        outputs: dict[str, str] = {}
+        for call in calls:
+            args = format_arguments(call.function.arguments)
+            outputs[call.id] = input(f"{call.function.name}({args}) › ")
+        return self.runner.iter_submit_tool_outputs(self.agent, run.id, outputs)
+
+    def _ask_approvals(
+        self, run: Run, calls: list[FunctionToolCall]
+    ) -> AsyncGenerator[RunEvent, None]:
+        self.console.print(
+            Text(
+                "The agent wants to run (y approves; anything else denies, as the reason; "
+                "Ctrl-C cancels):",
+                style="yellow",
+            )
+        )
+        decisions: list[ToolApproval] = []
+        for call in calls:
+            args = format_arguments(call.function.arguments)
+            answer = input(f"{call.function.name}({args})? › ").strip()
+            if answer.lower() in ("y", "yes"):
+                decisions.append(ToolApproval.approved(call.id))
+            else:
+                decisions.append(ToolApproval.denied(call.id, answer))
+        return self.runner.iter_submit_tool_approvals(self.agent, run.id, decisions)
 
     async def _create_thread(self) -> Thread:
         return await self.runner.create_thread(metadata={"agent": self.agent.name})

@@ -16,7 +16,7 @@ from agentkit.exceptions import UserError
 __all__ = ["a_or_an", "load_agent", "load_object"]
 
 
-def load_agent(target: str) -> Agent[Any]:
+def load_agent(target: str) -> Agent[Any, Any]:
     """Import the agent named by ``target``.
 
     ``target`` is ``package.module:name`` (imported with the current directory on

@@ -199,7 +199,7 @@ def _check_client(model: Model) -> None:
         ) from exc
 
 
-def agents_model(agent: Agent[Any], options: ModelOptions) -> Model | None:
+def agents_model(agent: Agent[Any, Any], options: ModelOptions) -> Model | None:
     """The agent's own model for `choose_model`: None when the environment decides.
 
     A model given by name is built from the environment; when the environment cannot serve
@@ -215,7 +215,7 @@ def agents_model(agent: Agent[Any], options: ModelOptions) -> Model | None:
         raise UserError(f"{exc} (or pass --offline)") from exc
 
 
-def with_model(agent: Agent[Any], choice: ModelChoice) -> Agent[Any]:
+def with_model(agent: Agent[Any, Any], choice: ModelChoice) -> Agent[Any, Any]:
     """``agent`` itself when it keeps its model, else a copy running on the chosen one."""
     if choice.model is agents_model(agent, ModelOptions(offline=True)):
         return agent

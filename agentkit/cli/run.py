@@ -88,7 +88,7 @@ def run(
     sys.exit(EXIT_CODES.get(result.status, 1))
 
 
-def prepare_agent(target: str, options: ModelOptions) -> tuple[Agent[Any], ModelChoice]:
+def prepare_agent(target: str, options: ModelOptions) -> tuple[Agent[Any, Any], ModelChoice]:
     """Load the agent and put it on the model the flags and environment choose."""
     agent = load_agent(target)
     choice = choose_model(agents_model(agent, options), options)
@@ -134,7 +134,7 @@ async def _cancel(runner: Runner, run_id: str) -> None:
 
 
 async def _run_once(
-    agent: Agent[Any],
+    agent: Agent[Any, Any],
     choice: ModelChoice,
     text: str,
     thread_id: str | None,

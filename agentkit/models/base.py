@@ -21,10 +21,15 @@ class Model(ABC):
     Attributes:
         model_name: the model (or deployment) name sent to the API.
         provider: a short name for logs and traces (``openai``, ``azure``, ``test``).
+        structured_output: whether the server honours the request's ``output`` format
+            (structured outputs). When False, the engine asks for a typed answer through a
+            ``final_answer`` tool instead (`agentkit.models.answer_tool`). Configuration,
+            never guessed from errors.
     """
 
     model_name: str = "unknown"
     provider: str = "unknown"
+    structured_output: bool = True
 
     @abstractmethod
     def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:

@@ -54,6 +54,9 @@ class ChatCompletionsModel(OpenAIClientModel):
             for servers that reject ``stream_options``.
         max_tokens_param: the field that carries ``max_output_tokens``. OpenAI wants
             ``max_completion_tokens`` (the default); some local servers know only ``max_tokens``.
+        structured_output: whether the server supports ``response_format`` with a JSON
+            Schema. False for one that does not: an agent's typed answer is then asked for
+            through a ``final_answer`` tool (see ``docs/typed-output.md``).
     """
 
     api = "chat.completions"
@@ -67,6 +70,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         stream: bool = True,
         include_usage: bool = True,
         max_tokens_param: MaxTokensParam = "max_completion_tokens",
+        structured_output: bool = True,
     ) -> None:
         if max_tokens_param not in get_args(MaxTokensParam):
             raise UserError(
@@ -77,6 +81,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         self.streaming = stream
         self.include_usage = include_usage
         self.max_tokens_param: MaxTokensParam = max_tokens_param
+        self.structured_output = structured_output
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
         wire = chat_params(

@@ -18,8 +18,15 @@ from agentkit.models.request import (
     ToolOutputItem,
     UserMessageItem,
 )
+from agentkit.tools.output_type import OutputFormat
 
-__all__ = ["MaxTokensParam", "chat_messages", "chat_params", "chat_tool_choice"]
+__all__ = [
+    "MaxTokensParam",
+    "chat_messages",
+    "chat_params",
+    "chat_response_format",
+    "chat_tool_choice",
+]
 
 MaxTokensParam: TypeAlias = Literal["max_completion_tokens", "max_tokens"]
 
@@ -41,6 +48,8 @@ def chat_params(
         # OpenAI rejects parallel_tool_calls in a request without tools.
         if request.parallel_tool_calls is not None:
             params["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.output is not None:
+        params["response_format"] = chat_response_format(request.output)
     params.update(_settings(request.settings, max_tokens_param))
     return params
 
@@ -120,6 +129,18 @@ def chat_tool_choice(choice: ToolChoice) -> str | dict[str, Any]:
             }
         case _:
             return choice
+
+
+def chat_response_format(output: OutputFormat) -> dict[str, Any]:
+    """The answer format as Chat Completions' ``response_format``."""
+    if output.type == "json_object":
+        return {"type": "json_object"}
+    schema: dict[str, Any] = {"name": output.name}
+    if output.description:
+        schema["description"] = output.description
+    schema["schema"] = output.schema or {"type": "object"}
+    schema["strict"] = output.strict
+    return {"type": "json_schema", "json_schema": schema}
 
 
 def _settings(settings: ModelSettings, max_tokens_param: MaxTokensParam) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.output_type import OutputFormat
 
 __all__ = [
     "AllowedTools",
@@ -161,6 +162,7 @@ class ModelRequest:
         settings: sampling and output settings.
         run_id: the agentkit run this call belongs to (for logs and metadata).
         turn: the 1-based index of this model call within the run.
+        output: the format a final answer must have (structured output), or None for text.
     """
 
     instructions: str | None
@@ -171,3 +173,4 @@ class ModelRequest:
     settings: ModelSettings = field(default_factory=ModelSettings)
     run_id: str = ""
     turn: int = 1
+    output: OutputFormat | None = None

@@ -77,6 +77,9 @@ class ResponsesModel(OpenAIClientModel):
         conversation: the id of the hosted conversation (``conv_…``) to continue.
         stream: stream the response (default) or make one plain request.
         store: sent as ``store`` when set; ``None`` leaves the server's default.
+        structured_output: whether the server supports ``text.format`` with a JSON Schema.
+            False for one that does not: an agent's typed answer is then asked for through
+            a ``final_answer`` tool (see ``docs/typed-output.md``).
 
     When ``parallel_tool_calls`` is False and a server still sends several calls, only the
     first is kept.
@@ -94,12 +97,14 @@ class ResponsesModel(OpenAIClientModel):
         conversation: str | None = None,
         stream: bool = True,
         store: bool | None = None,
+        structured_output: bool = True,
     ) -> None:
         super().__init__(model_name, client=client, endpoint=endpoint)
         self.continuation: Continuation = _checked_continuation(continuation, conversation, store)
         self.conversation = conversation
         self.streaming = stream
         self.store = store
+        self.structured_output = structured_output
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
         try:

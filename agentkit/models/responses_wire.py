@@ -17,8 +17,15 @@ from agentkit.models.request import (
     ToolOutputItem,
     UserMessageItem,
 )
+from agentkit.tools.output_type import OutputFormat
 
-__all__ = ["Continuation", "responses_input", "responses_params", "responses_tool_choice"]
+__all__ = [
+    "Continuation",
+    "responses_input",
+    "responses_params",
+    "responses_text_format",
+    "responses_tool_choice",
+]
 
 Continuation: TypeAlias = Literal["previous_response_id", "replay", "conversation"]
 
@@ -52,6 +59,8 @@ def responses_params(
         params["tool_choice"] = responses_tool_choice(request.tool_choice)
     if request.parallel_tool_calls is not None:
         params["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.output is not None:
+        params["text"] = {"format": responses_text_format(request.output)}
     if store is not None:
         params["store"] = store
     params.update(_settings(request.settings))
@@ -107,6 +116,18 @@ def responses_tool_choice(choice: ToolChoice) -> str | dict[str, Any]:
             }
         case _:
             return choice
+
+
+def responses_text_format(output: OutputFormat) -> dict[str, Any]:
+    """The answer format as the Responses API's ``text.format``."""
+    if output.type == "json_object":
+        return {"type": "json_object"}
+    body: dict[str, Any] = {"type": "json_schema", "name": output.name}
+    if output.description:
+        body["description"] = output.description
+    body["schema"] = output.schema or {"type": "object"}
+    body["strict"] = output.strict
+    return body
 
 
 def _continue_from(

@@ -40,7 +40,9 @@ class TestModel(Model):
     - tools offered and not called yet: call them all in one turn (one per turn when
       ``parallel_tool_calls`` is False), with arguments generated from their JSON schemas;
     - otherwise: answer ``text`` if given, else a JSON object of the outputs by tool name
-      (``{"get_weather": "sunny"}``), or ``You said: …`` when no tool was called.
+      (``{"get_weather": "sunny"}``), or ``You said: …`` when no tool was called. When the
+      request asks for a typed answer (``output``), the answer is a value generated from
+      its schema instead (``{"answer": …}`` for a plain JSON object).
 
     ``tool_choice`` is honoured: ``"none"`` never calls, a named or allowed-tools choice
     limits the candidates, and ``"required"`` forces a call every turn, as the real API does.
@@ -85,7 +87,7 @@ class TestModel(Model):
                 yield call
             yield ModelResponseDone(response_id, "tool_calls", _usage(request, calls))
             return
-        answer = self._answer(request.items)
+        answer = self._answer(request.items) if request.output is None else self._typed(request)
         for delta in stream_text(answer):
             yield delta
         yield ModelResponseDone(response_id, "stop", _usage(request, answer))
@@ -117,6 +119,15 @@ class TestModel(Model):
 
     def _wants(self, name: str) -> bool:
         return self.call_tools == "all" or name in self.call_tools
+
+    def _typed(self, request: ModelRequest) -> str:
+        output = request.output
+        assert output is not None
+        if self.text is not None:
+            return self.text
+        if output.type == "json_object" or output.schema is None:
+            return json.dumps({"answer": self._answer(request.items)}, ensure_ascii=False)
+        return json.dumps(value_for_schema(output.schema, seed=self.seed), ensure_ascii=False)
 
     def _answer(self, items: tuple[ModelItem, ...]) -> str:
         if self.text is not None:

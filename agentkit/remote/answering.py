@@ -25,6 +25,8 @@ from agentkit.runs.tool_calls import (
     invoke_tool,
     split_calls,
 )
+from agentkit.tools.approval import needs_approval
+from agentkit.tools.base import Tool
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
@@ -40,7 +42,7 @@ class ToolAnswerer:
         failures: consecutive failed calls per tool name, across the run.
     """
 
-    agent: Agent[Any]
+    agent: Agent[Any, Any]
     ctx: RunContext[Any]
     layers: tuple[Middleware, ...]
     mode: DispatchMode = "auto"
@@ -51,6 +53,19 @@ class ToolAnswerer:
     ) -> tuple[list[ToolCall], list[FunctionToolCall]]:
         """The calls agentkit runs, and those the caller answers (manual mode, bare definitions)."""
         return split_calls(self.agent, calls, mode=self.mode)
+
+    async def split_approvals(self, calls: list[ToolCall]) -> tuple[list[ToolCall], list[ToolCall]]:
+        """The calls to run now, and those a person must decide first (``needs_approval``)."""
+        ready: list[ToolCall] = []
+        waiting: list[ToolCall] = []
+        for call in calls:
+            tool = call.tool
+            rule = tool.needs_approval if isinstance(tool, Tool) else False
+            if not isinstance(rule, bool):
+                ctx = replace(self.ctx, call_id=call.call_id, tool_name=call.name)
+                rule = await needs_approval(rule, call.arguments, ctx)
+            (waiting if rule else ready).append(call)
+        return ready, waiting
 
     async def answer(self, calls: list[ToolCall], run_id: str) -> list[ToolOutcome]:
         """Run ``calls`` in parallel through the middleware; outcomes in call order.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from openai import AsyncOpenAI, AsyncStream
+from openai import AsyncOpenAI, AsyncStream, omit
 from openai._response import AsyncAPIResponse
 from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 from openai.types.beta.thread import Thread as SdkThread
@@ -72,6 +72,26 @@ class AssistantsCalls:
             )
         return await pending
 
+    async def stream_approvals(
+        self, thread_id: str, run_id: str, approvals: Sequence[Mapping[str, Any]]
+    ) -> AsyncStream[AssistantStreamEvent]:
+        """``POST …/submit_tool_outputs`` with Foundry's ``tool_approvals``, streamed."""
+        with assistants_api():
+            pending = self.client.beta.threads.runs.submit_tool_outputs(
+                run_id, thread_id=thread_id, stream=True, **_approvals(approvals)
+            )
+        stream: AsyncStream[AssistantStreamEvent] = await pending
+        return stream
+
+    async def submit_approvals(
+        self, thread_id: str, run_id: str, approvals: Sequence[Mapping[str, Any]]
+    ) -> tuple[SdkRun, Headers]:
+        """``POST …/submit_tool_outputs`` with Foundry's ``tool_approvals``, with the headers."""
+        runs = self.client.beta.threads.runs.with_streaming_response
+        return await _with_headers(
+            lambda: runs.submit_tool_outputs(run_id, thread_id=thread_id, **_approvals(approvals))
+        )
+
     async def create_run(self, thread_id: str, params: Mapping[str, Any]) -> tuple[SdkRun, Headers]:
         """``POST /threads/{id}/runs``, with the response headers."""
         runs = self.client.beta.threads.runs.with_streaming_response
@@ -113,6 +133,12 @@ class AssistantsCalls:
                 run_id, thread_id=thread_id, order="asc", limit=100
             )
         return [step async for step in pages]
+
+
+def _approvals(approvals: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    # Foundry's body has tool_approvals and no tool_outputs: the SDK's required parameter is
+    # left out (omit), and the approvals travel in the body as they are.
+    return {"tool_outputs": omit, "extra_body": {"tool_approvals": list(approvals)}}
 
 
 def _outputs(outputs: Sequence[Mapping[str, str]]) -> list[Any]:

@@ -7,6 +7,7 @@ what happened                              how the run ends
 =========================================  ==================================================
 the service ended the run                  as the service says (status, ``last_error``)
 a tool the caller answers was called       ``requires_action`` (`submit_tool_outputs` resumes)
+a call waits for a person's approval       ``requires_action`` (`submit_tool_approvals` resumes)
 ``max_turns`` tool rounds were made        ``incomplete``, reason ``max_turns``
 a tool kept failing                        ``failed``, ``last_error.code == "tool_error"``
 the service asked for another action kind  ``failed``, ``unsupported_required_action``
@@ -27,30 +28,31 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import openai
 from openai import AsyncStream
 from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
-from agentkit.exceptions import ModelError
+from agentkit.exceptions import InvalidRunStateError, ModelError
 from agentkit.models.errors import model_error_from
 from agentkit.records import (
     FunctionToolCall,
     IncompleteDetails,
     LastError,
-    MessageCreationStepDetails,
     RequiredAction,
     Run,
-    RunStep,
     SubmitToolOutputs,
+    ToolApproval,
     now,
 )
 from agentkit.remote.answering import ToolAnswerer
+from agentkit.remote.approving import ApprovalWait, approval_pause, approvals_wire, decide_local
 from agentkit.remote.calls import AssistantsCalls, Headers
+from agentkit.remote.catch_up import catch_up
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
 from agentkit.remote.errors import start_error
-from agentkit.remote.events import RunMirror, as_created, feed
-from agentkit.remote.objects import message_from, run_from, step_from
+from agentkit.remote.events import RunMirror, feed
+from agentkit.remote.objects import run_from
 from agentkit.remote.polling import PollPolicy
+from agentkit.runs.approvals import Approvals, match_approvals
 from agentkit.runs.resume import ToolOutputs, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
 
@@ -105,6 +107,8 @@ class RemoteRun:
         self._held: dict[str, str] = {}
         self._waiting: list[FunctionToolCall] = []
         self._order: list[str] = []
+        self._approval: ApprovalWait | None = None
+        self._later: list[FunctionToolCall] = []
         self._deadline: asyncio.Timeout | None = None
         self._cancel_sent = False
 
@@ -136,8 +140,39 @@ class RemoteRun:
 
         Raises:
             ToolOutputsMismatchError: naming the missing, unexpected and repeated call ids.
+            InvalidRunStateError: the run waits for approvals, not outputs.
         """
+        if self._approval is not None:
+            raise InvalidRunStateError("The run waits for approvals, not for tool outputs.")
         return match_outputs([c.id for c in self._waiting], outputs)
+
+    def check_approvals(self, approvals: Approvals) -> dict[str, ToolApproval]:
+        """The decisions by call id, if they decide the waiting calls exactly once each.
+
+        Raises:
+            ApprovalsMismatchError: see `agentkit.runs.approvals.match_approvals`.
+            InvalidRunStateError: the run waits for outputs, not approvals.
+        """
+        if self._approval is None:
+            raise InvalidRunStateError("The run waits for tool outputs, not for approvals.")
+        return match_approvals(self._approval.calls, approvals)
+
+    async def resume_approvals(self, approvals: Approvals) -> None:
+        """Act on the decisions (run agentkit's approved calls, or send the service's), drive on.
+
+        Raises:
+            ApprovalsMismatchError: the decisions do not match the waiting calls.
+        """
+        decisions = self.check_approvals(approvals)
+        wait, self._approval = self._approval, None
+        assert wait is not None
+        run = self.mirror.run
+        assert run is not None
+        if wait.remote:
+            body = approvals_wire(decisions, self.mirror.flavor)
+            await self._drive(lambda: self._submit_approvals(run, body))
+        else:
+            await self._drive(lambda: self._after_approval(run, wait, decisions))
 
     async def cancel_remote(self) -> Run | None:
         """Ask the service to cancel the run; sent even if the caller is cancelled meanwhile."""
@@ -177,7 +212,7 @@ class RemoteRun:
         self.mirror.on_run(run)
 
     # -- the loop ----------------------------------------------------------------------------
-    async def _drive(self, first: Callable[[], Awaitable[Run]]) -> None:
+    async def _drive(self, first: Callable[[], Awaitable[Run | None]]) -> None:
         try:
             async with asyncio.timeout(None) as deadline:
                 self._deadline = deadline
@@ -200,40 +235,70 @@ class RemoteRun:
             await self.cancel_remote()
             raise
 
-    async def _advance(self, first: Callable[[], Awaitable[Run]]) -> None:
+    async def _advance(self, first: Callable[[], Awaitable[Run | None]]) -> None:
         run = await first()
-        while run.status == "requires_action":
+        while run is not None and run.status == "requires_action":
             outputs = await self._answer(run)
             if outputs is None:
                 return
             run = await self._submit(run, outputs)
 
     async def _answer(self, run: Run) -> list[tuple[str, str]] | None:
-        if run.required_action is None:
+        action = run.required_action
+        if action is None:
             raise _EndRun(
                 "failed",
                 error=LastError(
                     code="unsupported_required_action",
-                    message="The service asked for an action other than submit_tool_outputs, "
-                    "which agentkit cannot perform.",
+                    message="The service asked for an action other than submit_tool_outputs "
+                    "or submit_tool_approval, which agentkit cannot perform.",
                 ),
             )
+        if action.type == "submit_tool_approval":
+            self._approval = ApprovalWait(action.tool_calls)
+            self.mirror.show_pause(run)
+            return None
         self.turns += 1
         if self.turns >= self.answerer.agent.limits.max_turns:
             raise _EndRun("incomplete", reason="max_turns")
-        calls = run.required_action.submit_tool_outputs.tool_calls
+        calls = action.tool_calls
         step = self.mirror.tool_step(run)
         ours, callers = self.answerer.split(calls)
+        ours, waiting = await self.answerer.split_approvals(ours)
         outcomes = await self.answerer.answer(ours, run.id)
         self.mirror.record_outcomes(step, outcomes)
-        outputs = {o.call.call_id: o.output for o in outcomes}
+        self._held = {o.call.call_id: o.output for o in outcomes}
         self._order = [c.id for c in calls]
+        if waiting:
+            records = {c.id: c for c in calls}
+            self._approval = ApprovalWait([records[c.call_id] for c in waiting], waiting, step)
+            self._later = callers
+            self.mirror.show_pause(approval_pause(run, self._approval.calls))
+            return None
+        return self._outputs_or_pause(run, callers)
+
+    def _outputs_or_pause(
+        self, run: Run, callers: list[FunctionToolCall]
+    ) -> list[tuple[str, str]] | None:
+        """Every output in the service's order, or a pause for the caller's own calls."""
         if callers:
-            self._held, self._waiting = outputs, callers
+            self._waiting = callers
             action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=callers))
             self.mirror.show_pause(run.model_copy(update={"required_action": action}))
             return None
-        return [(call_id, outputs[call_id]) for call_id in self._order]
+        held, self._held = self._held, {}
+        return [(call_id, held[call_id]) for call_id in self._order]
+
+    async def _after_approval(
+        self, run: Run, wait: ApprovalWait, decisions: dict[str, ToolApproval]
+    ) -> Run | None:
+        outcomes = await decide_local(self.answerer, wait, decisions, run.id)
+        assert wait.step is not None
+        self.mirror.record_outcomes(wait.step, outcomes)
+        self._held.update((o.call.call_id, o.output) for o in outcomes)
+        callers, self._later = self._later, []
+        outputs = self._outputs_or_pause(run, callers)
+        return None if outputs is None else await self._submit(run, outputs)
 
     # -- talking to the service --------------------------------------------------------------
     async def _begin(self, params: Mapping[str, Any]) -> Run:
@@ -247,6 +312,13 @@ class RemoteRun:
         if self.settings.mode == "stream":
             return await self._consume(await self.calls.stream_submit(self.thread_id, run.id, body))
         sdk_run, headers = await self.calls.submit(self.thread_id, run.id, body)
+        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
+
+    async def _submit_approvals(self, run: Run, body: list[dict[str, Any]]) -> Run:
+        if self.settings.mode == "stream":
+            stream = await self.calls.stream_approvals(self.thread_id, run.id, body)
+            return await self._consume(stream)
+        sdk_run, headers = await self.calls.submit_approvals(self.thread_id, run.id, body)
         return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
 
     async def _consume(self, stream: AsyncStream[AssistantStreamEvent]) -> Run:
@@ -281,45 +353,10 @@ class RemoteRun:
             if not _stopped(run):
                 self.mirror.on_run(run)
         self.mirror.show_started(run)
-        await self._sync_steps(run)
+        await catch_up(self.calls, self.mirror, self.thread_id, run)
         self.mirror.on_run(run)
         self._arm()
         return run
-
-    async def _sync_steps(self, run: Run) -> None:
-        """Report the steps (and messages) the stream did not show: polling sees them here."""
-        try:
-            steps = [step_from(s) for s in await self.calls.list_steps(self.thread_id, run.id)]
-        except openai.NotFoundError:
-            steps = []  # a service without the steps route
-        await self._report_steps(steps)
-        wrote = any(isinstance(s.step_details, MessageCreationStepDetails) for s in steps)
-        if run.is_terminal and not wrote and not self.mirror.has_messages:
-            await self._sync_run_messages(run)
-
-    async def _sync_run_messages(self, run: Run) -> None:
-        """The run's messages, for a service whose steps do not show them (or that has none)."""
-        try:
-            messages = await self.calls.list_run_messages(self.thread_id, run.id)
-        except openai.NotFoundError:
-            return  # neither steps nor a message list: the run's status is all there is
-        for sdk_message in messages:
-            message = message_from(sdk_message)
-            if message.role == "assistant":
-                self.mirror.replay_message(message)
-
-    async def _report_steps(self, steps: list[RunStep]) -> None:
-        known = self.mirror.known_steps()
-        for step in steps:
-            if step.id in known:
-                continue
-            details = step.step_details
-            if isinstance(details, MessageCreationStepDetails) and step.status == "completed":
-                self.mirror.on_step(as_created(step))
-                message_id = details.message_creation.message_id
-                sdk_message = await self.calls.retrieve_message(self.thread_id, message_id)
-                self.mirror.replay_message(message_from(sdk_message))
-            self.mirror.on_step(step)
 
     # -- endings -----------------------------------------------------------------------------
     def _arm(self) -> None:
@@ -339,7 +376,7 @@ class RemoteRun:
         except _SERVICE_ERRORS:
             pass
         if run.is_terminal:
-            await self._sync_steps(run)
+            await catch_up(self.calls, self.mirror, self.thread_id, run)
             self.mirror.on_run(run)
             return
         message = (

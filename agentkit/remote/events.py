@@ -110,7 +110,7 @@ class RunMirror:
         """
         assert run.required_action is not None
         self.show_started(run)
-        calls = run.required_action.submit_tool_outputs.tool_calls
+        calls = run.required_action.tool_calls
         wanted = {c.id for c in calls}
         for step in reversed(self._steps.values()):
             if step.type == "tool_calls" and step.id not in self._closed:

@@ -50,15 +50,34 @@ def run_from(obj: BaseModel | dict[str, Any], flavor: RemoteFlavor) -> Run:
     if unsupported_action(data) is not None:
         # An action agentkit cannot answer; the runner fails the run with a clear error.
         data["required_action"] = None
+    elif (data.get("required_action") or {}).get("type") == "submit_tool_approval":
+        data["required_action"] = _approval_action(data["required_action"])
     return Run.model_validate(data)
 
 
 def unsupported_action(obj: BaseModel | dict[str, Any]) -> str | None:
-    """The type of a required action agentkit cannot answer (e.g. Foundry's tool approvals)."""
+    """The type of a required action agentkit cannot answer (neither outputs nor approvals)."""
     action = _dump(obj).get("required_action")
-    if action is None or action.get("type") == "submit_tool_outputs":
+    if action is None or action.get("type") in ("submit_tool_outputs", "submit_tool_approval"):
         return None
     return str(action.get("type"))
+
+
+def _approval_action(action: dict[str, Any]) -> dict[str, Any]:
+    """Foundry's ``submit_tool_approval`` with each call (function or MCP) as a function call.
+
+    An MCP call (``name``, ``arguments``, ``server_label``) is named ``<server_label>.<name>``
+    so that whoever decides sees which server it goes to.
+    """
+    calls = []
+    for call in (action.get("submit_tool_approval") or {}).get("tool_calls") or []:
+        function = call.get("function")
+        if function is None:
+            label = call.get("server_label")
+            name = f"{label}.{call.get('name')}" if label else str(call.get("name"))
+            function = {"name": name, "arguments": call.get("arguments") or "{}"}
+        calls.append({"id": call["id"], "type": "function", "function": function})
+    return {"type": "submit_tool_approval", "submit_tool_approval": {"tool_calls": calls}}
 
 
 def step_from(obj: BaseModel | dict[str, Any]) -> RunStep:

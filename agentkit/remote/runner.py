@@ -25,8 +25,9 @@ from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
+from agentkit.runs.approvals import Approvals
 from agentkit.runs.pump import EventPump, collect
-from agentkit.runs.result import RunResult
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 from agentkit.tool_choice.base import TurnInfo
@@ -85,7 +86,7 @@ class RemoteRunner:
         self._paused: dict[str, RemoteRun] = {}
 
     # -- assistants, threads, messages -------------------------------------------------------
-    async def sync(self, agent: Agent[Any]) -> SyncedAssistant:
+    async def sync(self, agent: Agent[Any, Any]) -> SyncedAssistant:
         """Create or update the agent's remote assistant (once per runner while unchanged).
 
         Warns:
@@ -126,7 +127,7 @@ class RemoteRunner:
     # -- runs --------------------------------------------------------------------------------
     async def iter_run(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
@@ -144,7 +145,10 @@ class RemoteRunner:
             NotFoundError: ``thread`` does not exist on the service.
             ActiveRunError: the thread already has an active run.
             ModelError: the service could not be reached or refused the run.
+            UserError: the agent has handoffs (the service fixes a run's assistant) or an
+                ``output_type`` (its answers could not be sent back to the model to fix).
         """
+        _check_remote(agent)
         stack = self._stack(agent, middleware)
         synced = await self.sync(agent)
         thread_id = await self._thread_for(thread, input)
@@ -159,14 +163,14 @@ class RemoteRunner:
                 yield event
 
     async def run(
-        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
+    ) -> RunResult[OutputT]:
         """Start a remote run, drain its events and return the result; see `iter_run`."""
         return await collect(self.iter_run(agent, input, **options))
 
     async def iter_submit_tool_outputs(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         run: Run | str,
         outputs: ToolOutputs,
         *,
@@ -183,28 +187,55 @@ class RemoteRunner:
             InvalidRunStateError: this runner has no run waiting with that id.
             ToolOutputsMismatchError: the outputs do not cover the waiting calls exactly once.
         """
-        run_id = run if isinstance(run, str) else run.id
-        driver = self._paused.get(run_id)
-        if driver is None or driver.answerer.agent is not agent:
-            raise InvalidRunStateError(
-                f"Run {run_id} is not waiting for tool outputs from this runner and agent."
-            )
+        driver = self._resumable(agent, run)
         driver.check_outputs(outputs)
-        del self._paused[run_id]
-        answerer = driver.answerer
-        if deps is not None:
-            answerer.ctx = replace(answerer.ctx, deps=deps)
-        if middleware:
-            answerer.layers = self._stack(agent, middleware)
-        async with aclosing(self._stream(driver, lambda: driver.resume(outputs))) as events:
+        async with aclosing(
+            self._resume(driver, agent, deps, middleware, lambda: driver.resume(outputs))
+        ) as events:
             async for event in events:
                 yield event
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
         return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+
+    async def iter_submit_tool_approvals(
+        self,
+        agent: Agent[Any, Any],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run this runner paused for approvals (``submit_tool_approval``).
+
+        For agentkit's own tools, the approved calls run here (with edited arguments) and
+        every output is submitted at once; for the service's tools (Foundry MCP approvals),
+        the decisions are sent as ``tool_approvals``. Arguments as in
+        `agentkit.Runner.iter_submit_tool_approvals`.
+
+        Raises:
+            InvalidRunStateError: this runner has no run waiting for approvals with that id.
+            ApprovalsMismatchError: the decisions do not match the waiting calls.
+        """
+        driver = self._resumable(agent, run)
+        driver.check_approvals(approvals)
+        async with aclosing(
+            self._resume(
+                driver, agent, deps, middleware, lambda: driver.resume_approvals(approvals)
+            )
+        ) as events:
+            async for event in events:
+                yield event
+
+    async def submit_tool_approvals(
+        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+    ) -> RunResult[OutputT]:
+        """Resume a run paused for approvals and wait for it; see `iter_submit_tool_approvals`."""
+        return await collect(self.iter_submit_tool_approvals(agent, run, approvals, **options))
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run on the service; a run this runner is driving ends ``cancelled``.
@@ -247,6 +278,32 @@ class RemoteRunner:
         await self.aclose()
 
     # -- internals ---------------------------------------------------------------------------
+    def _resumable(self, agent: Agent[Any, Any], run: Run | str) -> RemoteRun:
+        run_id = run if isinstance(run, str) else run.id
+        driver = self._paused.get(run_id)
+        if driver is None or driver.answerer.agent is not agent:
+            raise InvalidRunStateError(
+                f"Run {run_id} is not waiting for the caller from this runner and agent."
+            )
+        return driver
+
+    def _resume(
+        self,
+        driver: RemoteRun,
+        agent: Agent[Any, Any],
+        deps: Any,
+        middleware: Sequence[Middleware],
+        drive: Callable[[], Awaitable[None]],
+    ) -> AsyncGenerator[RunEvent, None]:
+        assert driver.run is not None
+        del self._paused[driver.run.id]
+        answerer = driver.answerer
+        if deps is not None:
+            answerer.ctx = replace(answerer.ctx, deps=deps)
+        if middleware:
+            answerer.layers = self._stack(agent, middleware)
+        return self._stream(driver, drive)
+
     async def _thread_for(self, thread: Thread | str | None, input: UserInput | None) -> str:
         if thread is None:
             thread_id = (await self.create_thread()).id
@@ -271,7 +328,7 @@ class RemoteRunner:
 
     def _params(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         assistant_id: str,
         additional_instructions: str | None,
         metadata: Mapping[str, str] | None,
@@ -298,7 +355,9 @@ class RemoteRunner:
             params["truncation_strategy"] = agent.truncation.model_dump()
         return params
 
-    def _stack(self, agent: Agent[Any], per_run: Sequence[Middleware]) -> tuple[Middleware, ...]:
+    def _stack(
+        self, agent: Agent[Any, Any], per_run: Sequence[Middleware]
+    ) -> tuple[Middleware, ...]:
         stack = middleware_stack(self.middleware, agent.middleware, per_run, default_retries=False)
         warn_stages_remote_runs_skip(stack)
         return stack
@@ -318,7 +377,7 @@ class RemoteRunner:
     ) -> AsyncGenerator[RunEvent, None]:
         pump = EventPump("agentkit-remote-run", after_cancel=driver.finish_cancel)
         driver.mirror.emit = pump.emit
-        driver.answerer.ctx = replace(driver.answerer.ctx, emit=pump.emit)
+        driver.answerer.ctx = replace(driver.answerer.ctx, emit=pump.emit, runner=self)
         key = id(driver)
         self._active[key] = (driver, pump)
         try:
@@ -333,6 +392,20 @@ class RemoteRunner:
         run = driver.run
         if run is not None and run.status == "requires_action":
             self._paused[run.id] = driver
+
+
+def _check_remote(agent: Agent[Any, Any]) -> None:
+    if agent.handoffs:
+        raise UserError(
+            f"Agent {agent.name!r} has handoffs, which RemoteRunner cannot run: the service "
+            "fixes a run's assistant. Run it with agentkit.Runner."
+        )
+    if agent.output is not None:
+        raise UserError(
+            f"Agent {agent.name!r} has an output_type, which RemoteRunner cannot run: the "
+            "service ends the run, so an invalid answer could not go back to the model. Run "
+            "it with agentkit.Runner."
+        )
 
 
 def _discard(event: object) -> None:

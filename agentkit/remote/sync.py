@@ -43,7 +43,7 @@ class AssistantSpec:
     tools: tuple[str, ...]  # each tool definition as canonical JSON, to hash and compare
 
     @classmethod
-    def of(cls, agent: Agent[Any], model: str | None = None) -> AssistantSpec:
+    def of(cls, agent: Agent[Any, Any], model: str | None = None) -> AssistantSpec:
         """The spec for ``agent``; ``model`` overrides the agent's model name."""
         return cls(
             name=agent.name,

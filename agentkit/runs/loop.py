@@ -6,14 +6,16 @@ through it. How a run ends is decided here, in one place:
 ====================================  =======================================================
 what happened                         how the run ends
 ====================================  =======================================================
-the model answered with text          ``completed``
+the model answered with text          ``completed`` (a typed answer: once it validates)
 a tool the caller answers was called  ``requires_action`` (resumed by `submit_tool_outputs`)
+a call waits for a person's approval  ``requires_action`` (resumed by `submit_tool_approvals`)
 ``max_turns`` model calls were made   ``incomplete``, reason ``max_turns``
 the API cut the answer short          ``incomplete``, reason from the API
 a usage limit middleware stopped it   ``incomplete``, reason from the middleware
 the run's deadline passed             ``expired``
 the model API failed                  ``failed``, ``last_error`` from the `ModelError`
 a tool kept failing                   ``failed``, ``last_error.code == "tool_error"``
+typed answers stayed invalid          ``failed``, ``last_error.code == "invalid_output"``
 the caller cancelled                  ``cancelled`` (in-flight tools are cancelled too)
 another process cancelled it          ``cancelled``, noticed within one lease heartbeat, or
                                       at the next write or tool start (`RunLost`)
@@ -34,7 +36,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
-from agentkit.calls import ModelHandler, RunCall, ToolHandler
+from agentkit.calls import ModelHandler, RunCall, ToolCall, ToolHandler
 from agentkit.exceptions import (
     ModelError,
     UsageLimitExceeded,
@@ -42,8 +44,12 @@ from agentkit.exceptions import (
 from agentkit.middleware.base import Middleware, build_chain
 from agentkit.models.request import ToolChoice
 from agentkit.records import LastError, Run, RunUsage, now
+from agentkit.runs.agent_tool import observe_sub_runs
+from agentkit.runs.approvals import pause_for_approval, split_approvals
 from agentkit.runs.call_records import record_outcome, start_call
 from agentkit.runs.dispatcher import ToolOutcome, dispatch_tools
+from agentkit.runs.final_output import finish_with_answer
+from agentkit.runs.handoffs import resume_active_agent, take_handoff
 from agentkit.runs.lease import RunLost, watch_lease
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
@@ -81,8 +87,15 @@ async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
 
     ``stack`` is the run's whole middleware stack (`agentkit.middleware.middleware_stack`).
     """
+    observe_sub_runs(state)
     ctx = state.ctx
-    invoke = partial(invoke_tool, state.agent, state.failures, ctx, hosted=state.hosted_results)
+
+    async def invoke(call: ToolCall) -> str:
+        # The agent at call time: a handoff changes it.
+        return await invoke_tool(
+            state.agent, state.failures, ctx, call, hosted=state.hosted_results
+        )
+
     chains = _Chains(
         model=build_chain(stack, "wrap_model_call", ctx, model_stream_handler(state)),
         tool=build_chain(stack, "wrap_tool_call", ctx, partial(start_call, state, invoke)),
@@ -153,6 +166,8 @@ async def _advance_until_deadline(state: RunState, chains: _Chains) -> None:
 
 
 async def _advance(state: RunState, chains: _Chains) -> None:
+    # A queued run starts; any other status continues (resumed, or recovered).
+    await resume_active_agent(state, resumed=state.run.status != "queued")
     if state.run.status == "queued":
         await set_status(state, "in_progress", started_at=now())
     elif state.run.status == "cancelling":  # recovered after a cancel was asked
@@ -176,8 +191,7 @@ async def _next_turn(state: RunState, chains: _Chains) -> bool:
     policy = state.agent.tool_choice
     final = policy.final_output(info)
     if final is not None:
-        await _complete(state, MessageWriter(state.run, state.ctx.emit, state.message_parts), final)
-        return True
+        return await finish_with_answer(state, _writer(state), final, retry=False)
     if state.turn >= state.agent.limits.max_turns:
         await end_run(state, "incomplete", reason="max_turns")
         return True
@@ -188,7 +202,7 @@ async def _model_turn(
     state: RunState, chains: _Chains, tools: tuple[ToolDefinition, ...], tool_choice: ToolChoice
 ) -> bool:
     """One model call; True when the run ended."""
-    writer = MessageWriter(state.run, state.ctx.emit, state.message_parts)
+    writer = _writer(state)
     response = await call_model(state, chains.model, writer, tools, tool_choice)
     # The call's usage goes on the first step it made: its message, else its tool calls.
     usage = run_usage(response.usage)
@@ -201,22 +215,22 @@ async def _model_turn(
         wrote = writer.close(response.text, usage=usage)
         await open_tool_step(state, response, RunUsage() if wrote else usage, writer)
         return False
-    await _complete(state, writer, response.text, usage)
-    return True
+    return await finish_with_answer(
+        state, writer, response.text, usage, response_id=response.response_id
+    )
 
 
-async def _complete(
-    state: RunState, writer: MessageWriter, text: str, usage: RunUsage | None = None
-) -> None:
-    message = writer.close(text, usage=usage)
-    await end_run(state, "completed", writer=writer)
-    if state.run.status == "completed":
-        state.final_message = message
+def _writer(state: RunState) -> MessageWriter:
+    # The agent writing is the one with the conversation now: a handoff changes it.
+    return MessageWriter(
+        state.run, state.ctx.emit, state.message_parts, assistant_id=state.agent.id
+    )
 
 
 async def _handle_tools(state: RunState, chains: _Chains) -> bool:
     """Run the pending calls that are ours; True when the run paused for the caller."""
     ours, callers = pending_calls(state)
+    ours, waiting = await split_approvals(state, ours)
     if ours:
         limits = state.agent.limits
         outcomes = await dispatch_tools(
@@ -229,9 +243,13 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
         )
         apply_outcomes(state, outcomes)
         check_retry_budget(state.agent, state.failures, outcomes)
+    if waiting:
+        await pause_for_approval(state, waiting)
+        return True
     if callers:
         await pause_run(state, callers)
         return True
+    await take_handoff(state)
     await close_tool_step(state)
     return False
 

@@ -35,13 +35,24 @@ __all__ = ["MessageWriter"]
 
 
 class MessageWriter:
-    """Streams one assistant message: step and message events, then deltas, then its records."""
+    """Streams one assistant message: step and message events, then deltas, then its records.
+
+    ``parts`` are the run's pending hosted-call content (`runs.hosted.MessageParts`);
+    ``assistant_id`` is the agent writing it (default: the run's; after a handoff, the
+    agent the run was handed to).
+    """
 
     def __init__(
-        self, run: Run, emit: Callable[[Any], None], parts: MessageParts | None = None
+        self,
+        run: Run,
+        emit: Callable[[Any], None],
+        parts: MessageParts | None = None,
+        *,
+        assistant_id: str | None = None,
     ) -> None:
         self._run = run
         self._emit = emit
+        self._assistant_id = assistant_id or run.assistant_id
         self._pending = parts if parts is not None else MessageParts()
         self._content: list[ImageFileContent] = []
         self._markers: list[TextMarker] = []
@@ -67,14 +78,14 @@ class MessageWriter:
             thread_id=run.thread_id,
             role="assistant",
             content=list(self._content),
-            assistant_id=run.assistant_id,
+            assistant_id=self._assistant_id,
             run_id=run.id,
             status="in_progress",
         )
         self.step = RunStep(
             run_id=run.id,
             thread_id=run.thread_id,
-            assistant_id=run.assistant_id,
+            assistant_id=self._assistant_id,
             type="message_creation",
             step_details=MessageCreationStepDetails(
                 message_creation=MessageCreation(message_id=self.message.id)

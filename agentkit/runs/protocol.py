@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from agentkit.events import RunEvent
 from agentkit.middleware.base import Middleware
 from agentkit.records import Message, Run, Thread, UserInput
-from agentkit.runs.result import RunResult
+from agentkit.runs.approvals import Approvals
+from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 
@@ -37,7 +38,7 @@ class AgentRunner(Protocol):
 
     def iter_run(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
@@ -51,14 +52,14 @@ class AgentRunner(Protocol):
         ...
 
     async def run(
-        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
+    ) -> RunResult[OutputT]:
         """Start a run and wait for it to end or pause."""
         ...
 
     def iter_submit_tool_outputs(
         self,
-        agent: Agent[Any],
+        agent: Agent[Any, Any],
         run: Run | str,
         outputs: ToolOutputs,
         *,
@@ -69,9 +70,27 @@ class AgentRunner(Protocol):
         ...
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
-    ) -> RunResult:
+        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+    ) -> RunResult[OutputT]:
         """Resume a paused run and wait for it to end or pause again."""
+        ...
+
+    def iter_submit_tool_approvals(
+        self,
+        agent: Agent[Any, Any],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Resume a run waiting for approvals with the decisions and stream its events."""
+        ...
+
+    async def submit_tool_approvals(
+        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+    ) -> RunResult[OutputT]:
+        """Resume a run waiting for approvals and wait for it to end or pause again."""
         ...
 
     async def cancel(self, run: Run | str) -> Run:

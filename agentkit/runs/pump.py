@@ -86,7 +86,7 @@ class EventPump:
         self._channel.put(None)
 
 
-async def collect(events: AsyncGenerator[RunEvent, None]) -> RunResult:
+async def collect(events: AsyncGenerator[RunEvent, None]) -> RunResult[Any]:
     """Drain a run's events into its `RunResult` (what every runner's ``run()`` does)."""
     builder = RunResultBuilder()
     async with aclosing(events) as stream:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Generic, cast
+
+from typing_extensions import TypeVar
 
 from agentkit.events import (
+    FinalOutputEvent,
     MessageCompletedEvent,
     RunEvent,
     RunStatusEvent,
     StepCompletedEvent,
     StepCreatedEvent,
 )
+from agentkit.exceptions import OutputUnavailableError
 from agentkit.records import (
     FunctionToolCall,
     LastError,
@@ -22,11 +27,16 @@ from agentkit.records import (
 )
 from agentkit.usage import Usage
 
-__all__ = ["RunResult", "RunResultBuilder"]
+__all__ = ["OutputT", "RunResult", "RunResultBuilder"]
+
+OutputT = TypeVar("OutputT", default=str)
+"""The type of a run's final answer: ``str`` unless the agent has an ``output_type``."""
+
+_TEXT = object()  # no typed output: the answer is the text
 
 
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(Generic[OutputT]):
     """The outcome of a run.
 
     Attributes:
@@ -34,12 +44,34 @@ class RunResult:
         steps: its steps in order, the last version of each.
         messages: the assistant messages it wrote.
         events: every event the run streamed, in order.
+        typed_output: the validated answer of a typed agent (see `output`).
     """
 
     run: Run
     steps: list[RunStep]
     messages: list[Message]
     events: list[RunEvent] = field(repr=False)
+    typed_output: Any = field(default=_TEXT, repr=False)
+
+    @property
+    def output(self) -> OutputT:
+        """The final answer: validated into the agent's ``output_type``, else the text.
+
+        Raises:
+            OutputUnavailableError: the run did not complete (it failed, was cancelled,
+                paused...); the message says how it ended and why.
+        """
+        run = self.run
+        if run.status != "completed":
+            why = f" ({run.last_error.code}: {run.last_error.message})" if run.last_error else ""
+            if run.incomplete_details is not None:
+                why = f" ({run.incomplete_details.reason})"
+            raise OutputUnavailableError(
+                f"Run {run.id} has no output: it is {run.status}{why}.", run=run
+            )
+        if self.typed_output is _TEXT:
+            return cast(OutputT, self.output_text)
+        return cast(OutputT, self.typed_output)
 
     @property
     def status(self) -> RunStatus:
@@ -65,7 +97,7 @@ class RunResult:
     def usage(self) -> Usage:
         """Tokens and model requests used."""
         usage = self.run.usage
-        requests = sum(1 for e in self.events if e.kind == "usage" and e.usage.requests)
+        requests = sum(e.usage.requests for e in self.events if e.kind == "usage")
         if usage is None:
             return Usage(requests=requests)
         return Usage(requests, usage.prompt_tokens, usage.completion_tokens)
@@ -84,7 +116,14 @@ class RunResult:
     def pending_tool_calls(self) -> list[FunctionToolCall]:
         """The calls waiting for outputs when the run is in ``requires_action``."""
         action = self.run.required_action
-        return list(action.submit_tool_outputs.tool_calls) if action else []
+        return list(action.submit_tool_outputs.tool_calls) if action is not None else []
+
+    @property
+    def pending_approvals(self) -> list[FunctionToolCall]:
+        """The calls waiting for a person's decision (``submit_tool_approval``)."""
+        action = self.run.required_action
+        waiting = action.submit_tool_approval if action is not None else None
+        return list(waiting.tool_calls) if waiting is not None else []
 
 
 class RunResultBuilder:
@@ -95,6 +134,7 @@ class RunResultBuilder:
         self._run: Run | None = None
         self._steps: dict[str, RunStep] = {}
         self._messages: list[Message] = []
+        self._output: Any = _TEXT
 
     def add(self, event: RunEvent) -> None:
         """Take one event into account."""
@@ -105,8 +145,11 @@ class RunResultBuilder:
             self._steps[event.step.id] = event.step
         elif isinstance(event, MessageCompletedEvent):
             self._messages.append(event.message)
+        elif isinstance(event, FinalOutputEvent):
+            self._output = event.output
 
-    def result(self) -> RunResult:
+    def result(self) -> RunResult[Any]:
         """The result so far (the run must have emitted at least one status)."""
         assert self._run is not None, "a run always emits its status first"
-        return RunResult(self._run, list(self._steps.values()), self._messages, self.events)
+        steps = list(self._steps.values())
+        return RunResult(self._run, steps, self._messages, self.events, self._output)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from agentkit.context import RunContext
@@ -19,7 +19,14 @@ from agentkit.stores.base import Store
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
-__all__ = ["ToolOutputs", "load_state", "match_outputs", "prepare_resume"]
+__all__ = [
+    "ToolOutputs",
+    "load_state",
+    "match_outputs",
+    "paused_run",
+    "prepare_resume",
+    "resume_paused",
+]
 
 ToolOutputs: TypeAlias = Mapping[str, str] | Sequence[Mapping[str, Any]]
 """``{call_id: output}``, or the Assistants API's ``[{"tool_call_id": ..., "output": ...}]``."""
@@ -79,7 +86,7 @@ def _text(value: Any) -> str:
 
 async def prepare_resume(
     store: Store,
-    agent: Agent[Any],
+    agent: Agent[Any, Any],
     run_id: str,
     outputs: ToolOutputs,
     ctx: RunContext[Any],
@@ -92,21 +99,60 @@ async def prepare_resume(
     operation, so a run is never left ``in_progress`` without its outputs, and once the
     resume is acknowledged a crash cannot lose them: the run is recovered with them.
     """
+    run = await paused_run(store, run_id, "submit_tool_outputs", "tool outputs", terms)
+    assert run.required_action is not None
+    pending_ids = [c.id for c in run.required_action.tool_calls]
+    by_id = match_outputs(pending_ids, outputs)
+    return await resume_paused(
+        store, agent, run, ctx, terms, lambda _, step: _with_outputs(step, by_id)
+    )
+
+
+async def paused_run(store: Store, run_id: str, action: str, what: str, terms: LeaseTerms) -> Run:
+    """The run, if it is paused in ``requires_action`` for ``action`` and has not expired.
+
+    A run past its ``expires_at`` is expired first.
+
+    Raises:
+        InvalidRunStateError: it is not, naming ``what`` the caller tried to submit.
+    """
     run = await store.get_run(run_id)
     if run.status != "requires_action" or run.required_action is None:
         raise InvalidRunStateError(
-            f"Run {run_id} is {run.status}; tool outputs can only be submitted to a run in "
+            f"Run {run_id} is {run.status}; {what} can only be submitted to a run in "
             "requires_action."
+        )
+    if run.required_action.type != action:
+        raise InvalidRunStateError(
+            f"Run {run_id} waits for {run.required_action.type}, not for {what}."
         )
     if run.expires_at is not None and time.time() >= run.expires_at:
         await expire_if_due(store, run, terms)
         raise InvalidRunStateError(f"Run {run_id} expired at {run.expires_at}.")
-    pending_ids = [c.id for c in run.required_action.submit_tool_outputs.tool_calls]
-    by_id = match_outputs(pending_ids, outputs)
+    return run
+
+
+async def resume_paused(
+    store: Store,
+    agent: Agent[Any, Any],
+    run: Run,
+    ctx: RunContext[Any],
+    terms: LeaseTerms,
+    decide: Callable[[RunState, RunStep], RunStep],
+) -> RunState:
+    """Rebuild the paused run's state, apply ``decide`` to its pending step, and take it over.
+
+    ``decide`` returns the pending step with what the caller submitted (it may also adjust
+    the restored state); the step, the run's new status and its lease are saved together.
+
+    Raises:
+        InvalidRunStateError: another caller resumed or cancelled the run meanwhile.
+    """
     resumed = run.model_copy(update={"status": "in_progress", "required_action": None})
     state = await load_state(store, agent, resumed, ctx, terms)
-    assert state.pending_step is not None
-    state.pending_step = _with_outputs(state.pending_step, by_id)
+    if state.pending_step is None:  # another caller resumed it since we read it
+        raise InvalidRunStateError(f"Run {run.id} was resumed or cancelled by someone else.")
+    state.pending_step = decide(state, state.pending_step)
     # The last await before the loop takes over: after it, the run is driven.
     if not await store.transition_run(
         resumed,
@@ -115,12 +161,12 @@ async def prepare_resume(
         steps=[state.pending_step],
         lease=terms.lease(),
     ):
-        raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
+        raise InvalidRunStateError(f"Run {run.id} was resumed or cancelled by someone else.")
     return state
 
 
 async def load_state(
-    store: Store, agent: Agent[Any], run: Run, ctx: RunContext[Any], terms: LeaseTerms
+    store: Store, agent: Agent[Any, Any], run: Run, ctx: RunContext[Any], terms: LeaseTerms
 ) -> RunState:
     """The state of a stored run, as its last checkpoint left it, for ``agent`` to drive.
 

@@ -78,7 +78,7 @@ class RunState:
     """
 
     run: Run
-    agent: Agent[Any]
+    agent: Agent[Any, Any]
     store: Store
     ctx: RunContext[Any]
     mode: DispatchMode = "auto"

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from agentkit.calls import ModelCall, ModelHandler, ModelResponse, ToolCall
 from agentkit.events import RunStatusEvent, StepCompletedEvent, StepCreatedEvent, UsageEvent
 from agentkit.exceptions import ModelError
+from agentkit.models.answer_tool import stream_answer
 from agentkit.models.events import ModelResponseDone, ModelTextDelta, ModelToolCall
 from agentkit.models.request import (
     AssistantMessageItem,
@@ -127,6 +128,7 @@ def build_request(
         settings=agent.settings,
         run_id=state.run.id,
         turn=state.turn,
+        output=agent.output.format if agent.output is not None else None,
     )
 
 
@@ -134,16 +136,16 @@ def model_stream_handler(state: RunState) -> ModelHandler:
     """The innermost model handler: drain the adapter's stream into a `ModelResponse`.
 
     It notes the request as the middleware passed it on, in ``state.last_request``, and
-    adds the call's usage to the run's.
+    adds the call's usage to the run's. The model is the agent's that has the run now (a
+    handoff changes it).
     """
-    stream = state.agent.model.stream
 
     async def handle(call: ModelCall) -> ModelResponse:
         state.last_request = call.request
         parts: list[str] = []
         calls: list[ModelToolCall] = []
         done: ModelResponseDone | None = None
-        async for event in stream(call.request):
+        async for event in stream_answer(state.agent.model, call.request):
             if isinstance(event, ModelTextDelta):
                 parts.append(event.text)
                 call.on_text(event.text)
@@ -234,7 +236,7 @@ async def open_tool_step(
     step = RunStep(
         run_id=run.id,
         thread_id=run.thread_id,
-        assistant_id=run.assistant_id,
+        assistant_id=state.agent.id,  # the agent that has the run (a handoff changes it)
         type="tool_calls",
         step_details=ToolCallsStepDetails(tool_calls=calls),
         usage=usage,
@@ -295,10 +297,17 @@ def with_outcome(call: FunctionToolCall, outcome: ToolOutcome) -> FunctionToolCa
     return call.model_copy(update={**update, "duration_ms": round(outcome.duration_ms, 3)})
 
 
-async def pause_run(state: RunState, calls: list[FunctionToolCall]) -> None:
-    """Stop in ``requires_action`` until the caller submits outputs for ``calls``."""
+async def pause_run(
+    state: RunState, calls: list[FunctionToolCall], action: RequiredAction | None = None
+) -> None:
+    """Stop in ``requires_action`` until the caller submits outputs for ``calls``.
+
+    ``action`` replaces what the caller is asked for (default: ``submit_tool_outputs``);
+    the pending step is saved with the pause.
+    """
     assert state.pending_step is not None
-    action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=calls))
+    if action is None:
+        action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=calls))
     update = {"status": "requires_action", "required_action": action}
     state.run = state.run.model_copy(update=update)
     await save_checkpoint(state, steps=[state.pending_step])

@@ -43,7 +43,7 @@ class ToolRetriesExhausted(Exception):
 
 
 def split_calls(
-    agent: Agent[Any],
+    agent: Agent[Any, Any],
     calls: Sequence[FunctionToolCall],
     *,
     mode: Literal["auto", "manual"],
@@ -71,7 +71,7 @@ def split_calls(
 
 
 async def invoke_tool(
-    agent: Agent[Any],
+    agent: Agent[Any, Any],
     failures: Mapping[str, int],
     ctx: RunContext[Any],
     call: ToolCall,
@@ -129,7 +129,7 @@ def count_failures(failures: dict[str, int], outcomes: Sequence[ToolOutcome]) ->
 
 
 def check_retry_budget(
-    agent: Agent[Any], failures: Mapping[str, int], outcomes: Sequence[ToolOutcome]
+    agent: Agent[Any, Any], failures: Mapping[str, int], outcomes: Sequence[ToolOutcome]
 ) -> None:
     """Raise `ToolRetriesExhausted` when a failed call's tool is past its budget.
 

@@ -13,6 +13,7 @@ from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.models.base import Model
 from agentkit.models.test import TestModel
+from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.code_interpreter import KernelPool
@@ -61,6 +62,9 @@ class ServerConfig:
             the run. A restarted server recovers its own dead predecessor's runs at once.
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
         max_turns: model calls one run may make before it ends ``incomplete``.
+        tools: tools the server runs itself. A run's function tool named like one of them
+            runs on the server (with that tool's schema and rules, ``needs_approval``
+            included) instead of pausing for the client to run it.
         files_dir: where uploaded and generated files' bytes go (default: beside the
             database, ``<db_path>.files``; with ``database_url``, a directory every
             ``serve`` process and worker shares).
@@ -87,6 +91,7 @@ class ServerConfig:
     lease_ttl: float = 30.0
     poll_after_ms: int = 200
     max_turns: int = 25
+    tools: Toolset | None = None
     files_dir: str | None = None
     max_file_bytes: int = 512 * 1024 * 1024
     kernel_pool: KernelPool | None = None

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agentkit.exceptions import (
     ActiveRunError,
     AgentkitError,
+    ApprovalsMismatchError,
     InvalidRunStateError,
     NotFoundError,
     ToolOutputsMismatchError,
@@ -124,7 +125,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _engine_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotFoundError):
         return error_response(404, str(exc))
-    if isinstance(exc, ActiveRunError | InvalidRunStateError | ToolOutputsMismatchError):
+    if isinstance(
+        exc,
+        ActiveRunError | InvalidRunStateError | ToolOutputsMismatchError | ApprovalsMismatchError,
+    ):
         return error_response(400, str(exc))
     if isinstance(exc, UserError):
         return error_response(400, str(exc))

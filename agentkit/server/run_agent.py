@@ -2,9 +2,13 @@
 
 A run's fields are the assistant's, overridden by the request (``model``, ``instructions``,
 ``tools``, ``tool_choice``...). Every function tool is a bare `ToolDefinition`: when the model
-calls one, the run stops in ``requires_action`` for the client, as in the Assistants API.
+calls one, the run stops in ``requires_action`` for the client, as in the Assistants API;
+except the tools the server runs itself (`ServerConfig.tools`), which may stop it for the
+client's approval (``submit_tool_approval``) instead.
 A ``code_interpreter`` tool is the server's `CodeInterpreter` (given by the caller: it
 depends on the project and the assistant); ``file_search`` is recorded but not offered yet.
+A ``response_format`` of ``json_object`` or ``json_schema`` is sent upstream as given (the
+schema is the client's, not rewritten), and the answer must be a JSON object.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from agentkit.server.config import ServerConfig
 from agentkit.server.schemas import RunOptions, response_format_wire
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.output_type import OutputFormat, OutputType
 
-__all__ = ["agent_for_run", "canonical_choice", "run_fields"]
+__all__ = ["agent_for_run", "canonical_choice", "output_for", "run_fields"]
 
 
 def run_fields(
@@ -89,6 +94,25 @@ def canonical_choice(choice: Any) -> ToolChoice:
     return "auto"
 
 
+def output_for(response_format: Any) -> OutputType[dict[str, Any]] | None:
+    """The typed output a run's stored ``response_format`` asks for (None: text)."""
+    if not isinstance(response_format, dict):
+        return None  # "auto"
+    kind = response_format.get("type")
+    if kind == "json_object":
+        return OutputType(dict[str, Any], format=OutputFormat(type="json_object"))
+    if kind != "json_schema":
+        return None  # "text"
+    spec = response_format.get("json_schema") or {}
+    output = OutputFormat(
+        name=str(spec.get("name") or "output"),
+        schema=spec.get("schema") or {"type": "object"},
+        strict=bool(spec.get("strict")),
+        description=str(spec.get("description") or ""),
+    )
+    return OutputType(dict[str, Any], format=output)
+
+
 def agent_for_run(
     run: Run,
     *,
@@ -96,15 +120,20 @@ def agent_for_run(
     config: ServerConfig,
     code_interpreter: Tool | None = None,
     image_files: ImageFileSource | None = None,
-) -> Agent[None]:
+) -> Agent[None, Any]:
     """The agent that drives ``run`` (on creation and on every resume).
 
+    A function tool named like one of ``config.tools`` is that tool, run by the server;
     ``code_interpreter`` is offered when the run's tools include ``code_interpreter``;
     images shown by file id are read from ``image_files``.
     """
-    definitions: list[Tool | ToolDefinition] = [
-        ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
-    ]
+    served = config.tools
+    definitions: list[Tool | ToolDefinition] = []
+    for tool in run.tools:
+        if tool.get("type") == "function":
+            definition = ToolDefinition.from_wire(tool)
+            own = served.get(definition.name) if served is not None else None
+            definitions.append(own or definition)
     kinds = {tool.get("type") for tool in run.tools}
     if code_interpreter is not None and "code_interpreter" in kinds:
         definitions.append(code_interpreter)
@@ -123,4 +152,5 @@ def agent_for_run(
         ],
         limits=RunLimits(timeout=config.run_timeout, max_turns=config.max_turns),
         truncation=TruncationStrategy.model_validate(run.truncation_strategy.model_dump()),
+        output_type=output_for(run.response_format),
     )

@@ -16,28 +16,30 @@ from starlette.routing import Route
 
 from agentkit.events import RunEvent
 from agentkit.exceptions import NotFoundError
-from agentkit.records import Message, Run, now
+from agentkit.records import Message, Run, ToolApproval, now
 from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
-from agentkit.server.hosted import assistant_file_ids
+from agentkit.server.handoffs import AgentBuilder, agent_with_handoffs
 from agentkit.server.image_files import check_image_files, numbered
-from agentkit.server.run_agent import agent_for_run, run_fields
+from agentkit.server.run_agent import run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
     CreateThreadAndRunRequest,
     ModifyRunRequest,
     RunOptions,
     SubmitToolOutputsRequest,
+    ToolApprovalParam,
+    ToolOutput,
     tool_resources_wire,
 )
 from agentkit.server.sse import RunFrames, sse_stream
+from agentkit.server.stored_agent import agent_builder
 from agentkit.server.sweeper import expire_if_due
 from agentkit.server.threads import create_thread_from, get_thread, new_message
 from agentkit.server.wire import list_page, run_wire
 from agentkit.stores.assistants import AssistantsStore
-from agentkit.tools.base import Tool
 
 __all__ = ["get_run", "routes"]
 
@@ -83,13 +85,7 @@ async def _start_run(
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
-    agent = agent_for_run(
-        probe,
-        name=assistant.get("name") or "",
-        config=ctx.config,
-        code_interpreter=_code_interpreter(ctx, assistant),
-        image_files=ctx.files,
-    )
+    agent = await agent_with_handoffs(ctx.store, probe, assistant, _agent_builder(ctx))
     events = ctx.runner.iter_run(
         agent,
         None,
@@ -181,24 +177,45 @@ async def cancel_run(request: Request) -> JSONResponse:
 
 
 async def submit_tool_outputs(request: Request) -> Response:
+    """Tool outputs, or (Foundry's ``tool_approvals``) decisions on calls waiting for approval."""
     body = await parse_body(request, SubmitToolOutputsRequest)
     ctx = context_of(request)
     path = request.path_params
     run = await get_run(ctx.store, path["thread_id"], path["run_id"])
-    if run.status != "requires_action":
+    if run.status != "requires_action" or run.required_action is None:
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
     assistant = await _assistant(ctx.store, run.assistant_id)
-    agent = agent_for_run(
-        run,
-        name=str(assistant.get("name") or ""),
-        config=ctx.config,
-        code_interpreter=_code_interpreter(ctx, assistant),
-        image_files=ctx.files,
-    )
-    outputs = [output.model_dump() for output in body.tool_outputs]
-    events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
+    agent = await agent_with_handoffs(ctx.store, run, assistant, _agent_builder(ctx))
+    if run.required_action.type == "submit_tool_approval":
+        decisions = [ToolApproval.model_validate(a.model_dump()) for a in _approvals(body)]
+        events = ctx.runner.iter_submit_tool_approvals(agent, run.id, decisions)
+    else:
+        outputs = [output.model_dump() for output in _outputs(body)]
+        events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
     return await _launch(ctx, events, stream=bool(body.stream), resumed=True)
+
+
+def _approvals(body: SubmitToolOutputsRequest) -> list[ToolApprovalParam]:
+    if body.tool_approvals is None or body.tool_outputs:
+        raise APIError(
+            400,
+            "This run waits for tool approvals: send 'tool_approvals' (one decision per call "
+            "in required_action.submit_tool_approval), not 'tool_outputs'.",
+            param="tool_approvals",
+        )
+    return body.tool_approvals
+
+
+def _outputs(body: SubmitToolOutputsRequest) -> list[ToolOutput]:
+    if body.tool_outputs is None or body.tool_approvals:
+        raise APIError(
+            400,
+            "This run waits for tool outputs: send 'tool_outputs' (one per call in "
+            "required_action.submit_tool_outputs), not 'tool_approvals'.",
+            param="tool_outputs",
+        )
+    return body.tool_outputs
 
 
 async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any]:
@@ -209,9 +226,8 @@ async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any
         return {}
 
 
-def _code_interpreter(ctx: RequestContext, assistant: dict[str, Any]) -> Tool:
-    file_ids = assistant_file_ids(assistant)
-    return ctx.hosted.code_interpreter(ctx.project, ctx.files, ctx.store, file_ids)
+def _agent_builder(ctx: RequestContext) -> AgentBuilder:
+    return agent_builder(ctx.store, ctx.files, hosted=ctx.hosted, config=ctx.config)
 
 
 _RUN = "/v1/threads/{thread_id}/runs/{run_id}"

@@ -32,6 +32,7 @@ __all__ = [
     "RunOptions",
     "SubmitToolOutputsRequest",
     "TextPart",
+    "ToolApprovalParam",
     "ToolParam",
     "ToolResources",
     "response_format_wire",
@@ -98,8 +99,26 @@ class FileSearchToolParam(_Body):
     file_search: FileSearchOptions | None = None
 
 
+class HandoffTarget(_Body):
+    """The assistant a ``handoff`` tool transfers the conversation to."""
+
+    assistant_id: str = Field(min_length=1, max_length=256)
+    description: str | None = Field(default=None, max_length=1024)
+
+
+class HandoffToolParam(_Body):
+    """``{"type": "handoff", "handoff": {"assistant_id": ...}}`` (agentkit's own tool type).
+
+    The model may hand the conversation to that assistant (a ``transfer_to_<name>`` tool);
+    the run keeps its ``assistant_id`` and each message records the assistant that wrote it.
+    """
+
+    type: Literal["handoff"]
+    handoff: HandoffTarget
+
+
 ToolParam = Annotated[
-    FunctionToolParam | CodeInterpreterToolParam | FileSearchToolParam,
+    FunctionToolParam | CodeInterpreterToolParam | FileSearchToolParam | HandoffToolParam,
     Field(discriminator="type"),
 ]
 
@@ -406,10 +425,29 @@ class ToolOutput(_Body):
     output: str = ""
 
 
-class SubmitToolOutputsRequest(_Body):
-    """``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``."""
+class ToolApprovalParam(_Body):
+    """One decision in ``tool_approvals`` (Azure AI Foundry's shape, plus agentkit's fields).
 
-    tool_outputs: list[ToolOutput] = Field(max_length=128)
+    ``reason`` (what the model is told of a denial) and ``arguments`` (edited arguments, a
+    JSON object, for an approval) are agentkit's.
+    """
+
+    tool_call_id: str
+    approve: bool
+    headers: dict[str, str] | None = None
+    reason: str | None = Field(default=None, max_length=32_768)
+    arguments: str | None = Field(default=None, max_length=1_048_576)
+
+
+class SubmitToolOutputsRequest(_Body):
+    """``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``.
+
+    ``tool_outputs`` answers a ``submit_tool_outputs`` action; ``tool_approvals`` (Foundry's
+    classic agents) a ``submit_tool_approval`` one.
+    """
+
+    tool_outputs: list[ToolOutput] | None = Field(default=None, max_length=128)
+    tool_approvals: list[ToolApprovalParam] | None = Field(default=None, max_length=128)
     stream: bool | None = None
 
 

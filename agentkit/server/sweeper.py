@@ -23,7 +23,9 @@ from agentkit.records import Run
 from agentkit.runs.external import expire_if_due as expire_run_if_due
 from agentkit.runs.external import expire_overdue_paused
 from agentkit.runs.lease import LeaseTerms
+from agentkit.runs.recovery import fail_orphan
 from agentkit.server.config import ServerConfig
+from agentkit.server.errors import APIError
 from agentkit.server.executor import RunExecutor
 from agentkit.server.hosted import HostedTools
 from agentkit.server.logs import log_failure
@@ -54,9 +56,14 @@ async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: H
     for project in config.projects:
         store, runner = executor.project(project)
         for orphan in await runner.orphans():
-            agent = await agent_of_stored_run(
-                orphan.run, store, executor.files(project), hosted=hosted, config=config
-            )
+            try:
+                agent = await agent_of_stored_run(
+                    orphan.run, store, executor.files(project), hosted=hosted, config=config
+                )
+            except APIError as exc:  # a handoff names an assistant deleted since
+                reason = f"The run could not be recovered: {exc.message}"
+                await fail_orphan(store, orphan, runner.terms, reason)
+                continue
             try:
                 await executor.start(runner.iter_recover(agent, orphan), stream=False)
             except AgentkitError as exc:  # another process took it first, or it ended

@@ -54,8 +54,9 @@ def spec_incomplete_reason(reason: str) -> str:
 def run_wire(run: Run) -> dict[str, Any]:
     """A run as the API sends it."""
     data = run.wire()
-    if data["required_action"] is not None:
-        for call in data["required_action"]["submit_tool_outputs"]["tool_calls"]:
+    action = data["required_action"]
+    if action is not None:
+        for call in action[action["type"]]["tool_calls"]:
             call["function"].pop("output", None)
     data["last_error"] = spec_last_error(run.last_error)
     if run.incomplete_details is not None:

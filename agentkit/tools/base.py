@@ -7,6 +7,7 @@ from typing import Any
 
 from agentkit.context import RunContext
 from agentkit.deprecation import warn_deprecated
+from agentkit.tools.approval import ApprovalRule
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["Tool"]
@@ -26,12 +27,16 @@ class Tool(ABC):
         idempotent: running a call twice has the same effect as once, so a call that was
             in flight when its process died is run again on recovery; otherwise the model
             is told it was ``interrupted`` (see the durability docs).
+        needs_approval: whether a call waits for a person to approve, deny or edit it (the
+            run pauses in ``requires_action``): a bool, or a function of ``(ctx,
+            arguments)`` (`agentkit.tools.approval`).
     """
 
     timeout: float | None = None
     max_model_retries: int | None = None
     retry: Any = None
     idempotent: bool = False
+    needs_approval: ApprovalRule = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

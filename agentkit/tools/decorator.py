@@ -13,6 +13,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 from agentkit.context import RunContext
 from agentkit.deprecation import warn_deprecated
 from agentkit.exceptions import UserError
+from agentkit.tools.approval import ApprovalRule, check_approval_rule
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.tools.docstrings import DocstringFormat, DocstringWarning, parse_docstring
@@ -58,6 +59,7 @@ class FunctionTool(Tool, Generic[P, R]):
         retry: ToolRetry | None = None,
         max_retries: int | None = None,
         idempotent: bool = False,
+        needs_approval: ApprovalRule = False,
     ) -> None:
         if not callable(func):
             raise UserError(f"@tool needs a function, got {func!r}")
@@ -73,6 +75,7 @@ class FunctionTool(Tool, Generic[P, R]):
         self.show_errors = show_errors
         self.retry = _check_retry(retry, where)
         self.idempotent = _check_idempotent(idempotent, where)
+        self.needs_approval = check_approval_rule(needs_approval, where)
         self._is_async = inspect.iscoroutinefunction(func)
         try:
             docs = parse_docstring(func.__doc__, docstring_format)
@@ -264,6 +267,7 @@ def tool(
     retry: ToolRetry | None = None,
     max_retries: int | None = None,
     idempotent: bool = False,
+    needs_approval: ApprovalRule = False,
 ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
 
 
@@ -281,6 +285,7 @@ def tool(
     retry: ToolRetry | None = None,
     max_retries: int | None = None,
     idempotent: bool = False,
+    needs_approval: ApprovalRule = False,
 ) -> Any:
     """Turn a typed function (sync or async) into a tool the model can call.
 
@@ -308,6 +313,9 @@ def tool(
             calling it once (a lookup, an upsert). A call in flight when its process died is
             then run again on recovery; otherwise it is reported to the model as
             ``interrupted`` and not run again.
+        needs_approval: True to have a person approve, deny or edit every call before it
+            runs (the run pauses in ``requires_action``), or a function ``(ctx, arguments)
+            -> bool`` (sync or async) deciding per call. See ``docs/approvals.md``.
 
     Raises:
         UserError: bad name, misplaced `RunContext`, unsupported annotation, or strict=True
@@ -324,6 +332,7 @@ def tool(
         "show_errors": show_errors,
         "retry": retry,
         "idempotent": idempotent,
+        "needs_approval": needs_approval,
     }
     if func is not None:
         return FunctionTool(func, **options)

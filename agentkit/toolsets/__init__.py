@@ -7,10 +7,12 @@ from agentkit.toolsets.function import FunctionToolset
 from agentkit.toolsets.packs import ENTRY_POINT_GROUP, available_packs, load_toolset
 from agentkit.toolsets.prefixed import PrefixedToolset
 from agentkit.toolsets.renamed import RenamedTool, RenamedToolset
+from agentkit.toolsets.with_approval import ApprovalRequiredToolset
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "AnyTool",
+    "ApprovalRequiredToolset",
     "CombinedToolset",
     "FilteredToolset",
     "FunctionToolset",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from agentkit.exceptions import UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
+
+if TYPE_CHECKING:
+    from agentkit.tools.approval import ApprovalRule
 
 __all__ = ["AnyTool", "Toolset", "check_unique_names", "definition_of", "source_of"]
 
@@ -44,7 +48,8 @@ class Toolset(ABC):
     """Tools offered to the model, looked up by name when it calls one.
 
     Implement `tools`; `get` and `definitions` derive from it. The wrappers `prefixed`,
-    `filtered` and `renamed` return new toolsets and leave this one unchanged.
+    `filtered`, `renamed` and `approval_required` return new toolsets and leave this one
+    unchanged.
     """
 
     @abstractmethod
@@ -78,9 +83,16 @@ class Toolset(ABC):
         """These tools, with the names in ``mapping`` (old name -> new name) changed."""
         return RenamedToolset(self, mapping)
 
+    def approval_required(
+        self, rule: ApprovalRule = True, *, names: Collection[str] | None = None
+    ) -> ApprovalRequiredToolset:
+        """These tools (or those in ``names``), each call waiting for a person's approval."""
+        return ApprovalRequiredToolset(self, rule, names=names)
+
 
 # The wrappers subclass `Toolset`, and its methods build them: they are imported once the
 # class exists (one module per wrapper, as for every toolset).
 from agentkit.toolsets.filtered import FilteredToolset  # noqa: E402
 from agentkit.toolsets.prefixed import PrefixedToolset  # noqa: E402
 from agentkit.toolsets.renamed import RenamedToolset  # noqa: E402
+from agentkit.toolsets.with_approval import ApprovalRequiredToolset  # noqa: E402

@@ -25,6 +25,7 @@ class RenamedTool(Tool):
         self.max_model_retries = inner.max_model_retries
         self.retry = inner.retry
         self.idempotent = inner.idempotent
+        self.needs_approval = inner.needs_approval
         where = f"renaming {inner.name!r} ({inner.source})"
         self._definition = dataclasses.replace(
             inner.definition, name=check_tool_name(name, where=where)

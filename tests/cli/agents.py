@@ -60,6 +60,22 @@ def approval_script(request: ModelRequest, info: FunctionInfo) -> TurnResult:
 needs_human = Agent(name="approvals", model=FunctionModel(approval_script), tools=[approve])
 
 
+@tool(needs_approval=True)
+def close_account() -> str:
+    """Close the customer's account."""
+    return "closed"
+
+
+def gated_script(request: ModelRequest, info: FunctionInfo) -> TurnResult:
+    last = request.items[-1]
+    if last.kind == "tool_output":
+        return text(f"Outcome: {last.output}")
+    return call_tool("close_account", {}, call_id="call_close")
+
+
+gated = Agent(name="gated", model=FunctionModel(gated_script), tools=[close_account])
+
+
 def make_agent() -> Agent:
     """A factory: the CLI calls it."""
     return Agent(name="made", model=FunctionModel(script))

@@ -172,6 +172,25 @@ def test_a_paused_run_asks_the_human_for_the_tool_output(db: Path) -> None:
     quit_chat(child)
 
 
+def test_a_call_waiting_for_approval_asks_the_human_to_decide(db: Path) -> None:
+    child = pexpect.spawn(
+        str(AGENTKIT),
+        ["chat", f"{AGENTS}:gated", "--db", str(db)],
+        env={"PATH": os.environ.get("PATH", ""), "TERM": "xterm", "HOME": str(db.parent)},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 160),
+    )
+    child.expect_exact(PROMPT)
+    child.sendline("close my account")
+    child.expect_exact("y approves; anything else denies, as the reason")
+    child.expect_exact("close_account()? › ")
+    child.sendline("not without a manager")
+    child.expect_exact("Outcome: The call was not run: the user denied it. Reason: not without")
+    child.expect_exact(PROMPT)
+    quit_chat(child)
+
+
 def test_resuming_an_unknown_thread_is_one_line_and_exit_1(db: Path) -> None:
     child = spawn(db, "--thread", "thread_nope")
     child.expect(pexpect.EOF)

@@ -288,3 +288,34 @@ async def test_a_released_run_is_continued_by_another_runner_at_once() -> None:
     [recovered] = await second.recover([agent])
     assert (recovered.id, recovered.status) == (run_id, "completed")
     assert (await outputs(second, recovered))["c0"][1] == "interrupted"
+
+
+async def test_a_run_recovered_after_a_handoff_goes_on_with_the_agent_it_was_handed_to(
+    tmp_path: Path, recoverer: Runner
+) -> None:
+    hang = Hang()
+
+    def billing_turn(request: ModelRequest, info: FunctionInfo) -> ModelTurn:
+        hang.hang()  # the driver dies here, after the handoff was recorded
+        return ModelTurn(text="Billing here.")
+
+    billing = Agent(name="billing", model=FunctionModel(billing_turn))
+    triage = Agent(
+        name="triage",
+        model=FunctionModel(Script([[("h0", "transfer_to_billing", {})], "not me"])),
+        handoffs=[billing],
+    )
+    driver = HungDriver(tmp_path / "runs.db", lambda r: r.run(triage, "my invoice")).start()
+    await wait_until_orphaned(hang)
+
+    [run] = await recoverer.recover([triage])
+    hang.release()
+    driver.join()
+
+    assert run.status == "completed"
+    messages = await recoverer.store.list_messages(run.thread_id)
+    assert [(m.role, m.text, m.assistant_id) for m in messages][-1] == (
+        "assistant",
+        "Billing here.",
+        billing.id,
+    )

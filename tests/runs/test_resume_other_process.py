@@ -6,7 +6,12 @@ import asyncio
 import sys
 from pathlib import Path
 
+import pytest
+
 from agentkit import Runner
+from agentkit.context import RunContext
+from agentkit.exceptions import InvalidRunStateError
+from agentkit.runs.resume import resume_paused
 from agentkit.stores import SQLiteStore
 
 from .paused_agent import build_agent
@@ -42,3 +47,20 @@ async def test_a_second_process_submits_outputs_and_the_run_completes(tmp_path: 
             ("user", "Refund order 42"),
             ("assistant", "The manager said: yes"),
         ]
+
+
+async def test_a_resume_that_lost_the_race_to_another_caller_is_refused(tmp_path: Path) -> None:
+    # Two callers read the paused run; one resumes it to the end before the other goes on.
+    agent = build_agent()
+    async with Runner(SQLiteStore(tmp_path / "agentkit.db")) as runner:
+        paused = await runner.run(agent, "Refund order 42")
+        read_by_the_loser = await runner.store.get_run(paused.run.id)
+        won = await runner.submit_tool_outputs(agent, paused.run.id, {"call_approve": "yes"})
+        assert won.status == "completed"
+
+        ctx = RunContext(deps=None, run_id=paused.run.id, thread_id=paused.thread_id)
+        with pytest.raises(InvalidRunStateError, match="resumed or cancelled by someone else"):
+            await resume_paused(
+                runner.store, agent, read_by_the_loser, ctx, runner.terms, lambda _, step: step
+            )
+        assert (await runner.store.get_run(paused.run.id)).status == "completed"

@@ -18,6 +18,7 @@ def test_mypy_strict_accepts_what_tool_infers_and_both_runners_as_agent_runners(
             "--strict",
             str(HERE / "tool_types.py"),
             str(HERE / "runner_types.py"),
+            str(HERE / "output_types.py"),
         ],
         capture_output=True,
         text=True,
