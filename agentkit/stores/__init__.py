@@ -1,6 +1,7 @@
 """Where threads, messages, runs and steps persist: `MemoryStore`, or `SQLiteStore` on disk.
 
-Both are also `FileStore`s (file metadata for `agentkit.files.Files`).
+Both are also `FileStore`s (file metadata for `agentkit.files.Files`) and
+`VectorStoreStore`s (vector store records for `agentkit.file_search.VectorStores`).
 """
 
 from agentkit.stores.assistants import AssistantsStore
@@ -8,5 +9,14 @@ from agentkit.stores.base import ListOrder, Store
 from agentkit.stores.files import FileStore
 from agentkit.stores.memory import MemoryStore
 from agentkit.stores.sqlite import SQLiteStore
+from agentkit.stores.vector_stores import VectorStoreStore
 
-__all__ = ["AssistantsStore", "FileStore", "ListOrder", "MemoryStore", "SQLiteStore", "Store"]
+__all__ = [
+    "AssistantsStore",
+    "FileStore",
+    "ListOrder",
+    "MemoryStore",
+    "SQLiteStore",
+    "Store",
+    "VectorStoreStore",
+]

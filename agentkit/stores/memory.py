@@ -14,6 +14,7 @@ from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import ListOrder, check_run_messages
 from agentkit.stores.memory_files import MemoryFiles
+from agentkit.stores.memory_vector_stores import MemoryVectorStores, VectorStoreTables
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -48,12 +49,14 @@ class _Data:
     run_steps: dict[str, list[str]] = field(default_factory=dict)
     assistants: dict[str, _Row] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    vector_stores: VectorStoreTables = field(default_factory=VectorStoreTables)
 
 
-class MemoryStore(AssistantsStore, MemoryFiles):
+class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
 
-    It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes).
+    It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes), and a
+    `VectorStoreStore` (vector store records; their chunks are in `agentkit.file_search`).
 
     Args:
         project: the project whose objects this store sees.
@@ -63,12 +66,14 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         self.project = project
         self._data = _Data()
         self._files = self._data.files
+        self._vector_tables = self._data.vector_stores
 
     def scoped(self, project: str) -> MemoryStore:
         """A view of the same data for another project."""
         view = MemoryStore(project=project)
         view._data = self._data
         view._files = self._data.files
+        view._vector_tables = self._data.vector_stores
         return view
 
     # -- threads ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import ListOrder, check_run_messages
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
 from agentkit.stores.sqlite_files import SQLiteFiles
+from agentkit.stores.sqlite_vector_stores import SQLiteVectorStores
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
@@ -36,8 +37,8 @@ from agentkit.stores.sqlite_schema import (
 __all__ = ["SQLiteStore"]
 
 
-class SQLiteStore(AssistantsStore, SQLiteFiles):
-    """Keeps threads, messages, runs, steps, assistants and file metadata in one SQLite file.
+class SQLiteStore(AssistantsStore, SQLiteFiles, SQLiteVectorStores):
+    """Keeps threads, messages, runs, steps, assistants, files and vector stores in one file.
 
     The file is opened, and its tables created, on first use; ``await store.open()`` or
     ``async with SQLiteStore(path) as store`` opens it up front. Several processes may use
