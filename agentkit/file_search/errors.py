@@ -8,7 +8,8 @@ The tree (all under `agentkit.exceptions.AgentkitError`)::
     │                               or ``server_error``
     ├── FileDeletedError            the file was removed from the index while it was ingested
     ├── IndexDeletedError           the index was dropped (its vector store deleted)
-    └── VectorStoreExpiredError     the vector store expired (``expires_after``)
+    └── VectorStoreExpiredError     the vector store expired (``expires_after``); also a
+                                    `UserError`: using it is the caller's mistake
 
 Misuse (a bad ``chunking_strategy``, ``filters`` or ``max_num_results``) is a
 `agentkit.exceptions.UserError` naming the parameter, raised before any work starts.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from agentkit.exceptions import AgentkitError
+from agentkit.exceptions import AgentkitError, UserError
 
 __all__ = [
     "FileDeletedError",
@@ -57,5 +58,5 @@ class IndexDeletedError(FileSearchError):
     """The index no longer exists: its vector store was deleted."""
 
 
-class VectorStoreExpiredError(FileSearchError):
+class VectorStoreExpiredError(FileSearchError, UserError):
     """The vector store expired: it was not used for its ``expires_after.days``."""

@@ -218,19 +218,26 @@ class VectorStores:
         await context.pool.drop(vector_store_id)
 
     async def search(
-        self, vector_store_id: str, request: SearchRequest | str, **options: Any
+        self,
+        vector_store_id: str,
+        request: SearchRequest | str | Mapping[str, Any],
+        **options: Any,
     ) -> builtins.list[SearchHit]:
-        """The chunks that best answer ``request`` (a `SearchRequest` or the query text).
+        """The chunks that best answer ``request``.
 
-        ``options`` are `SearchRequest`'s fields when ``request`` is a string.
+        ``request`` is a `SearchRequest`, the query text (``options`` are then
+        `SearchRequest`'s other fields), or a search endpoint's JSON body.
 
         Raises:
             NotFoundError: no such vector store.
+            UserError: an invalid request (a malformed filter, ``max_num_results``...).
             VectorStoreExpiredError: it expired.
             IndexDeletedError: it was deleted while the search ran.
         """
         if isinstance(request, str):
             request = SearchRequest(request, **options)
+        elif not isinstance(request, SearchRequest):
+            request = SearchRequest.from_api(request)
         context = self._context
         store = await context.records.get_vector_store(vector_store_id)
         if store.expires_at is not None and store.expires_at <= now():

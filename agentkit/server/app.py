@@ -11,12 +11,22 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from agentkit.files import Files
-from agentkit.server import assistants, files, messages, runs, steps, threads
+from agentkit.server import (
+    assistants,
+    files,
+    messages,
+    runs,
+    steps,
+    threads,
+    vector_store_files,
+    vector_stores,
+)
 from agentkit.server.auth import AuthMiddleware
 from agentkit.server.azure import AzurePathMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
+from agentkit.server.file_search import ServerFileSearch
 from agentkit.server.foundry import FoundryPathMiddleware
 from agentkit.server.hosted import HostedTools
 from agentkit.server.sweeper import close_orphans, sweep_forever
@@ -30,16 +40,18 @@ _log = structlog.get_logger("agentkit.server")
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application serving ``/v1/assistants``, ``/v1/threads``, ``/v1/files``...
 
-    Everything is kept in the SQLite file ``config.db_path``, files' bytes beside it. On
-    startup, runs a previous process left ``queued`` or ``in_progress`` are failed and the
-    expiry sweeper starts; on shutdown, runs still being driven are cancelled and the file is
-    closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
+    Everything is kept in the SQLite file ``config.db_path``, files' bytes and vector store
+    indexes beside it. On startup, runs a previous process left ``queued`` or
+    ``in_progress`` are failed, vector store files it left ``in_progress`` are ingested
+    again, and the expiry sweeper starts; on shutdown, runs still being driven are cancelled
+    and the file is closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
     protocol must be enabled.
     """
     store = SQLiteStore(config.db_path)
     root_files = Files(store, config.files_dir, max_bytes=config.max_file_bytes)
     executor = RunExecutor(store, root_files)
     hosted = HostedTools(config.kernel_pool)
+    file_search = ServerFileSearch(config, root_files, store)
     project_stores = [store.scoped(project) for project in config.projects]
 
     @contextlib.asynccontextmanager
@@ -48,6 +60,10 @@ def create_app(config: ServerConfig) -> Starlette:
         closed = await close_orphans(project_stores)
         if closed:
             _log.warning("closed runs left in progress by a previous process", count=closed)
+        projects = [(p, executor.files(p), executor.project(p)[0]) for p in config.projects]
+        resumed = await file_search.resume(projects)
+        if resumed:
+            _log.warning("ingesting again files a previous process left in progress", count=resumed)
         sweeper = asyncio.create_task(
             sweep_forever(project_stores, config.sweep_interval), name="agentkit-serve-sweeper"
         )
@@ -58,6 +74,7 @@ def create_app(config: ServerConfig) -> Starlette:
             await asyncio.wait({sweeper})
             await executor.aclose()
             await hosted.aclose()
+            await file_search.aclose()
             await store.aclose()
 
     app = Starlette(
@@ -68,6 +85,8 @@ def create_app(config: ServerConfig) -> Starlette:
             *messages.routes,
             *steps.routes,
             *files.routes,
+            *vector_stores.routes,
+            *vector_store_files.routes,
         ],
         middleware=[
             Middleware(UnexpectedErrorMiddleware),
@@ -82,4 +101,5 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.store = store
     app.state.executor = executor
     app.state.hosted = hosted
+    app.state.file_search = file_search
     return app

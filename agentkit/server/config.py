@@ -16,6 +16,7 @@ from agentkit.models.test import TestModel
 
 if TYPE_CHECKING:
     from agentkit.code_interpreter import KernelPool
+    from agentkit.file_search import EmbeddingsClient
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -63,6 +64,9 @@ class ServerConfig:
             API's 512 MB by default). ``max_body_bytes`` stays the limit of JSON bodies.
         kernel_pool: the code interpreter's kernels (`agentkit.code_interpreter.KernelPool`,
             left open at shutdown); default: the server's own, with the default limits.
+        embeddings: embeds vector store files and ``file_search`` queries (hybrid search,
+            `agentkit.file_search.EmbeddingsClient`); None: full-text search only.
+        ingest_concurrency: vector store files ingested at once, across every project.
     """
 
     db_path: str
@@ -79,6 +83,8 @@ class ServerConfig:
     files_dir: str | None = None
     max_file_bytes: int = 512 * 1024 * 1024
     kernel_pool: KernelPool | None = None
+    embeddings: EmbeddingsClient | None = None
+    ingest_concurrency: int = 4
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,8 +93,11 @@ class ServerConfig:
         for key, project in self.api_keys.items():
             if not isinstance(key, str) or not key or not isinstance(project, str):
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
-        if self.max_body_bytes < 1 or self.max_file_bytes < 1:
-            raise UserError("ServerConfig.max_body_bytes and max_file_bytes must be at least 1")
+        if min(self.max_body_bytes, self.max_file_bytes, self.ingest_concurrency) < 1:
+            raise UserError(
+                "ServerConfig.max_body_bytes, max_file_bytes and ingest_concurrency must be at "
+                "least 1"
+            )
         if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:
             raise UserError(
                 "ServerConfig.run_timeout, sweep_interval, header_timeout and body_timeout "

@@ -3,8 +3,8 @@
 A run's fields are the assistant's, overridden by the request (``model``, ``instructions``,
 ``tools``, ``tool_choice``...). Every function tool is a bare `ToolDefinition`: when the model
 calls one, the run stops in ``requires_action`` for the client, as in the Assistants API.
-A ``code_interpreter`` tool is the server's `CodeInterpreter` (given by the caller: it
-depends on the project and the assistant); ``file_search`` is recorded but not offered yet.
+A ``code_interpreter`` tool is the server's `CodeInterpreter` and ``file_search`` its
+`FileSearch` (given by the caller: they depend on the project, the assistant and the run).
 """
 
 from __future__ import annotations
@@ -73,13 +73,12 @@ def _wire_choice(options: RunOptions) -> Any:
 def canonical_choice(choice: Any) -> ToolChoice:
     """The engine's tool choice for a wire ``tool_choice``.
 
-    Naming ``code_interpreter`` forces its function; ``file_search`` means ``auto`` (it is
-    not run yet).
+    Naming ``code_interpreter`` or ``file_search`` forces that tool's function.
     """
     if choice in ("auto", "none", "required"):
         return choice  # type: ignore[no-any-return]
-    if isinstance(choice, dict) and choice.get("type") == "code_interpreter":
-        return NamedToolChoice("code_interpreter")
+    if isinstance(choice, dict) and choice.get("type") in ("code_interpreter", "file_search"):
+        return NamedToolChoice(str(choice["type"]))
     if isinstance(choice, dict) and choice.get("type") == "function":
         name = (choice.get("function") or {}).get("name")
         if isinstance(name, str) and name:
@@ -88,11 +87,16 @@ def canonical_choice(choice: Any) -> ToolChoice:
 
 
 def agent_for_run(
-    run: Run, *, name: str, config: ServerConfig, code_interpreter: Tool | None = None
+    run: Run,
+    *,
+    name: str,
+    config: ServerConfig,
+    code_interpreter: Tool | None = None,
+    file_search: Tool | None = None,
 ) -> Agent[None]:
     """The agent that drives ``run`` (on creation and on every resume).
 
-    ``code_interpreter`` is offered when the run's tools include ``code_interpreter``.
+    ``code_interpreter`` and ``file_search`` are offered when the run's tools include them.
     """
     definitions: list[Tool | ToolDefinition] = [
         ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
@@ -100,6 +104,8 @@ def agent_for_run(
     kinds = {tool.get("type") for tool in run.tools}
     if code_interpreter is not None and "code_interpreter" in kinds:
         definitions.append(code_interpreter)
+    if file_search is not None and "file_search" in kinds:
+        definitions.append(file_search)
     return Agent(
         name=name or run.assistant_id,
         id=run.assistant_id,
