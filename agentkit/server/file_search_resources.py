@@ -7,7 +7,9 @@
   store, which is created (expiring 7 days after it was last active, as the API's did)
   when the thread has none.
 
-Files are checked before anything is stored: an unknown file id is a 400 naming it.
+Files are checked before anything is stored: an unknown file id is a 400 naming it. A
+deleted vector store leaves the ``tool_resources`` of the project's assistants, as the API's
+did (a thread that still names it gets a note from ``file_search`` instead).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from agentkit.server.schemas import (
     tool_resources_wire,
 )
 
-__all__ = ["check_attachments", "index_attachments", "tool_resources_of"]
+__all__ = ["check_attachments", "forget_vector_store", "index_attachments", "tool_resources_of"]
 
 _THREAD_STORE_EXPIRY = {"anchor": "last_active_at", "days": 7}
 
@@ -118,3 +120,13 @@ async def _thread_store(ctx: RequestContext, thread_id: str) -> str:
     resources["file_search"] = section
     await ctx.store.update_thread(thread.model_copy(update={"tool_resources": resources}))
     return store.id
+
+
+async def forget_vector_store(ctx: RequestContext, vector_store_id: str) -> None:
+    """Remove a deleted vector store from the project's assistants' ``tool_resources``."""
+    for assistant in await ctx.store.list_assistants():
+        section = (assistant.get("tool_resources") or {}).get("file_search") or {}
+        ids = section.get("vector_store_ids") or []
+        if vector_store_id in ids:
+            section["vector_store_ids"] = [i for i in ids if i != vector_store_id]
+            await ctx.store.save_assistant(assistant)

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.file_search import file_search_errors
+from agentkit.server.file_search_resources import forget_vector_store
 from agentkit.server.vector_store_schemas import (
     CreateVectorStoreRequest,
     ModifyVectorStoreRequest,
@@ -79,7 +80,9 @@ async def modify_vector_store(request: Request) -> JSONResponse:
 
 async def delete_vector_store(request: Request) -> JSONResponse:
     vector_store_id = request.path_params["vector_store_id"]
-    await context_of(request).vector_stores().delete(vector_store_id)
+    ctx = context_of(request)
+    await ctx.vector_stores().delete(vector_store_id)
+    await forget_vector_store(ctx, vector_store_id)
     return JSONResponse(deleted(vector_store_id, "vector_store.deleted"))
 
 

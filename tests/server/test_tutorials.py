@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from openai import AsyncOpenAI, AzureOpenAI, OpenAI
@@ -25,6 +26,7 @@ __all__ = ["kernels_available"]  # a fixture these tests use
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assistants_api"
+SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 
 
 def load(name: str) -> ModuleType:
@@ -50,19 +52,28 @@ def scripted_server(
 
 
 @assistants_sdk
+# The cookbook opens the PDF without closing it (the SDK does not close it either).
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in.*unsupervised_multitask_learners.pdf"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
 @pytest.mark.parametrize("scripted_server", ["math_tutor_cookbook"], indirect=True)
-def test_cookbook_math_tutor_runs_unchanged_with_code_interpreter_steps_and_display_quiz(
+def test_cookbook_math_tutor_runs_unchanged_with_code_steps_a_cited_file_search_and_a_quiz(
     scripted_server: BackgroundServer,
 ) -> None:
     module = load("math_tutor_cookbook")
-    with OpenAI(
+    sync_client = OpenAI(
         api_key="sk-alpha",
         base_url=scripted_server.base_url,
         max_retries=0,
         _strict_response_validation=True,
-    ) as sync_client:
+    )
+    with sync_client:
         result = module.tutorial(sync_client)
+        check_cookbook_results(sync_client, module, result)
 
+
+def check_cookbook_results(sync_client: OpenAI, module: ModuleType, result: dict[str, Any]) -> None:
     assert [m.role for m in result["after_explain"].data] == ["assistant"]
     assert [run.status for run in result["concurrent"]] == ["completed"] * 4
     assert [(m.role, m.content[0].text.value) for m in result["thread3"].data] == [
@@ -79,10 +90,45 @@ def test_cookbook_math_tutor_runs_unchanged_with_code_interpreter_steps_and_disp
     assert logs.type == "logs" and "2584,\n 4181]" in logs.logs
     paused = result["paused"]
     assert paused.status == "requires_action"
+    assert_the_paper_answer_cites_the_chunks_it_uses(sync_client, module, result["paper"])
     assert paused.required_action.submit_tool_outputs.tool_calls[0].function.name == "display_quiz"
     assert result["final"].status == "completed"
     answer = result["quiz_thread"].data[-1].content[0].text.value
     assert answer == """Here is the feedback for your responses: ["I don't know.", "a"]"""
+
+
+def assert_the_paper_answer_cites_the_chunks_it_uses(
+    client: OpenAI, module: ModuleType, paper: dict[str, Any]
+) -> None:
+    """Each citation names the uploaded PDF and the chunk that holds what its sentence says."""
+    thread, run, file = paper["thread"], paper["run"], paper["file"]
+    assert run.status == "completed"
+    answer = client.beta.threads.messages.list(thread_id=thread.id).data[0]
+    text = answer.content[0].text  # type: ignore[union-attr]
+    citations = [a for a in text.annotations if a.type == "file_citation"]
+    assert len(citations) == 2
+    (step,) = [
+        s
+        for s in client.beta.threads.runs.steps.list(
+            thread_id=thread.id, run_id=run.id, include=[SEARCH_CONTENT]
+        ).data
+        if s.type == "tool_calls"
+    ]
+    (call,) = step.step_details.tool_calls  # type: ignore[union-attr]
+    assert call.type == "file_search"
+    results = call.file_search.results  # type: ignore[union-attr]
+    for citation, phrase in zip(citations, ["p(output | input, task)", "Transformer decoder"]):
+        assert text.value[citation.start_index : citation.end_index] == citation.text
+        assert citation.file_citation.file_id == file.id  # type: ignore[union-attr]
+        search, index = map(int, citation.text[1:].split("†")[0].split(":"))
+        cited = results[index]
+        assert (search, cited.file_id, cited.file_name) == (0, file.id, file.filename)
+        assert phrase in cited.content[0].text  # type: ignore[index]
+        assert 0 <= cited.score <= 1
+    assert citations[0].text != citations[1].text
+    # The deleted vector store left the assistant, as the API's did.
+    assistant = client.beta.assistants.retrieve(module.MATH_ASSISTANT_ID)
+    assert assistant.tool_resources.file_search.vector_store_ids == []  # type: ignore[union-attr]
 
 
 @assistants_sdk
@@ -159,6 +205,10 @@ def test_every_example_script_runs_on_its_own(kernels_available: None) -> None:
         outputs[name] = stdout
     assert "Responses: [\"I don't know.\", 'a']" in outputs["math_tutor_cookbook"]
     assert "The first 20 Fibonacci numbers are: 0, 1, 1, 2," in outputs["math_tutor_cookbook"]
+    assert "File added to vector store" in outputs["math_tutor_cookbook"]
+    assert "p(output | input, task), with the task itself written in text【0:" in (
+        outputs["math_tutor_cookbook"]
+    )
     assert "Status: completed" in outputs["azure_data_visualization"]
     assert outputs["azure_data_visualization"].count("\nfile-") == 2  # the two image ids
     assert outputs["streaming_quiz"].endswith("run: completed\n")
