@@ -102,6 +102,11 @@ class VectorStores:
         self.file_batches = FileBatches(self._context)
 
     @property
+    def uploads(self) -> Files:
+        """The files the vector stores hold (the Files API's)."""
+        return self._context.files
+
+    @property
     def records(self) -> VectorStoreStore:
         """Where the vector store records are kept."""
         return self._context.records
