@@ -294,7 +294,7 @@ class FileSearchResultContent(_Object):
     text: str
 
 
-_RESULT_PRIVATE = frozenset({"marker", "chunk_index", "token_start", "token_end"})
+_RESULT_PRIVATE = {"marker", "chunk_index", "token_start", "token_end"}
 
 
 class FileSearchResult(_Object):
@@ -341,9 +341,7 @@ class FileSearchCall(_Object):
         }
 
 
-HostedCall: TypeAlias = Annotated[
-    CodeInterpreterCall | FileSearchCall, Field(discriminator="type")
-]
+HostedCall: TypeAlias = Annotated[CodeInterpreterCall | FileSearchCall, Field(discriminator="type")]
 """What a hosted tool's call shows in its step: ``code_interpreter`` or ``file_search``."""
 
 

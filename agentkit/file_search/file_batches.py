@@ -76,12 +76,10 @@ class FileBatches:
         batch = await self._context.records.get_file_batch(vector_store_id, batch_id)
         return await self._present(batch)
 
-    async def wait(
-        self, vector_store_id: str, batch_id: str, *, timeout: float | None = None
-    ) -> VectorStoreFileBatch:
-        """The batch once its files' ingestion in this process has ended (or ``timeout``)."""
+    async def wait(self, vector_store_id: str, batch_id: str) -> VectorStoreFileBatch:
+        """The batch once its files' ingestion in this process has ended."""
         for file in await self.list_files(vector_store_id, batch_id, status="in_progress"):
-            await self._context.queue.wait(vector_store_id, file.id, timeout=timeout)
+            await self._context.queue.wait(vector_store_id, file.id)
         return await self.get(vector_store_id, batch_id)
 
     async def cancel(self, vector_store_id: str, batch_id: str) -> VectorStoreFileBatch:

@@ -62,7 +62,9 @@ class IndexPool:
             found = self._open.get(vector_store_id)
             if found is None:
                 path = self.path(vector_store_id)
-                await asyncio.to_thread(self.directory.mkdir, mode=0o700, parents=True, exist_ok=True)
+                await asyncio.to_thread(
+                    self.directory.mkdir, mode=0o700, parents=True, exist_ok=True
+                )
                 found = await SqliteIndex.open(path, driver=self.driver)
                 self._open[vector_store_id] = found
             return found

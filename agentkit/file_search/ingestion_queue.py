@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from agentkit.exceptions import NotFoundError
 from agentkit.file_search.embeddings import EmbeddingsClient
@@ -95,15 +96,14 @@ class IngestionQueue:
         if tasks:
             await asyncio.wait(tasks)
 
-    async def wait(
-        self, vector_store_id: str, file_id: str | None = None, *, timeout: float | None = None
-    ) -> bool:
-        """Wait for the jobs of a vector store (or one file); False if ``timeout`` passed."""
+    async def wait(self, vector_store_id: str, file_id: str | None = None) -> None:
+        """Wait for the jobs of a vector store (or of one file) to end.
+
+        Bound the wait with ``asyncio.timeout``: the jobs go on when it passes.
+        """
         tasks = self._matching(vector_store_id, file_id)
-        if not tasks:
-            return True
-        _, running = await asyncio.wait(tasks, timeout=timeout)
-        return not running
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def aclose(self) -> None:
         """Stop every job (their files stay ``in_progress``, to be resumed) and wait."""
@@ -157,7 +157,7 @@ class IngestionQueue:
 
     async def _record(self, job: IngestJob, result: IngestResult) -> None:
         error = result.last_error
-        update = {
+        update: dict[str, Any] = {
             "status": result.status,
             "usage_bytes": result.usage_bytes,
             "last_error": None if error is None else VectorStoreFileError(**error.to_api()),

@@ -14,7 +14,6 @@ import asyncio
 import copy
 import dataclasses
 import json
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -96,7 +95,9 @@ class FileSearch(HostedTool):
         self.max_num_results = max_num_results
         self.ranking = _ranking(ranking_options)
         threshold = RankingOptions("auto", self.ranking.score_threshold)
-        self.request = SearchRequest("-", max_num_results=max_num_results, ranking_options=threshold)
+        self.request = SearchRequest(
+            "-", max_num_results=max_num_results, ranking_options=threshold
+        )
 
     @property
     def definition(self) -> ToolDefinition:
@@ -154,7 +155,7 @@ class FileSearch(HostedTool):
 
     async def _search(self, ids: Sequence[str], query: str) -> tuple[list[SearchHit], list[str]]:
         request = dataclasses.replace(self.request, query=query)
-        deadline = time.monotonic() + self.wait_seconds
+        deadline = asyncio.get_running_loop().time() + self.wait_seconds
         outcomes = await asyncio.gather(
             *(self._search_one(i, request, deadline) for i in ids), return_exceptions=True
         )
@@ -172,11 +173,11 @@ class FileSearch(HostedTool):
     async def _search_one(
         self, vector_store_id: str, request: SearchRequest, deadline: float
     ) -> tuple[list[SearchHit], str]:
-        ready = await self.vector_stores.wait(
-            vector_store_id, timeout=max(0.0, deadline - time.monotonic())
-        )
         note = ""
-        if not ready:
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self.vector_stores.wait(vector_store_id)
+        except TimeoutError:
             count = self.vector_stores.ingesting(vector_store_id)
             note = f"{count} file(s) of vector store {vector_store_id} are still being processed."
         return await self.vector_stores.search(vector_store_id, request), note
@@ -199,9 +200,15 @@ def _ranking(options: Mapping[str, Any] | None) -> FileSearchRankingOptions:
         raise UserError(f"ranking_options has unknown fields: {', '.join(sorted(unknown))}.")
     ranker = options.get("ranker") or "default_2024_08_21"
     if ranker not in ("auto", "default_2024_08_21"):
-        raise UserError(f"ranking_options.ranker must be 'auto' or 'default_2024_08_21', not {ranker!r}.")
+        raise UserError(
+            f"ranking_options.ranker must be 'auto' or 'default_2024_08_21', not {ranker!r}."
+        )
     threshold = options.get("score_threshold", 0.0)
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 <= threshold <= 1
+    ):
         raise UserError(f"ranking_options.score_threshold must be from 0 to 1, not {threshold!r}.")
     return FileSearchRankingOptions(ranker=ranker, score_threshold=float(threshold))
 

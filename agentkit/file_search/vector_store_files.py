@@ -74,11 +74,9 @@ class VectorStoreFiles:
             vector_store_id, status=status, order=order, after=after, before=before, limit=limit
         )
 
-    async def wait(
-        self, vector_store_id: str, file_id: str, *, timeout: float | None = None
-    ) -> VectorStoreFile:
-        """The file's record once its ingestion in this process has ended (or ``timeout``)."""
-        await self._context.queue.wait(vector_store_id, file_id, timeout=timeout)
+    async def wait(self, vector_store_id: str, file_id: str) -> VectorStoreFile:
+        """The file's record once its ingestion in this process has ended."""
+        await self._context.queue.wait(vector_store_id, file_id)
         return await self.get(vector_store_id, file_id)
 
     async def update(

@@ -254,9 +254,12 @@ class VectorStores:
         index = await context.pool.index(vector_store_id)
         return await search(index, request, embeddings=self.embeddings)
 
-    async def wait(self, vector_store_id: str, *, timeout: float | None = None) -> bool:
-        """Wait for the vector store's files ingesting in this process; False on timeout."""
-        return await self._context.queue.wait(vector_store_id, timeout=timeout)
+    async def wait(self, vector_store_id: str) -> None:
+        """Wait until the vector store's files ingesting in this process are done.
+
+        Bound it with ``asyncio.timeout``; the ingestions go on when it passes.
+        """
+        await self._context.queue.wait(vector_store_id)
 
     def ingesting(self, vector_store_id: str) -> int:
         """How many of the vector store's files are being ingested by this process."""

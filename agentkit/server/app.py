@@ -44,8 +44,8 @@ def create_app(config: ServerConfig) -> Starlette:
     indexes beside it. On startup, runs a previous process left ``queued`` or
     ``in_progress`` are failed, vector store files it left ``in_progress`` are ingested
     again, and the expiry sweeper starts; on shutdown, runs still being driven are cancelled
-    and the file is closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
-    protocol must be enabled.
+    and the file is closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn);
+    the lifespan protocol must be enabled.
     """
     store = SQLiteStore(config.db_path)
     root_files = Files(store, config.files_dir, max_bytes=config.max_file_bytes)
@@ -63,7 +63,7 @@ def create_app(config: ServerConfig) -> Starlette:
         projects = [(p, executor.files(p), executor.project(p)[0]) for p in config.projects]
         resumed = await file_search.resume(projects)
         if resumed:
-            _log.warning("ingesting again files a previous process left in progress", count=resumed)
+            _log.warning("ingesting files a previous process left in progress", count=resumed)
         sweeper = asyncio.create_task(
             sweep_forever(project_stores, config.sweep_interval), name="agentkit-serve-sweeper"
         )

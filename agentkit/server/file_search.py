@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     class IngestError(Exception):  # type: ignore[no-redef]
         """Never raised without the extra."""
 
+
 if TYPE_CHECKING:
     from agentkit.file_search import VectorStores as Stores
 

@@ -90,7 +90,7 @@ class FileSearchOptions(_Body):
 
 
 class FileSearchToolParam(_Body):
-    """``{"type": "file_search"}``: searches the vector stores (`agentkit.file_search.FileSearch`)."""
+    """``{"type": "file_search"}``: searches vector stores (`agentkit.file_search.FileSearch`)."""
 
     type: Literal["file_search"]
     file_search: FileSearchOptions | None = None

@@ -58,19 +58,27 @@ def _chunking(value: Any) -> dict[str, Any] | None:
 
 async def create_file(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateVectorStoreFileRequest)
-    file = await context_of(request).vector_stores().files.add(
-        request.path_params["vector_store_id"],
-        body.file_id,
-        attributes=body.attributes,
-        chunking_strategy=_chunking(body.chunking_strategy),
+    file = (
+        await context_of(request)
+        .vector_stores()
+        .files.add(
+            request.path_params["vector_store_id"],
+            body.file_id,
+            attributes=body.attributes,
+            chunking_strategy=_chunking(body.chunking_strategy),
+        )
     )
     return JSONResponse(file.wire())
 
 
 async def list_files(request: Request) -> JSONResponse:
     params = list_params(request)
-    files = await context_of(request).vector_stores().files.list(
-        request.path_params["vector_store_id"], status=_status_filter(request), **_page(params)
+    files = (
+        await context_of(request)
+        .vector_stores()
+        .files.list(
+            request.path_params["vector_store_id"], status=_status_filter(request), **_page(params)
+        )
     )
     return JSONResponse(list_page([file.wire() for file in files], params.limit))
 
@@ -86,25 +94,29 @@ async def update_file(request: Request) -> JSONResponse:
     body = await parse_body(request, UpdateVectorStoreFileRequest)
     path = request.path_params
     with file_search_errors(path["vector_store_id"]):
-        file = await context_of(request).vector_stores().files.update(
-            path["vector_store_id"], path["file_id"], attributes=body.attributes or {}
+        file = (
+            await context_of(request)
+            .vector_stores()
+            .files.update(
+                path["vector_store_id"], path["file_id"], attributes=body.attributes or {}
+            )
         )
     return JSONResponse(file.wire())
 
 
 async def delete_file(request: Request) -> JSONResponse:
     path = request.path_params
-    await context_of(request).vector_stores().files.delete(
-        path["vector_store_id"], path["file_id"]
-    )
+    await context_of(request).vector_stores().files.delete(path["vector_store_id"], path["file_id"])
     return JSONResponse(deleted(path["file_id"], "vector_store.file.deleted"))
 
 
 async def file_content(request: Request) -> JSONResponse:
     path = request.path_params
     with file_search_errors(path["vector_store_id"]):
-        pieces = await context_of(request).vector_stores().files.content(
-            path["vector_store_id"], path["file_id"]
+        pieces = (
+            await context_of(request)
+            .vector_stores()
+            .files.content(path["vector_store_id"], path["file_id"])
         )
     page = {
         "object": "vector_store.file_content.page",
@@ -118,15 +130,22 @@ async def file_content(request: Request) -> JSONResponse:
 async def create_batch(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateFileBatchRequest)
     files = [
-        {**item.model_dump(exclude_none=True), "chunking_strategy": _chunking(item.chunking_strategy)}
+        {
+            **item.model_dump(exclude_none=True),
+            "chunking_strategy": _chunking(item.chunking_strategy),
+        }
         for item in body.files or []
     ]
-    batch = await context_of(request).vector_stores().file_batches.create(
-        request.path_params["vector_store_id"],
-        body.file_ids or (),
-        files=files,
-        attributes=body.attributes,
-        chunking_strategy=_chunking(body.chunking_strategy),
+    batch = (
+        await context_of(request)
+        .vector_stores()
+        .file_batches.create(
+            request.path_params["vector_store_id"],
+            body.file_ids or (),
+            files=files,
+            attributes=body.attributes,
+            chunking_strategy=_chunking(body.chunking_strategy),
+        )
     )
     return JSONResponse(batch.wire())
 
@@ -140,8 +159,10 @@ async def retrieve_batch(request: Request) -> JSONResponse:
 
 async def cancel_batch(request: Request) -> JSONResponse:
     path = request.path_params
-    batch = await context_of(request).vector_stores().file_batches.cancel(
-        path["vector_store_id"], path["batch_id"]
+    batch = (
+        await context_of(request)
+        .vector_stores()
+        .file_batches.cancel(path["vector_store_id"], path["batch_id"])
     )
     return JSONResponse(batch.wire())
 
@@ -149,11 +170,15 @@ async def cancel_batch(request: Request) -> JSONResponse:
 async def list_batch_files(request: Request) -> JSONResponse:
     params = list_params(request)
     path = request.path_params
-    files = await context_of(request).vector_stores().file_batches.list_files(
-        path["vector_store_id"],
-        path["batch_id"],
-        status=_status_filter(request),
-        **_page(params),
+    files = (
+        await context_of(request)
+        .vector_stores()
+        .file_batches.list_files(
+            path["vector_store_id"],
+            path["batch_id"],
+            status=_status_filter(request),
+            **_page(params),
+        )
     )
     return JSONResponse(list_page([file.wire() for file in files], params.limit))
 

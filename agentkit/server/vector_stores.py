@@ -53,8 +53,10 @@ async def create_vector_store(request: Request) -> JSONResponse:
 
 async def list_vector_stores(request: Request) -> JSONResponse:
     params = list_params(request)
-    stores = await context_of(request).vector_stores().list(
-        order=params.order, after=params.after, before=params.before, limit=params.limit + 1
+    stores = (
+        await context_of(request)
+        .vector_stores()
+        .list(order=params.order, after=params.after, before=params.before, limit=params.limit + 1)
     )
     return JSONResponse(list_page([store.wire() for store in stores], params.limit))
 
@@ -68,12 +70,16 @@ async def retrieve_vector_store(request: Request) -> JSONResponse:
 async def modify_vector_store(request: Request) -> JSONResponse:
     body = await parse_body(request, ModifyVectorStoreRequest)
     given = body.model_fields_set
-    store = await context_of(request).vector_stores().update(
-        request.path_params["vector_store_id"],
-        name=body.name,
-        metadata=body.metadata if "metadata" in given else None,
-        expires_after=body.expires_after.model_dump() if body.expires_after else None,
-        clear_expiry="expires_after" in given and body.expires_after is None,
+    store = (
+        await context_of(request)
+        .vector_stores()
+        .update(
+            request.path_params["vector_store_id"],
+            name=body.name,
+            metadata=body.metadata if "metadata" in given else None,
+            expires_after=body.expires_after.model_dump() if body.expires_after else None,
+            clear_expiry="expires_after" in given and body.expires_after is None,
+        )
     )
     return JSONResponse(store.wire())
 

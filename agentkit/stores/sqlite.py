@@ -21,7 +21,6 @@ from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import ListOrder, check_run_messages
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
 from agentkit.stores.sqlite_files import SQLiteFiles
-from agentkit.stores.sqlite_vector_stores import SQLiteVectorStores
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
@@ -33,6 +32,7 @@ from agentkit.stores.sqlite_schema import (
     UPSERT_STEP,
     page_query,
 )
+from agentkit.stores.sqlite_vector_stores import SQLiteVectorStores
 
 __all__ = ["SQLiteStore"]
 

@@ -127,7 +127,9 @@ class SQLiteVectorStores(VectorStoreStore):
             if value is not None:
                 where += f" AND {column} = ?"
                 values.append(value)
-        query = page_query("vector_store_files", (where, tuple(values)), order, after, before, limit)
+        query = page_query(
+            "vector_store_files", (where, tuple(values)), order, after, before, limit
+        )
         exists = (vector_store_id, self.project)
 
         def op(conn: sqlite3.Connection) -> list[Any] | None:

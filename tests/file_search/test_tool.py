@@ -53,7 +53,7 @@ async def handbook(stores: VectorStores, names: tuple[str, ...] = tuple(DOCS)) -
     uploads = stores.uploads
     ids = [(await uploads.add(DOCS[name], filename=name)).id for name in names]
     made = await stores.create(name="handbook", file_ids=ids)
-    assert await stores.wait(made.id, timeout=60)
+    await stores.wait(made.id)
     return made
 
 
@@ -90,13 +90,20 @@ async def test_the_model_sees_a_function_with_one_query(stores: VectorStores) ->
         {
             "type": "function",
             "name": "file_search",
-            "description": "Search the files the user has provided for passages relevant to a query. Returns the best passages, each under a citation marker such as 【0:1†report.pdf】. When your answer uses a passage, write its marker right after the statement it supports.",
+            "description": (
+                "Search the files the user has provided for passages relevant to a query. "
+                "Returns the best passages, each under a citation marker such as "
+                "【0:1†report.pdf】. When your answer uses a passage, write its marker right "
+                "after the statement it supports."
+            ),
             "parameters": {
                 "type": "object",
                 "properties": {
                     "query": {
                         "type": "string",
-                        "description": "What to look for: a question or key words, in the files' language.",
+                        "description": (
+                            "What to look for: a question or key words, in the files' language."
+                        ),
                     }
                 },
                 "required": ["query"],
@@ -138,9 +145,9 @@ async def test_a_search_of_no_store_is_an_error_the_model_sees(stores: VectorSto
     agent = Agent(
         name="a",
         model=FunctionModel(
-            lambda request, info: call_tool("file_search", {"query": "x"})
-            if info.turn == 1
-            else text("none")
+            lambda request, info: (
+                call_tool("file_search", {"query": "x"}) if info.turn == 1 else text("none")
+            )
         ),
         tools=[FileSearch(vector_stores=stores)],
     )

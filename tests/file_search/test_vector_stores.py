@@ -18,8 +18,8 @@ from agentkit.file_search import (
     VectorStores,
     stdlib_driver,
 )
-from agentkit.file_search.ingestion_queue import IngestionQueue, IngestJob
 from agentkit.file_search.ingestion import IngestResult
+from agentkit.file_search.ingestion_queue import IngestionQueue, IngestJob
 from agentkit.files import Files
 from agentkit.records import now
 from agentkit.stores import MemoryStore, SQLiteStore
@@ -49,7 +49,7 @@ async def filled(stores: VectorStores, files: Files, **options: Any) -> VectorSt
     refunds = await files.add(REFUNDS, filename="refunds.md")
     shipping = await files.add(SHIPPING, filename="shipping.html")
     made = await stores.create(name="handbook", file_ids=[refunds.id, shipping.id], **options)
-    assert await stores.wait(made.id, timeout=60)
+    await stores.wait(made.id)
     return made
 
 
@@ -60,7 +60,7 @@ async def test_a_new_store_ingests_its_files_in_the_background_and_counts_them(
     made = await stores.create(name="handbook", file_ids=[refunds.id], metadata={"team": "x"})
     assert (made.status, made.file_counts.in_progress, made.usage_bytes) == ("in_progress", 1, 0)
 
-    assert await stores.wait(made.id, timeout=60)
+    await stores.wait(made.id)
     ready = await stores.get(made.id)
 
     assert ready.status == "completed"
@@ -68,7 +68,11 @@ async def test_a_new_store_ingests_its_files_in_the_background_and_counts_them(
     assert ready.usage_bytes == len(REFUNDS)  # full text only: the chunk's text
     assert (ready.name, ready.metadata) == ("handbook", {"team": "x"})
     (record,) = await stores.files.list(made.id)
-    assert (record.status, record.usage_bytes, record.last_error) == ("completed", len(REFUNDS), None)
+    assert (record.status, record.usage_bytes, record.last_error) == (
+        "completed",
+        len(REFUNDS),
+        None,
+    )
     assert record.chunking_strategy == {
         "type": "static",
         "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400},
@@ -93,7 +97,7 @@ async def test_a_bad_file_fails_with_its_reason_and_the_store_still_completes(
     scan = await files.add(image_only_pdf(), filename="scan.pdf")
     junk = await files.add(os.urandom(4096), filename="notes.txt")
     made = await stores.create(file_ids=[good.id, empty.id, scan.id, junk.id])
-    assert await stores.wait(made.id, timeout=60)
+    await stores.wait(made.id)
 
     ready = await stores.get(made.id)
     failures = {
@@ -125,7 +129,7 @@ async def test_a_500_mb_file_fails_at_once_and_loses_nothing_else(
         out.truncate(500 * 1024 * 1024)
 
     record = await stores.files.add(made.id, huge.id)
-    done = await stores.files.wait(made.id, record.id, timeout=60)
+    done = await stores.files.wait(made.id, record.id)
 
     assert done.status == "failed" and done.last_error is not None
     assert "huge.txt holds binary data" in done.last_error.message
@@ -159,7 +163,7 @@ async def test_forgetting_a_file_removes_it_from_every_store(
     first = await filled(stores, files)
     (refunds,) = [f for f in await stores.files.list(first.id) if f.usage_bytes == len(REFUNDS)]
     second = await stores.create(file_ids=[refunds.id])
-    assert await stores.wait(second.id, timeout=60)
+    await stores.wait(second.id)
 
     assert await stores.files.forget(refunds.id) == 2
 
@@ -174,12 +178,12 @@ async def test_adding_a_file_again_reingests_it_with_its_new_chunking_and_attrib
     long_text = b"alpha beta " * 1500  # about 3,000 tokens
     doc = await files.add(long_text, filename="long.txt")
     made = await stores.create(file_ids=[doc.id])
-    await stores.files.wait(made.id, doc.id, timeout=60)
+    await stores.files.wait(made.id, doc.id)
     first = await stores.search(made.id, "alpha", max_num_results=50)
 
     static = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 0}}
     await stores.files.add(made.id, doc.id, chunking_strategy=static, attributes={"v": 2})
-    again = await stores.files.wait(made.id, doc.id, timeout=60)
+    again = await stores.files.wait(made.id, doc.id)
     second = await stores.search(
         made.id,
         SearchRequest("alpha", max_num_results=50, filters={"type": "eq", "key": "v", "value": 2}),
@@ -222,7 +226,10 @@ async def test_bad_arguments_are_refused_before_anything_is_stored(
     stores: VectorStores, files: Files
 ) -> None:
     doc = await files.add(REFUNDS, filename="refunds.md")
-    bad_chunking = {"type": "static", "static": {"max_chunk_size_tokens": 50, "chunk_overlap_tokens": 0}}
+    bad_chunking = {
+        "type": "static",
+        "static": {"max_chunk_size_tokens": 50, "chunk_overlap_tokens": 0},
+    }
     with pytest.raises(NotFoundError, match="file-missing"):
         await stores.create(file_ids=[doc.id, "file-missing"])
     with pytest.raises(UserError, match="max_chunk_size_tokens"):
@@ -237,7 +244,9 @@ async def test_bad_arguments_are_refused_before_anything_is_stored(
 async def test_list_update_and_delete(stores: VectorStores, files: Files) -> None:
     first, second = await stores.create(name="a"), await stores.create(name="b")
 
-    renamed = await stores.update(first.id, name="a2", expires_after={"anchor": "last_active_at", "days": 2})
+    renamed = await stores.update(
+        first.id, name="a2", expires_after={"anchor": "last_active_at", "days": 2}
+    )
     cleared = await stores.update(first.id, clear_expiry=True)
     await stores.delete(second.id)
 
@@ -276,9 +285,11 @@ async def test_a_cancelled_batch_stops_its_queued_files(files: Files) -> None:
         ]
         batch = await stores.file_batches.create(made.id, ids, attributes={"batch": True})
         cancelled = await stores.file_batches.cancel(made.id, batch.id)
-        await stores.wait(made.id, timeout=60)
+        await stores.wait(made.id)
         final = await stores.file_batches.get(made.id, batch.id)
-        cancelled_files = await stores.file_batches.list_files(made.id, batch.id, status="cancelled")
+        cancelled_files = await stores.file_batches.list_files(
+            made.id, batch.id, status="cancelled"
+        )
         hits = await stores.search(made.id, SearchRequest("alpha", max_num_results=50))
     finally:
         await stores.aclose()
@@ -301,7 +312,7 @@ async def test_a_batch_counts_its_files_and_takes_per_file_attributes(
         made.id,
         files=[{"file_id": good.id, "attributes": {"kind": "policy"}}, {"file_id": bad.id}],
     )
-    done = await stores.file_batches.wait(made.id, batch.id, timeout=60)
+    done = await stores.file_batches.wait(made.id, batch.id)
 
     assert done.status == "completed"
     assert done.file_counts == FileCounts(completed=1, failed=1, total=2)
@@ -327,7 +338,7 @@ async def test_files_a_previous_process_left_in_progress_are_ingested_again(
         try:
             assert await stores.resume() == 1
             assert await stores.resume() == 0  # already going
-            assert await stores.wait(made.id, timeout=60)
+            await stores.wait(made.id)
             record = await stores.files.get(made.id, doc.id)
             hits = await stores.search(made.id, "refund")
         finally:
@@ -358,7 +369,7 @@ async def test_no_more_files_than_the_concurrency_are_ingested_at_once(files: Fi
         record = VectorStoreFile(id=doc.id, vector_store_id=made.id)
         await stores.records.put_vector_store_file(record)
         queue.submit(IngestJob(record, stores.records, files))
-    assert await queue.wait(made.id, timeout=30)
+    await queue.wait(made.id)
     await stores.aclose()
 
     assert most == 2

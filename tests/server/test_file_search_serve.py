@@ -23,11 +23,17 @@ from agentkit.file_search import EmbeddingsClient
 from agentkit.server import ServerConfig, create_app, upstream_model_factory
 from agentkit.stores import SQLiteStore
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall
-from tests.server.conftest import KEYS, assistants_sdk, sdk_client
+from tests.server.conftest import (
+    KEYS,
+    SEARCH_CONTENT,
+    assistants_sdk,
+    result_text,
+    sdk_client,
+    search_results,
+)
 
 pytestmark = assistants_sdk
 
-CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 REFUNDS = b"# Refunds\n\nItems can be returned within 30 days for a full refund of the price."
 SHIPPING = b"Parcels ship within 5 business days to any address in Europe."
 
@@ -123,7 +129,10 @@ async def test_a_streamed_run_searches_and_its_answer_cites_the_file(app: Starle
         )
         recorder = Recorder()
         async with client.beta.threads.runs.stream(
-            thread_id=thread.id, assistant_id=assistant_id, event_handler=recorder, include=[CONTENT]
+            thread_id=thread.id,
+            assistant_id=assistant_id,
+            event_handler=recorder,
+            include=[SEARCH_CONTENT],
         ) as stream:
             await stream.until_done()
         final = await stream.get_final_run()
@@ -140,8 +149,8 @@ async def test_a_streamed_run_searches_and_its_answer_cites_the_file(app: Starle
     assert annotation.type == "file_citation"
     assert annotation.file_citation.file_id == ids["refunds.md"]
     assert text.value[annotation.start_index : annotation.end_index] == annotation.text
-    tool_step = recorder.steps[0]
-    assert tool_step.step_details.tool_calls[0].file_search.results[0].content is not None
+    ((first, *_),) = search_results(recorder.steps)
+    assert "30 days" in result_text(first)
 
 
 async def test_parallel_searches_each_cite_their_own_file_and_steps_hide_the_text(
@@ -156,7 +165,7 @@ async def test_parallel_searches_each_cite_their_own_file_and_steps_hide_the_tex
         messages = await client.beta.threads.messages.list(run.thread_id)
         plain = await client.beta.threads.runs.steps.list(run.id, thread_id=run.thread_id)
         full = await client.beta.threads.runs.steps.list(
-            run.id, thread_id=run.thread_id, include=[CONTENT]
+            run.id, thread_id=run.thread_id, include=[SEARCH_CONTENT]
         )
 
     text = messages.data[0].content[0].text  # type: ignore[union-attr]
@@ -167,13 +176,14 @@ async def test_parallel_searches_each_cite_their_own_file_and_steps_hide_the_tex
         ids["refunds.md"],
         ids["shipping.txt"],
     ]
-    tool_step = [s for s in plain.data if s.type == "tool_calls"][0]
-    calls = tool_step.step_details.tool_calls  # type: ignore[union-attr]
-    assert [c.type for c in calls] == ["file_search", "file_search"]
-    assert all(r.content is None for c in calls for r in c.file_search.results)  # type: ignore[union-attr]
-    full_calls = [s for s in full.data if s.type == "tool_calls"][0].step_details.tool_calls  # type: ignore[union-attr]
-    assert "5 business days" in full_calls[1].file_search.results[0].content[0].text  # type: ignore[union-attr,index]
-    assert full_calls[0].file_search.ranking_options.ranker == "default_2024_08_21"  # type: ignore[union-attr]
+    plain_results = search_results(plain.data)
+    assert len(plain_results) == 2 and all(plain_results)
+    assert all(r.content is None for results in plain_results for r in results)
+    full_results = search_results(full.data)
+    assert "5 business days" in result_text(full_results[1][0])
+    tool_step = [s for s in full.data if s.type == "tool_calls"][0]
+    first_call = tool_step.step_details.tool_calls[0]  # type: ignore[union-attr]
+    assert first_call.file_search.ranking_options.ranker == "default_2024_08_21"  # type: ignore[union-attr]
 
 
 async def test_an_attachment_goes_into_a_vector_store_the_thread_gets(app: Starlette) -> None:
@@ -193,7 +203,7 @@ async def test_an_attachment_goes_into_a_vector_store_the_thread_gets(app: Starl
             thread_id=thread.id, assistant_id=assistant.id
         )
         thread = await client.beta.threads.retrieve(thread.id)
-        (store_id,) = thread.tool_resources.file_search.vector_store_ids  # type: ignore[union-attr]
+        (store_id,) = thread.tool_resources.file_search.vector_store_ids  # type: ignore[union-attr, misc]
         store = await client.vector_stores.retrieve(store_id)
         answer = (await client.beta.threads.messages.list(thread.id)).data[0]
         with pytest.raises(BadRequestError, match="No file found with id 'file-missing'") as bad:
@@ -222,11 +232,11 @@ async def test_tool_resources_can_ask_for_a_vector_store_to_be_made(app: Starlet
                 "file_search": {"vector_stores": [{"file_ids": [refunds], "metadata": {"m": "1"}}]}
             },
         )
-        (store_id,) = assistant.tool_resources.file_search.vector_store_ids  # type: ignore[union-attr]
+        (store_id,) = assistant.tool_resources.file_search.vector_store_ids  # type: ignore[union-attr, misc]
         thread = await client.beta.threads.create(
             tool_resources={"file_search": {"vector_stores": [{"file_ids": [refunds]}]}}
         )
-        (thread_store,) = thread.tool_resources.file_search.vector_store_ids  # type: ignore[union-attr]
+        (thread_store,) = thread.tool_resources.file_search.vector_store_ids  # type: ignore[union-attr, misc]
         store = await client.vector_stores.retrieve(store_id)
 
     assert store.metadata == {"m": "1"} and store.file_counts.total == 1
@@ -254,8 +264,7 @@ async def test_a_store_deleted_while_a_run_searches_is_a_note_and_nothing_else_i
     assert run.status == "completed"
     text = answer.content[0].text.value  # type: ignore[union-attr]
     assert text == "refund: 30 days【0:0†refunds.md】. ship: 5 business days."
-    calls = [s for s in steps.data if s.type == "tool_calls"][0].step_details.tool_calls  # type: ignore[union-attr]
-    assert [len(c.file_search.results) for c in calls] == [1, 0]  # type: ignore[union-attr]
+    assert [len(results) for results in search_results(steps.data)] == [1, 0]
     assert [hit.filename for hit in still.data] == ["refunds.md"]
 
 
@@ -290,7 +299,9 @@ async def test_with_embeddings_configured_search_finds_a_paraphrase(db_path: str
     embeddings = EmbeddingsClient("fake-embedding", client=FakeOpenAI().client())
     async for app in serve(db_path, embeddings=embeddings):
         async with sdk_client(app) as client:
-            store_id, ids = await handbook(client, **{"refunds.md": REFUNDS, "shipping.txt": SHIPPING})
+            store_id, ids = await handbook(
+                client, **{"refunds.md": REFUNDS, "shipping.txt": SHIPPING}
+            )
             page = await client.vector_stores.search(store_id, query="how do I get my money back?")
             usage = (await client.vector_stores.retrieve(store_id)).usage_bytes
 
@@ -305,15 +316,22 @@ import httpx2
 from agentkit.server import ServerConfig, create_app, offline_model_factory
 
 async def main():
-    config = ServerConfig(model_factory=offline_model_factory, db_path={str(tmp_path / "s.db")!r},
-                          api_keys={{"sk": "p"}})
+    config = ServerConfig(
+        model_factory=offline_model_factory,
+        db_path={str(tmp_path / "s.db")!r},
+        api_keys={{"sk": "p"}},
+    )
     app = create_app(config)
-    async with app.router.lifespan_context(app):
-        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app),
-                                      base_url="http://t", headers={{"Authorization": "Bearer sk"}}) as http:
-            store = (await http.post("/v1/vector_stores", json={{"name": "empty"}})).json()
-            found = await http.post(f"/v1/vector_stores/{{store['id']}}/search", json={{"query": "x"}})
-            assert found.status_code == 200, found.text
+    http = httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app),
+        base_url="http://t",
+        headers={{"Authorization": "Bearer sk"}},
+    )
+    async with app.router.lifespan_context(app), http:
+        store = (await http.post("/v1/vector_stores", json={{"name": "empty"}})).json()
+        url = f"/v1/vector_stores/{{store['id']}}/search"
+        found = await http.post(url, json={{"query": "x"}})
+        assert found.status_code == 200, found.text
     print("bpe_openai" in sys.modules)
 
 asyncio.run(main())
@@ -338,4 +356,3 @@ async def test_the_run_waits_for_files_still_being_ingested(db_path: str) -> Non
             answer = (await client.beta.threads.messages.list(run.thread_id)).data[0]
 
     assert answer.content[0].text.value == "refund: 30 days【0:0†policy.md】."  # type: ignore[union-attr]
-

@@ -20,13 +20,18 @@ from openai import AsyncOpenAI, AzureOpenAI, OpenAI
 from agentkit.server import BackgroundServer, ServerConfig, upstream_model_factory
 from tests.code_interpreter.conftest import kernels_available
 from tests.code_interpreter.pngcheck import png_size
-from tests.server.conftest import KEYS, assistants_sdk
+from tests.server.conftest import (
+    KEYS,
+    SEARCH_CONTENT,
+    assistants_sdk,
+    result_text,
+    search_results,
+)
 
 __all__ = ["kernels_available"]  # a fixture these tests use
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assistants_api"
-SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 
 
 def load(name: str) -> ModuleType:
@@ -107,23 +112,18 @@ def assert_the_paper_answer_cites_the_chunks_it_uses(
     text = answer.content[0].text  # type: ignore[union-attr]
     citations = [a for a in text.annotations if a.type == "file_citation"]
     assert len(citations) == 2
-    (step,) = [
-        s
-        for s in client.beta.threads.runs.steps.list(
-            thread_id=thread.id, run_id=run.id, include=[SEARCH_CONTENT]
-        ).data
-        if s.type == "tool_calls"
-    ]
-    (call,) = step.step_details.tool_calls  # type: ignore[union-attr]
-    assert call.type == "file_search"
-    results = call.file_search.results  # type: ignore[union-attr]
-    for citation, phrase in zip(citations, ["p(output | input, task)", "Transformer decoder"]):
+    steps = client.beta.threads.runs.steps.list(
+        thread_id=thread.id, run_id=run.id, include=[SEARCH_CONTENT]
+    )
+    (results,) = search_results(steps.data)
+    phrases = ["p(output | input, task)", "Transformer decoder"]
+    for citation, phrase in zip(citations, phrases, strict=True):
         assert text.value[citation.start_index : citation.end_index] == citation.text
         assert citation.file_citation.file_id == file.id  # type: ignore[union-attr]
         search, index = map(int, citation.text[1:].split("†")[0].split(":"))
         cited = results[index]
         assert (search, cited.file_id, cited.file_name) == (0, file.id, file.filename)
-        assert phrase in cited.content[0].text  # type: ignore[index]
+        assert phrase in result_text(cited)
         assert 0 <= cited.score <= 1
     assert citations[0].text != citations[1].text
     # The deleted vector store left the assistant, as the API's did.
@@ -206,8 +206,9 @@ def test_every_example_script_runs_on_its_own(kernels_available: None) -> None:
     assert "Responses: [\"I don't know.\", 'a']" in outputs["math_tutor_cookbook"]
     assert "The first 20 Fibonacci numbers are: 0, 1, 1, 2," in outputs["math_tutor_cookbook"]
     assert "File added to vector store" in outputs["math_tutor_cookbook"]
-    assert "p(output | input, task), with the task itself written in text【0:" in (
-        outputs["math_tutor_cookbook"]
+    assert (
+        "p(output | input, task), with the task itself written in text【0:"
+        in (outputs["math_tutor_cookbook"])
     )
     assert "Status: completed" in outputs["azure_data_visualization"]
     assert outputs["azure_data_visualization"].count("\nfile-") == 2  # the two image ids

@@ -39,7 +39,9 @@ async def upload(client: AsyncOpenAI, name: str, content: bytes) -> str:
 
 async def test_create_and_poll_then_search_and_read_the_content(client: AsyncOpenAI) -> None:
     store = await client.vector_stores.create(
-        name="handbook", metadata={"team": "support"}, expires_after={"anchor": "last_active_at", "days": 7}
+        name="handbook",
+        metadata={"team": "support"},
+        expires_after={"anchor": "last_active_at", "days": 7},
     )
     refunds = await upload(client, "refunds.md", REFUNDS)
 
@@ -59,11 +61,23 @@ async def test_create_and_poll_then_search_and_read_the_content(client: AsyncOpe
     )
     content = await client.vector_stores.files.content(refunds, vector_store_id=store.id)
 
-    assert (added.status, added.usage_bytes, added.attributes) == ("completed", len(REFUNDS), {"year": 2024})
+    assert (added.status, added.usage_bytes, added.attributes) == (
+        "completed",
+        len(REFUNDS),
+        {"year": 2024},
+    )
     assert (uploaded.status, uploaded.last_error) == ("completed", None)
-    assert (ready.status, ready.name, ready.metadata) == ("completed", "handbook", {"team": "support"})
+    assert (ready.status, ready.name, ready.metadata) == (
+        "completed",
+        "handbook",
+        {"team": "support"},
+    )
     assert ready.file_counts.model_dump() == {
-        "cancelled": 0, "completed": 2, "failed": 0, "in_progress": 0, "total": 2
+        "cancelled": 0,
+        "completed": 2,
+        "failed": 0,
+        "in_progress": 0,
+        "total": 2,
     }
     assert ready.usage_bytes == len(REFUNDS) + len(SHIPPING)
     assert ready.expires_at == (ready.last_active_at or 0) + 7 * 86_400
@@ -110,15 +124,17 @@ async def test_bad_files_fail_with_their_reason_and_the_good_one_stays_searchabl
         vector_store_id=store.id, file_ids=list(ids.values())
     )
     failed = await client.vector_stores.files.list(vector_store_id=store.id, filter="failed")
-    reasons = {
-        f.id: (f.last_error.code, f.last_error.message) for f in failed.data if f.last_error
-    }
+    reasons = {f.id: (f.last_error.code, f.last_error.message) for f in failed.data if f.last_error}
     ready = await client.vector_stores.retrieve(store.id)
     hits = await client.vector_stores.search(store.id, query="refund")
 
     assert batch.status == "completed"
     assert batch.file_counts.model_dump() == {
-        "cancelled": 0, "completed": 1, "failed": 4, "in_progress": 0, "total": 5
+        "cancelled": 0,
+        "completed": 1,
+        "failed": 4,
+        "in_progress": 0,
+        "total": 5,
     }
     assert reasons[ids["empty.txt"]] == ("invalid_file", "empty.txt is empty (0 bytes).")
     assert "scanned image" in reasons[ids["scan.pdf"]][1]
@@ -169,7 +185,11 @@ async def test_a_file_deleted_while_it_is_ingested_leaves_nothing_behind(
     for query in ("zebra migration", "okapi sightings"):
         assert (await client.vector_stores.search(store.id, query=query)).data == []
     ready = await client.vector_stores.retrieve(store.id)
-    assert (ready.status, ready.file_counts.total, ready.usage_bytes) == ("completed", 1, len(REFUNDS))
+    assert (ready.status, ready.file_counts.total, ready.usage_bytes) == (
+        "completed",
+        1,
+        len(REFUNDS),
+    )
     assert (await client.files.retrieve(removed)).filename == "zebras.txt"
 
 
@@ -182,7 +202,13 @@ async def test_a_batch_with_per_file_attributes_lists_its_files(client: AsyncOpe
         vector_store_id=store.id,
         files=[
             {"file_id": refunds, "attributes": {"kind": "policy"}},
-            {"file_id": shipping, "chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50}}},
+            {
+                "file_id": shipping,
+                "chunking_strategy": {
+                    "type": "static",
+                    "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50},
+                },
+            },
         ],
     )
     listed = await client.vector_stores.file_batches.list_files(
@@ -192,12 +218,15 @@ async def test_a_batch_with_per_file_attributes_lists_its_files(client: AsyncOpe
     shipping_record = await client.vector_stores.files.retrieve(shipping, vector_store_id=store.id)
 
     assert (batch.status, batch.object, batch.file_counts.completed) == (
-        "completed", "vector_store.files_batch", 2
+        "completed",
+        "vector_store.files_batch",
+        2,
     )
     assert {f.id: f.attributes for f in listed.data} == {refunds: {"kind": "policy"}, shipping: {}}
     assert shipping_record.chunking_strategy is not None
     assert shipping_record.chunking_strategy.model_dump() == {
-        "type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50}
+        "type": "static",
+        "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50},
     }
     assert cancelled.status == "cancelled" and cancelled.file_counts.completed == 2
 
@@ -209,10 +238,20 @@ async def test_a_batch_with_per_file_attributes_lists_its_files(client: AsyncOpe
         ("", {"expires_after": {"anchor": "created_at", "days": 1}}, "expires_after.anchor", ""),
         ("", {"file_ids": ["file-missing"]}, None, "file-missing"),
         ("/files", {"file_id": "file-x", "attributes": {"k": [1]}}, "attributes.k", ""),
-        ("/search", {"query": "x", "filters": {"type": "near", "key": "a", "value": 1}}, None, "filters.type"),
+        (
+            "/search",
+            {"query": "x", "filters": {"type": "near", "key": "a", "value": 1}},
+            None,
+            "filters.type",
+        ),
         ("/search", {"query": "x", "max_num_results": 51}, "max_num_results", ""),
         ("/search", {"query": ""}, None, "query must be a non-empty"),
-        ("/file_batches", {"file_ids": ["a"], "files": [{"file_id": "b"}]}, None, "either file_ids or files"),
+        (
+            "/file_batches",
+            {"file_ids": ["a"], "files": [{"file_id": "b"}]},
+            None,
+            "either file_ids or files",
+        ),
     ],
 )
 async def test_malformed_requests_get_a_400_naming_the_problem(
@@ -247,5 +286,7 @@ async def test_unknown_ids_and_filters_are_refused(
     assert bad_filter.json()["error"]["param"] == "filter"
     with pytest.raises(BadRequestError, match="include"):
         await client.beta.threads.runs.steps.list(
-            "run_x", thread_id="thread_x", include=["step_details.everything"]  # type: ignore[list-item]
+            "run_x",
+            thread_id="thread_x",
+            include=["step_details.everything"],  # type: ignore[list-item]
         )
