@@ -132,8 +132,8 @@ class FileSearch(HostedTool):
             )
             return HostedResult(message, call, error=_error(message, ctx.call_id))
         search = next_search_number(ctx.state)
-        hits, notes = await self._search(ids, query)
-        if len(notes) == len(ids):
+        hits, notes, failures = await self._search(ids, query)
+        if failures == len(ids):
             message = "File search failed: " + " ".join(notes)
             return HostedResult(message, call, error=_error(message, ctx.call_id))
         hits.sort(key=lambda hit: -hit.score)
@@ -153,7 +153,10 @@ class FileSearch(HostedTool):
             ids += [i for i in (section or {}).get("vector_store_ids") or [] if isinstance(i, str)]
         return list(dict.fromkeys(ids))
 
-    async def _search(self, ids: Sequence[str], query: str) -> tuple[list[SearchHit], list[str]]:
+    async def _search(
+        self, ids: Sequence[str], query: str
+    ) -> tuple[list[SearchHit], list[str], int]:
+        """The hits of every store, notes for the reader, and how many stores failed."""
         request = dataclasses.replace(self.request, query=query)
         deadline = asyncio.get_running_loop().time() + self.wait_seconds
         outcomes = await asyncio.gather(
@@ -161,14 +164,16 @@ class FileSearch(HostedTool):
         )
         hits: list[SearchHit] = []
         notes: list[str] = []
+        failures = 0
         for vector_store_id, outcome in zip(ids, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 notes.append(_problem(vector_store_id, outcome))
+                failures += 1
             else:
                 found, note = outcome
                 hits += found
                 notes += [note] if note else []
-        return hits, notes
+        return hits, notes, failures
 
     async def _search_one(
         self, vector_store_id: str, request: SearchRequest, deadline: float

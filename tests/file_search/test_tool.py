@@ -216,6 +216,24 @@ async def test_a_store_gone_before_the_search_is_a_note_and_the_others_still_ans
     assert only_gone.output == f"File search failed: Vector store {gone.id} does not exist."
 
 
+async def test_a_search_that_waits_too_long_for_ingestion_says_so_and_answers_from_what_is_ready(
+    stores: VectorStores,
+) -> None:
+    made = await handbook(stores, ("refunds.md",))
+    big = await stores.uploads.add(b"zebra migration notes " * 100_000, filename="zebras.txt")
+    await stores.files.add(made.id, big.id)
+    impatient = FileSearch(vector_stores=stores, vector_store_ids=[made.id], wait_seconds=0.0)
+
+    result = await impatient.run('{"query": "refund"}', _ctx())
+    still = stores.ingesting(made.id)
+    done = await stores.files.wait(made.id, big.id)
+
+    assert result.error is None
+    assert f"1 file(s) of vector store {made.id} are still being processed." in result.output
+    assert [r.file_name for r in result.call.results] == ["refunds.md"]  # type: ignore[union-attr]
+    assert (still, done.status) == (1, "completed")  # the wait gave up; ingestion went on
+
+
 async def test_a_call_without_a_query_is_refused_and_recorded(stores: VectorStores) -> None:
     tool = FileSearch(vector_stores=stores, vector_store_ids=["vs_x"])
 
