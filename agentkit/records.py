@@ -137,9 +137,14 @@ class FilePathAnnotation(_Object):
 
 
 class FileCitation(_Object):
-    """The file a ``file_citation`` annotation cites (a file search result)."""
+    """The file a ``file_citation`` annotation cites (a file search result).
+
+    ``quote`` is the beginning of the cited passage: the v1 API's field, which v2 dropped
+    and code written for v1 (the Azure tutorial's footnotes) still reads.
+    """
 
     file_id: str
+    quote: str | None = None
 
 
 class FileCitationAnnotation(_Object):

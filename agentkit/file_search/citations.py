@@ -15,7 +15,10 @@ from typing import Any
 from agentkit.file_search.index import SearchHit
 from agentkit.records import FileSearchResult, FileSearchResultContent
 
-__all__ = ["marker", "next_search_number", "output_text", "results_of"]
+__all__ = ["marker", "next_search_number", "output_text", "quote", "results_of"]
+
+QUOTE_CHARS = 300
+"""The longest ``quote`` a ``file_citation`` carries: a footnote, not the whole chunk."""
 
 _STATE_KEY = "file_search"
 
@@ -32,6 +35,15 @@ def marker(search: int, index: int, filename: str) -> str:
     """The citation marker of a result (brackets in the name would end it early: replaced)."""
     name = filename.replace("【", "(").replace("】", ")").replace("†", "+")
     return f"【{search}:{index}†{name}】"
+
+
+def quote(result: FileSearchResult) -> str:
+    """The beginning of a result's passage, cut at a word, whitespace collapsed."""
+    text = " ".join((result.content[0].text if result.content else "").split())
+    if len(text) <= QUOTE_CHARS:
+        return text
+    cut = text[:QUOTE_CHARS].rsplit(" ", 1)[0] or text[:QUOTE_CHARS]
+    return cut + "…"
 
 
 def results_of(search: int, hits: Sequence[SearchHit]) -> list[FileSearchResult]:

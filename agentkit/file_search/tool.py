@@ -19,7 +19,7 @@ from typing import Any
 
 from agentkit.context import RunContext
 from agentkit.exceptions import NotFoundError, ToolExecutionError, UserError
-from agentkit.file_search.citations import next_search_number, output_text, results_of
+from agentkit.file_search.citations import next_search_number, output_text, quote, results_of
 from agentkit.file_search.errors import FileSearchError, IndexDeletedError
 from agentkit.file_search.index import SearchHit
 from agentkit.file_search.ranking import RankingOptions
@@ -139,7 +139,9 @@ class FileSearch(HostedTool):
         hits.sort(key=lambda hit: -hit.score)
         results = results_of(search, hits[: self.max_num_results])
         done = call.model_copy(update={"results": results})
-        markers = tuple(TextMarker(r.marker, FileCitation(file_id=r.file_id)) for r in results)
+        markers = tuple(
+            TextMarker(r.marker, FileCitation(file_id=r.file_id, quote=quote(r))) for r in results
+        )
         return HostedResult(output_text(query, results, notes), done, markers=markers)
 
     async def _store_ids(self, thread_id: str) -> list[str]:

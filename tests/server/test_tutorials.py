@@ -126,6 +126,15 @@ def assert_the_paper_answer_cites_the_chunks_it_uses(
         assert phrase in result_text(cited)
         assert 0 <= cited.score <= 1
     assert citations[0].text != citations[1].text
+    # The Azure tutorial's footnote code, unchanged, over this answer.
+    printed = load("azure_data_visualization").footnotes(client, thread.id, answer.id)
+    body, *footnotes = printed.split("\n")
+    assert body.count(" [0]") == 1 and body.count(" [1]") == 1 and "【" not in body
+    for number, (footnote, citation) in enumerate(zip(footnotes, citations, strict=True)):
+        quote = footnote.removeprefix(f"[{number}] ").removesuffix(f" from {file.filename}")
+        search, index = map(int, citation.text[1:].split("†")[0].split(":"))
+        passage = " ".join(result_text(results[index]).split())
+        assert quote and passage.startswith(quote.removesuffix("…")), footnote
     # The deleted vector store left the assistant, as the API's did.
     assistant = client.beta.assistants.retrieve(module.MATH_ASSISTANT_ID)
     assert assistant.tool_resources.file_search.vector_store_ids == []  # type: ignore[union-attr]
