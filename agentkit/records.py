@@ -6,12 +6,15 @@ them as they are (`wire()` drops the few agentkit-only fields).
 
 from __future__ import annotations
 
+import base64
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agentkit.exceptions import UserError
 from agentkit.redaction import mask_credentials
 
 __all__ = [
@@ -35,8 +38,11 @@ __all__ = [
     "FunctionCall",
     "FunctionToolCall",
     "HostedCall",
+    "ImageDetail",
     "ImageFile",
     "ImageFileContent",
+    "ImageURL",
+    "ImageURLContent",
     "IncompleteDetails",
     "LastError",
     "Message",
@@ -55,7 +61,9 @@ __all__ = [
     "ToolCallError",
     "ToolCallsStepDetails",
     "TruncationStrategy",
+    "image_media_type",
     "new_file_id",
+    "UserInput",
     "new_id",
     "now",
 ]
@@ -174,21 +182,109 @@ class TextContent(_Object):
     text: Text
 
 
+ImageDetail: TypeAlias = Literal["auto", "low", "high"]
+"""How closely the model looks at an image: ``low`` costs fewer tokens."""
+
+# The image types the APIs accept, by their first bytes (WebP: bytes 8-11 after "RIFF").
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+_IMAGE_MEDIA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+class ImageURL(_Object):
+    """An image by URL: ``https://…``, or the image itself as a ``data:image/…`` URL."""
+
+    url: str
+    detail: ImageDetail = "auto"
+
+
+class ImageURLContent(_Object):
+    """An ``image_url`` content part, as the Assistants API defines it."""
+
+    type: Literal["image_url"] = "image_url"
+    image_url: ImageURL
+
+    @classmethod
+    def from_url(cls, url: str, *, detail: ImageDetail = "auto") -> ImageURLContent:
+        """An image the model fetches from ``url`` (http or https, or a ``data:image/`` URL).
+
+        Raises:
+            UserError: the URL is not one a model API accepts.
+        """
+        if not url.startswith(("https://", "http://", "data:image/")):
+            raise UserError(
+                f"ImageURLContent: url must start with https://, http:// or data:image/, "
+                f"not {url[:40]!r}"
+            )
+        return cls(image_url=ImageURL(url=url, detail=detail))
+
+    @classmethod
+    def from_bytes(
+        cls, data: bytes, *, media_type: str | None = None, detail: ImageDetail = "auto"
+    ) -> ImageURLContent:
+        """The image itself, sent as a ``data:`` URL (PNG, JPEG, GIF or WebP).
+
+        Raises:
+            UserError: ``data`` is empty, or its type is not given and is not recognizable.
+        """
+        if not data:
+            raise UserError("ImageURLContent.from_bytes: the image is empty (no bytes)")
+        kind = media_type or image_media_type(data)
+        if kind is None:
+            raise UserError(
+                "ImageURLContent.from_bytes: not a PNG, JPEG, GIF or WebP image; pass "
+                "media_type='image/…' if it is one"
+            )
+        encoded = base64.b64encode(data).decode("ascii")
+        return cls(image_url=ImageURL(url=f"data:{kind};base64,{encoded}", detail=detail))
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or WebP image, by its first bytes; else None."""
+    for signature, media_type in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 class ImageFile(_Object):
-    """The file of an ``image_file`` content part."""
+    """An image by the id of a file (uploaded with the Files API; None: the API's ``auto``)."""
 
     file_id: str
-    detail: Literal["auto", "low", "high"] | None = None
+    detail: ImageDetail | None = None
 
 
 class ImageFileContent(_Object):
-    """An image content part: a chart the code interpreter drew, by its file id."""
+    """An ``image_file`` content part, as the Assistants API defines it."""
 
     type: Literal["image_file"] = "image_file"
     image_file: ImageFile
 
+    @classmethod
+    def from_file_id(cls, file_id: str, *, detail: ImageDetail = "auto") -> ImageFileContent:
+        """The image stored as file ``file_id``.
 
-MessageContent = Annotated[TextContent | ImageFileContent, Field(discriminator="type")]
+        Raises:
+            UserError: ``file_id`` is empty.
+        """
+        if not file_id.strip():
+            raise UserError("ImageFileContent.from_file_id: file_id is empty")
+        return cls(image_file=ImageFile(file_id=file_id, detail=detail))
+
+
+MessageContent: TypeAlias = Annotated[
+    TextContent | ImageFileContent | ImageURLContent, Field(discriminator="type")
+]
+"""A content part of a message: text, an image file, or an image URL."""
+
+UserInput: TypeAlias = str | Sequence[str | TextContent | ImageFileContent | ImageURLContent]
+"""What a user says: text, or parts in order (strings for text, and images)."""
 
 
 class IncompleteDetails(_Object):
@@ -235,6 +331,31 @@ class Message(_Object):
     def of_text(cls, thread_id: str, role: Literal["user", "assistant"], text: str) -> Message:
         """A one-part text message."""
         return cls(thread_id=thread_id, role=role, content=[TextContent(text=Text(value=text))])
+
+    @classmethod
+    def of_input(cls, thread_id: str, input: UserInput) -> Message:
+        """A user message: text, or text and images in the order given.
+
+        Raises:
+            UserError: no parts, or a part that is neither a string nor a content part.
+        """
+        if isinstance(input, str):
+            return cls.of_text(thread_id, "user", input)
+        parts: list[TextContent | ImageFileContent | ImageURLContent] = []
+        for index, part in enumerate(input):
+            if isinstance(part, str):
+                parts.append(TextContent(text=Text(value=part)))
+            elif isinstance(part, TextContent | ImageFileContent | ImageURLContent):
+                parts.append(part)
+            else:
+                raise UserError(
+                    f"input[{index}]: a message part is a string, an ImageURLContent (for "
+                    f"bytes: ImageURLContent.from_bytes) or an ImageFileContent, not "
+                    f"{type(part).__name__}"
+                )
+        if not parts:
+            raise UserError("input: a message needs at least one part")
+        return cls(thread_id=thread_id, role="user", content=list(parts))
 
 
 class FunctionCall(_Object):

@@ -23,7 +23,14 @@ from agentkit.code_interpreter import CodeInterpreter
 from agentkit.files import Files
 from agentkit.models.function import FunctionInfo
 from agentkit.models.request import ModelRequest
-from agentkit.records import FilePathAnnotation, Message, Text, TextContent, Thread
+from agentkit.records import (
+    FilePathAnnotation,
+    ImageFileContent,
+    Message,
+    Text,
+    TextContent,
+    Thread,
+)
 from agentkit.stores import SQLiteStore
 from agentkit.testing import FunctionModel, call_tool, text
 
@@ -76,7 +83,7 @@ async def main() -> None:
                         if isinstance(note, FilePathAnnotation):
                             linked = await files.get(note.file_path.file_id)
                             print(f"  {note.text} -> {linked.filename} ({linked.bytes} bytes)")
-                else:
+                elif isinstance(part, ImageFileContent):
                     chart = await files.read(part.image_file.file_id)
                     print("chart:", part.image_file.file_id, chart[:4] == b"\x89PNG")
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from agentkit.exceptions import NotFoundError, UserError
 from agentkit.files.upload import Upload
-from agentkit.records import FileObject
+from agentkit.models.images import ImageData
+from agentkit.records import FileObject, image_media_type
 from agentkit.stores.base import ListOrder
 from agentkit.stores.files import FileStore
 from agentkit.stores.sqlite import SQLiteStore
@@ -113,6 +114,18 @@ class Files:
     async def read(self, file_id: str) -> bytes:
         """The file's whole content."""
         return b"".join([chunk async for chunk in self.chunks(file_id)])
+
+    async def read_image(self, file_id: str) -> ImageData:
+        """The file as an image for a model (`agentkit.models.images.ImageFileSource`).
+
+        A file that is not a PNG, JPEG, GIF or WebP image comes back as
+        ``application/octet-stream``, which the model call refuses naming the file.
+
+        Raises:
+            NotFoundError: no such file in this project.
+        """
+        data = await self.read(file_id)
+        return ImageData(data, image_media_type(data) or "application/octet-stream")
 
     async def chunks(self, file_id: str) -> AsyncIterator[bytes]:
         """The file's content in pieces, read from disk as they are consumed.

@@ -12,6 +12,7 @@ from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import APIError, not_found
 from agentkit.server.file_search_resources import check_attachments, index_attachments
+from agentkit.server.image_files import check_image_files
 from agentkit.server.schemas import CreateMessageRequest, ModifyMessageRequest
 from agentkit.server.threads import get_thread, new_message
 from agentkit.server.wire import deleted, list_page, message_wire
@@ -49,6 +50,7 @@ async def create_message(request: Request) -> JSONResponse:
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
     await check_attachments(ctx, [body])
+    await check_image_files(ctx.files, [("", body)])
     message = await add_message(ctx.store, thread_id, body)
     await index_attachments(ctx, thread_id, [body])
     return JSONResponse(message_wire(message))

@@ -13,6 +13,8 @@ from typing import Any
 
 from agentkit.agent import Agent
 from agentkit.limits import RunLimits
+from agentkit.middleware.image_files import ImageFilesMiddleware
+from agentkit.models.images import ImageFileSource
 from agentkit.models.request import ModelSettings, NamedToolChoice, ToolChoice
 from agentkit.records import Run, TruncationStrategy
 from agentkit.server.budget import TokenBudgetMiddleware
@@ -93,10 +95,12 @@ def agent_for_run(
     config: ServerConfig,
     code_interpreter: Tool | None = None,
     file_search: Tool | None = None,
+    image_files: ImageFileSource | None = None,
 ) -> Agent[None]:
     """The agent that drives ``run`` (on creation and on every resume).
 
-    ``code_interpreter`` and ``file_search`` are offered when the run's tools include them.
+    ``code_interpreter`` and ``file_search`` are offered when the run's tools include them;
+    images shown by file id are read from ``image_files``.
     """
     definitions: list[Tool | ToolDefinition] = [
         ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
@@ -115,7 +119,10 @@ def agent_for_run(
         tool_choice=canonical_choice(run.tool_choice),
         parallel_tool_calls=None if run.parallel_tool_calls else False,
         settings=ModelSettings(temperature=run.temperature, top_p=run.top_p),
-        middleware=[TokenBudgetMiddleware(run.max_prompt_tokens, run.max_completion_tokens)],
+        middleware=[
+            TokenBudgetMiddleware(run.max_prompt_tokens, run.max_completion_tokens),
+            *([ImageFilesMiddleware(image_files)] if image_files is not None else []),
+        ],
         limits=RunLimits(timeout=config.run_timeout, max_turns=config.max_turns),
         truncation=TruncationStrategy.model_validate(run.truncation_strategy.model_dump()),
     )

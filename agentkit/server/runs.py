@@ -24,6 +24,7 @@ from agentkit.server.errors import APIError, not_found
 from agentkit.server.file_search import assistant_vector_store_ids, file_search_options
 from agentkit.server.file_search_resources import check_attachments, index_attachments
 from agentkit.server.hosted import assistant_file_ids
+from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.run_agent import agent_for_run, run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
@@ -93,6 +94,7 @@ async def _start_run(
         config=ctx.config,
         code_interpreter=_code_interpreter(ctx, assistant),
         file_search=_file_search(ctx, assistant, probe),
+        image_files=ctx.files,
     )
     events = ctx.runner.iter_run(
         agent,
@@ -113,6 +115,7 @@ async def create_run(request: Request) -> Response:
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
     await check_attachments(ctx, body.additional_messages or [], "additional_messages")
+    await check_image_files(ctx.files, numbered("additional_messages", body.additional_messages))
     # Indexed before the run starts, so its first search sees them.
     await index_attachments(ctx, thread_id, body.additional_messages or [])
     # Added with the run, atomically: a request refused for the thread's active run leaves
@@ -204,6 +207,7 @@ async def submit_tool_outputs(request: Request) -> Response:
         config=ctx.config,
         code_interpreter=_code_interpreter(ctx, assistant),
         file_search=_file_search(ctx, assistant, run),
+        image_files=ctx.files,
     )
     outputs = [output.model_dump() for output in body.tool_outputs]
     events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)

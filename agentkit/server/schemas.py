@@ -15,11 +15,14 @@ from agentkit.server.errors import APIError
 
 __all__ = [
     "Attachment",
+    "ContentPart",
     "CreateAssistantRequest",
     "CreateMessageRequest",
     "CreateRunRequest",
     "CreateThreadAndRunRequest",
     "CreateThreadRequest",
+    "ImageFilePart",
+    "ImageURLPart",
     "ModifyAssistantRequest",
     "ModifyMessageRequest",
     "ModifyRunRequest",
@@ -29,6 +32,7 @@ __all__ = [
     "ResponseFormat",
     "RunOptions",
     "SubmitToolOutputsRequest",
+    "TextPart",
     "ToolParam",
     "ToolResources",
     "new_vector_stores",
@@ -130,6 +134,43 @@ class TextPart(_Body):
 
     type: Literal["text"]
     text: str
+
+
+def _check_image_url(url: str) -> str:
+    if not url.startswith(("https://", "http://", "data:image/")):
+        raise ValueError("expected an http(s) URL or a data:image/ URL")
+    return url
+
+
+class ImageURLParam(_Body):
+    """``image_url``: where the image is, and how closely the model looks."""
+
+    url: Annotated[str, AfterValidator(_check_image_url)] = Field(max_length=1_048_576)
+    detail: Literal["auto", "low", "high"] = "auto"
+
+
+class ImageURLPart(_Body):
+    """An image, by URL, in a new message."""
+
+    type: Literal["image_url"]
+    image_url: ImageURLParam
+
+
+class ImageFileParam(_Body):
+    """``image_file``: the id of an uploaded image, and how closely the model looks."""
+
+    file_id: str = Field(min_length=1, max_length=256)
+    detail: Literal["auto", "low", "high"] = "auto"
+
+
+class ImageFilePart(_Body):
+    """An image, by file id, in a new message."""
+
+    type: Literal["image_file"]
+    image_file: ImageFileParam
+
+
+ContentPart = Annotated[TextPart | ImageURLPart | ImageFilePart, Field(discriminator="type")]
 
 
 class CodeInterpreterResources(_Body):
@@ -255,16 +296,17 @@ class CreateMessageRequest(_Body):
     """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
 
     role: Literal["user", "assistant"]
-    content: str | list[TextPart] = Field(min_length=1)
+    # The list first: a bad part is then reported by its own path (content[1].image_url.url).
+    content: list[ContentPart] | str = Field(min_length=1)
     attachments: list[Attachment] | None = Field(default=None, max_length=20)
     metadata: Metadata | None = None
 
     @property
     def text(self) -> str:
-        """The content as one string."""
+        """The text of the content, as one string (images left out)."""
         if isinstance(self.content, str):
             return self.content
-        return "".join(part.text for part in self.content)
+        return "".join(part.text for part in self.content if isinstance(part, TextPart))
 
 
 class CreateThreadRequest(_Body):

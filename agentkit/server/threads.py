@@ -10,7 +10,17 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from agentkit.exceptions import InvalidRunStateError, NotFoundError
-from agentkit.records import Message, Text, TextContent, Thread
+from agentkit.records import (
+    ImageFile,
+    ImageFileContent,
+    ImageURL,
+    ImageURLContent,
+    Message,
+    MessageContent,
+    Text,
+    TextContent,
+    Thread,
+)
 from agentkit.server.body import parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import not_found
@@ -19,16 +29,20 @@ from agentkit.server.file_search_resources import (
     index_attachments,
     tool_resources_of,
 )
+from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.schemas import (
     CreateMessageRequest,
     CreateThreadRequest,
+    ImageFilePart,
+    ImageURLPart,
     ModifyThreadRequest,
+    TextPart,
     tool_resources_wire,
 )
 from agentkit.server.wire import deleted
 from agentkit.stores.assistants import AssistantsStore
 
-__all__ = ["create_thread_from", "get_thread", "new_message", "routes"]
+__all__ = ["create_thread_from", "get_thread", "message_content", "new_message", "routes"]
 
 
 async def get_thread(store: AssistantsStore, thread_id: str) -> Thread:
@@ -44,10 +58,26 @@ def new_message(thread_id: str, body: CreateMessageRequest) -> Message:
     return Message(
         thread_id=thread_id,
         role=body.role,
-        content=[TextContent(text=Text(value=body.text))],
+        content=message_content(body),
         attachments=[attachment.model_dump() for attachment in body.attachments or []],
         metadata=body.metadata or {},
     )
+
+
+def message_content(body: CreateMessageRequest) -> list[MessageContent]:
+    """The stored content parts of a create-message body (a string is one text part)."""
+    if isinstance(body.content, str):
+        return [TextContent(text=Text(value=body.content))]
+    parts: list[MessageContent] = []
+    for part in body.content:
+        match part:
+            case TextPart(text=text):
+                parts.append(TextContent(text=Text(value=text)))
+            case ImageURLPart(image_url=image):
+                parts.append(ImageURLContent(image_url=ImageURL(**image.model_dump())))
+            case ImageFilePart(image_file=image):
+                parts.append(ImageFileContent(image_file=ImageFile(**image.model_dump())))
+    return parts
 
 
 async def create_thread_from(
@@ -59,12 +89,14 @@ async def create_thread_from(
 ) -> Thread:
     """Store a new thread and its initial messages (``tool_resources`` replace the body's).
 
-    Vector stores its resources ask for are created; ``file_search`` attachments go into
-    the thread's vector store.
+    Attachments and ``image_file`` parts are checked first (a 400 naming the field). Vector
+    stores its resources ask for are created; ``file_search`` attachments go into the
+    thread's vector store.
     """
     body = body or CreateThreadRequest()
     messages = body.messages or []
     await check_attachments(ctx, messages, where)
+    await check_image_files(ctx.files, numbered(where, messages))
     if tool_resources is None:
         tool_resources = await tool_resources_of(ctx, body.tool_resources)
     thread = await ctx.store.create_thread(

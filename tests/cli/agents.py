@@ -71,3 +71,5 @@ async def make_agent_later() -> Agent:
 
 
 not_an_agent = 42
+
+by_name = Agent(name="named", model="gpt-4.1-mini", tools=[get_weather])
