@@ -30,6 +30,10 @@ __all__ = [
     "FileCitation",
     "FileCitationAnnotation",
     "FileObject",
+    "FileSearchCall",
+    "FileSearchRankingOptions",
+    "FileSearchResult",
+    "FileSearchResultContent",
     "FilePath",
     "FilePathAnnotation",
     "FunctionCall",
@@ -145,9 +149,14 @@ class FilePathAnnotation(_Object):
 
 
 class FileCitation(_Object):
-    """The file a ``file_citation`` annotation cites (a file search result)."""
+    """The file a ``file_citation`` annotation cites (a file search result).
+
+    ``quote`` is the beginning of the cited passage: the v1 API's field, which v2 dropped
+    and code written for v1 (the Azure tutorial's footnotes) still reads.
+    """
 
     file_id: str
+    quote: str | None = None
 
 
 class FileCitationAnnotation(_Object):
@@ -451,8 +460,69 @@ class CodeInterpreterCall(_Object):
     outputs: list[CodeInterpreterOutput] = Field(default_factory=list)
 
 
-HostedCall: TypeAlias = CodeInterpreterCall
-"""What a hosted tool's call shows in its step (``file_search`` joins as a tagged union)."""
+class FileSearchRankingOptions(_Object):
+    """How a ``file_search`` call ranked its results, as its step shows it."""
+
+    ranker: Literal["auto", "default_2024_08_21"] = "default_2024_08_21"
+    score_threshold: float = 0.0
+
+
+class FileSearchResultContent(_Object):
+    """The text of a ``file_search`` result (shown only when a request ``include``s it)."""
+
+    type: Literal["text"] = "text"
+    text: str
+
+
+_RESULT_PRIVATE = {"marker", "chunk_index", "token_start", "token_end"}
+
+
+class FileSearchResult(_Object):
+    """One result of a ``file_search`` call: a chunk of a file.
+
+    Attributes:
+        score: the relevance, from 0 to 1.
+        marker: the citation marker the model was shown (``【0:1†paper.pdf】``); agentkit-only.
+        chunk_index: the chunk's position in the file, from 0 (agentkit-only).
+        token_start: the chunk's first token in the file's text (agentkit-only).
+        token_end: one past the chunk's last token (agentkit-only).
+    """
+
+    file_id: str
+    file_name: str
+    score: float
+    content: list[FileSearchResultContent] = Field(default_factory=list)
+    marker: str = ""
+    chunk_index: int = 0
+    token_start: int = 0
+    token_end: int = 0
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude=_RESULT_PRIVATE)
+
+
+class FileSearchCall(_Object):
+    """A ``file_search`` tool call as a step shows it: how it ranked and what it found.
+
+    Attributes:
+        query: what the model searched for (agentkit-only).
+    """
+
+    type: Literal["file_search"] = "file_search"
+    ranking_options: FileSearchRankingOptions = Field(default_factory=FileSearchRankingOptions)
+    results: list[FileSearchResult] = Field(default_factory=list)
+    query: str = ""
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "ranking_options": self.ranking_options.wire(),
+            "results": [result.wire() for result in self.results],
+        }
+
+
+HostedCall: TypeAlias = Annotated[CodeInterpreterCall | FileSearchCall, Field(discriminator="type")]
+"""What a hosted tool's call shows in its step: ``code_interpreter`` or ``file_search``."""
 
 
 class FunctionToolCall(_Object):
@@ -488,7 +558,8 @@ class FunctionToolCall(_Object):
         """The call as a step shows it (agentkit-only fields dropped)."""
         if self.hosted is None:
             return self.model_dump(mode="json", exclude=set(_AGENTKIT_CALL_FIELDS))
-        details = self.hosted.model_dump(mode="json", exclude={"type"})
+        details = self.hosted.wire()
+        del details["type"]
         return {"id": self.id, "type": self.hosted.type, self.hosted.type: details}
 
 

@@ -12,6 +12,9 @@ import click
 from agentkit.exceptions import UserError
 
 if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+    from agentkit.file_search import EmbeddingsClient
     from agentkit.server import ServerConfig
 
 __all__ = ["serve"]
@@ -107,6 +110,14 @@ _SECRET_VARIABLES = (
     default=None,
     help="Where files' bytes are kept (default: beside the database, DB.files).",
 )
+@click.option(
+    "--embeddings-model",
+    default=None,
+    envvar="AGENTKIT_EMBEDDINGS_MODEL",
+    show_envvar=True,
+    help="Embed vector store files and file_search queries with this model, through the "
+    "upstream's /v1/embeddings (hybrid search). Without it, file search is full text only.",
+)
 @click.option("--run-timeout", default=600.0, show_default=True, type=float, help="Seconds.")
 @click.option(
     "--header-timeout",
@@ -137,6 +148,7 @@ def serve(
     max_body_bytes: int,
     max_file_bytes: int,
     files_dir: str | None,
+    embeddings_model: str | None,
     run_timeout: float,
     header_timeout: float,
     body_timeout: float,
@@ -177,6 +189,7 @@ def serve(
             max_body_bytes=max_body_bytes,
             max_file_bytes=max_file_bytes,
             files_dir=files_dir,
+            embeddings=_embeddings(embeddings_model, source.client),
             run_timeout=run_timeout,
             header_timeout=header_timeout,
             body_timeout=body_timeout,
@@ -203,6 +216,24 @@ def _check_database(url: str) -> None:
         import psycopg  # noqa: F401
     except ImportError as exc:
         raise UserError(f"--database needs the 'dbos' extra ({exc.name} is missing)") from None
+
+
+def _embeddings(model: str | None, upstream: AsyncOpenAI | None) -> EmbeddingsClient | None:
+    """The embeddings client of ``--embeddings-model``: the upstream's endpoint, that model."""
+    if not model:
+        return None
+    if upstream is None:
+        raise UserError(
+            "--embeddings-model needs an upstream (--upstream URL, OPENAI_BASE_URL...): "
+            "the offline model has no embeddings endpoint"
+        )
+    try:
+        from agentkit.file_search import EmbeddingsClient
+    except ImportError as exc:
+        raise UserError(
+            f"--embeddings-model needs the 'file-search' extra ({exc.name} is missing)"
+        ) from None
+    return EmbeddingsClient(model, client=upstream)
 
 
 def _client_keys(flags: tuple[str, ...], key_file: str | None) -> dict[str, str]:
@@ -241,3 +272,7 @@ def _database(config: ServerConfig) -> str:
         else "agentkit worker processes drive the runs"
     )
     return f"{describe_database(config.database_url)}; {runs}"
+    if config.embeddings is not None:
+        click.echo(f"  file search: hybrid (full text + {config.embeddings.model} vectors)")
+    else:
+        click.echo("  file search: full text (pass --embeddings-model for hybrid search)")

@@ -8,6 +8,10 @@
   vectors (sqlite-vec, or a streaming NumPy scan) when the files were embedded.
 - `search` answers a `SearchRequest` (query, ``filters``, ``max_num_results``,
   ``ranking_options``), fusing full-text and vector results when both exist.
+- `VectorStores` is the vector store API (``client.vector_stores``) for library use: records
+  in the run store, one index per vector store, files ingested in the background.
+- `FileSearch` is the ``file_search`` tool: results under citation markers, which become
+  ``file_citation`` annotations in the answer.
 
 Needs the ``file-search`` extra: ``pip install 'agentkit[file-search]'``.
 """
@@ -19,6 +23,7 @@ from agentkit.file_search.errors import (
     FileSearchError,
     IndexDeletedError,
     IngestError,
+    VectorStoreExpiredError,
 )
 from agentkit.file_search.index import (
     Chunk,
@@ -35,6 +40,8 @@ from agentkit.file_search.search import Retrieval, SearchRequest, search
 from agentkit.file_search.sqlite_driver import SqliteDriver, default_driver, stdlib_driver
 from agentkit.file_search.sqlite_index import SqliteIndex
 from agentkit.file_search.tokens import MAX_FILE_TOKENS, Tokenizer
+from agentkit.file_search.tool import FileSearch
+from agentkit.file_search.vector_stores import VectorStores
 
 __all__ = [
     "MAX_FILE_TOKENS",
@@ -42,6 +49,7 @@ __all__ = [
     "ChunkingStrategy",
     "EmbeddingsClient",
     "FileDeletedError",
+    "FileSearch",
     "FileSearchError",
     "FileStats",
     "IndexDeletedError",
@@ -60,6 +68,8 @@ __all__ = [
     "SqliteIndex",
     "Tokenizer",
     "VectorSpace",
+    "VectorStoreExpiredError",
+    "VectorStores",
     "default_driver",
     "search",
     "stdlib_driver",

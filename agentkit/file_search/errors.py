@@ -7,7 +7,9 @@ The tree (all under `agentkit.exceptions.AgentkitError`)::
     │                               ``last_error.code``: ``invalid_file``, ``unsupported_file``
     │                               or ``server_error``
     ├── FileDeletedError            the file was removed from the index while it was ingested
-    └── IndexDeletedError           the index was dropped (its vector store deleted)
+    ├── IndexDeletedError           the index was dropped (its vector store deleted)
+    └── VectorStoreExpiredError     the vector store expired (``expires_after``); also a
+                                    `UserError`: using it is the caller's mistake
 
 Misuse (a bad ``chunking_strategy``, ``filters`` or ``max_num_results``) is a
 `agentkit.exceptions.UserError` naming the parameter, raised before any work starts.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from agentkit.exceptions import AgentkitError
+from agentkit.exceptions import AgentkitError, UserError
 
 __all__ = [
     "FileDeletedError",
@@ -25,6 +27,7 @@ __all__ = [
     "IndexDeletedError",
     "IngestError",
     "LastErrorCode",
+    "VectorStoreExpiredError",
 ]
 
 LastErrorCode = Literal["server_error", "unsupported_file", "invalid_file"]
@@ -53,3 +56,7 @@ class FileDeletedError(FileSearchError):
 
 class IndexDeletedError(FileSearchError):
     """The index no longer exists: its vector store was deleted."""
+
+
+class VectorStoreExpiredError(FileSearchError, UserError):
+    """The vector store expired: it was not used for its ``expires_after.days``."""

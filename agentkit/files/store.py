@@ -141,6 +141,15 @@ class Files:
         finally:
             os.close(fd)
 
+    async def local_path(self, file_id: str) -> Path:
+        """Where the file's bytes are on disk, for readers that stream a path (file search).
+
+        Raises:
+            NotFoundError: no such file in this project.
+        """
+        file = await self.store.get_file(file_id)
+        return self._path(file.id)
+
     async def delete(self, file_id: str) -> None:
         """Delete the file: its metadata, then its bytes."""
         file = await self.store.get_file(file_id)

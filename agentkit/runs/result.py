@@ -25,6 +25,7 @@ from agentkit.records import (
     RunStep,
     ToolCallsStepDetails,
 )
+from agentkit.runs.citations import Citation, citations_of
 from agentkit.usage import Usage
 
 __all__ = ["OutputT", "RunResult", "RunResultBuilder"]
@@ -111,6 +112,11 @@ class RunResult(Generic[OutputT]):
             if isinstance(step.step_details, ToolCallsStepDetails)
             for call in step.step_details.tool_calls
         ]
+
+    @property
+    def citations(self) -> list[Citation]:
+        """The ``file_citation`` annotations of the run's messages, with the chunks they cite."""
+        return citations_of(self.messages, self.steps)
 
     @property
     def pending_tool_calls(self) -> list[FunctionToolCall]:

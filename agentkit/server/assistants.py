@@ -2,7 +2,8 @@
 
 Assistants are JSON records in the store, in the API's shape. A ``code_interpreter`` tool
 runs code (its ``tool_resources`` files go to every thread's ``/mnt/data``); ``file_search``
-and its resources are stored and echoed but do nothing yet.
+searches the vector stores of ``tool_resources.file_search`` (created there when
+``vector_stores`` asks for one).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from agentkit.records import new_id, now
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import not_found
+from agentkit.server.file_search_resources import tool_resources_of
 from agentkit.server.schemas import (
     CreateAssistantRequest,
     ModifyAssistantRequest,
@@ -75,7 +77,7 @@ async def create_assistant(request: Request) -> JSONResponse:
         "model": body.model,
         "instructions": body.instructions,
         "tools": tools,
-        "tool_resources": _tool_resources(tools, tool_resources_wire(body.tool_resources)),
+        "tool_resources": _tool_resources(tools, await tool_resources_of(ctx, body.tool_resources)),
         "metadata": body.metadata or {},
         # None: not set, so not sent upstream (shown as the API's default).
         "temperature": body.temperature,

@@ -13,7 +13,17 @@ from starlette.requests import ClientDisconnect, Request
 from agentkit.server.errors import APIError
 from agentkit.server.json_bounds import check_bounds, may_exceed_bounds
 
-__all__ = ["ListParams", "list_params", "parse_body", "read_json"]
+__all__ = [
+    "SEARCH_RESULTS_CONTENT",
+    "ListParams",
+    "include_search_content",
+    "list_params",
+    "parse_body",
+    "read_json",
+]
+
+SEARCH_RESULTS_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+"""The one value of ``include``: show the text of ``file_search`` results in run steps."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -161,3 +171,21 @@ def list_params(request: Request) -> ListParams:
         query.get("after") or None,
         query.get("before") or None,
     )
+
+
+def include_search_content(request: Request) -> bool:
+    """Whether the ``include`` query parameter (``include[]`` too) asks for search results' text.
+
+    Raises:
+        APIError: 400 for any other value.
+    """
+    query = request.query_params
+    values = [*query.getlist("include"), *query.getlist("include[]")]
+    for value in values:
+        if value != SEARCH_RESULTS_CONTENT:
+            message = (
+                f"Invalid value for 'include': '{value[:80]}'. The only supported value is "
+                f"'{SEARCH_RESULTS_CONTENT}'."
+            )
+            raise APIError(400, message, param="include", code="invalid_value")
+    return bool(values)

@@ -17,6 +17,7 @@ from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.code_interpreter import KernelPool
+    from agentkit.file_search import EmbeddingsClient
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -77,6 +78,9 @@ class ServerConfig:
             any number of ``serve`` processes may share the database.
         worker_concurrency: with ``database_url``, runs this process drives at once as a
             DBOS worker (0: none; separate ``agentkit worker`` processes drive them).
+        embeddings: embeds vector store files and ``file_search`` queries (hybrid search,
+            `agentkit.file_search.EmbeddingsClient`); None: full-text search only.
+        ingest_concurrency: vector store files ingested at once, across every project.
     """
 
     db_path: str
@@ -97,6 +101,8 @@ class ServerConfig:
     kernel_pool: KernelPool | None = None
     database_url: str | None = None
     worker_concurrency: int = 8
+    embeddings: EmbeddingsClient | None = None
+    ingest_concurrency: int = 4
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,8 +113,11 @@ class ServerConfig:
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
         if self.worker_concurrency < 0:
             raise UserError("ServerConfig.worker_concurrency must be 0 or more")
-        if self.max_body_bytes < 1 or self.max_file_bytes < 1:
-            raise UserError("ServerConfig.max_body_bytes and max_file_bytes must be at least 1")
+        if min(self.max_body_bytes, self.max_file_bytes, self.ingest_concurrency) < 1:
+            raise UserError(
+                "ServerConfig.max_body_bytes, max_file_bytes and ingest_concurrency must be at "
+                "least 1"
+            )
         if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:
             raise UserError(
                 "ServerConfig.run_timeout, sweep_interval, header_timeout and body_timeout "

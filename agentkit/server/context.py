@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
@@ -10,8 +11,13 @@ from agentkit.files import Files
 from agentkit.runner import Runner
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
+from agentkit.server.file_search import ServerFileSearch
 from agentkit.server.hosted import HostedTools
+from agentkit.server.stored_agent import Served
 from agentkit.stores.assistants import AssistantsStore
+
+if TYPE_CHECKING:
+    from agentkit.file_search import VectorStores
 
 __all__ = ["RequestContext", "context_of"]
 
@@ -26,6 +32,7 @@ class RequestContext:
         runner: the project's runner.
         files: the project's files.
         hosted: the server's hosted tools (the code interpreter).
+        file_search: the server's vector stores and ``file_search`` tools.
     """
 
     project: str
@@ -35,6 +42,16 @@ class RequestContext:
     config: ServerConfig
     files: Files
     hosted: HostedTools
+    file_search: ServerFileSearch
+
+    @property
+    def served(self) -> Served:
+        """The server's hosted tools, as agents are built with them."""
+        return Served(self.hosted, self.file_search)
+
+    def vector_stores(self) -> VectorStores:
+        """The project's vector stores (`APIError` 501 without the file-search extra)."""
+        return self.file_search.vector_stores(self.project, self.files, self.store)
 
 
 def context_of(request: Request) -> RequestContext:
@@ -45,4 +62,5 @@ def context_of(request: Request) -> RequestContext:
     files = executor.files(project)
     config = request.app.state.config
     hosted = request.app.state.hosted
-    return RequestContext(project, store, runner, executor, config, files, hosted)
+    file_search = request.app.state.file_search
+    return RequestContext(project, store, runner, executor, config, files, hosted, file_search)

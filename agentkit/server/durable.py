@@ -15,8 +15,7 @@ from agentkit.durable import DBOSExecution, DBOSSettings, DBOSWorker
 from agentkit.files import Files
 from agentkit.records import Run
 from agentkit.server.config import ServerConfig
-from agentkit.server.hosted import HostedTools
-from agentkit.server.stored_agent import agent_of_stored_run
+from agentkit.server.stored_agent import Served, agent_of_stored_run
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import Store
 from agentkit.stores.postgres import PostgresStore
@@ -34,7 +33,7 @@ class PostgresBackend:
 
     @classmethod
     def from_config(
-        cls, config: ServerConfig, store: AssistantsStore, files: Files, hosted: HostedTools
+        cls, config: ServerConfig, store: AssistantsStore, files: Files, served: Served
     ) -> PostgresBackend:
         """The backend of ``config.database_url`` over ``store`` (a `PostgresStore`)."""
         assert config.database_url is not None and isinstance(store, PostgresStore)
@@ -44,7 +43,7 @@ class PostgresBackend:
             assert isinstance(project_store, PostgresStore)
             project_files = files.scoped(project_store)
             return await agent_of_stored_run(
-                run, project_store, project_files, hosted=hosted, config=config
+                run, project_store, project_files, served=served, config=config
             )
 
         worker = None

@@ -67,9 +67,12 @@ async def retrieve_file(request: Request) -> JSONResponse:
 
 
 async def delete_file(request: Request) -> JSONResponse:
-    files = context_of(request).files
-    file = await get_file(files, request.path_params["file_id"])
-    await files.delete(file.id)
+    ctx = context_of(request)
+    file = await get_file(ctx.files, request.path_params["file_id"])
+    if ctx.file_search.available:
+        # As the API: a deleted file leaves every vector store it was in.
+        await ctx.vector_stores().files.forget(file.id)
+    await ctx.files.delete(file.id)
     return JSONResponse(deleted(file.id, "file"))
 
 

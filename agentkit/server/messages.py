@@ -11,6 +11,7 @@ from agentkit.records import Message
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import APIError, not_found
+from agentkit.server.file_search_resources import check_attachments, index_attachments
 from agentkit.server.image_files import check_image_files
 from agentkit.server.schemas import CreateMessageRequest, ModifyMessageRequest
 from agentkit.server.threads import get_thread, new_message
@@ -46,11 +47,13 @@ async def _get_message(store: AssistantsStore, thread_id: str, message_id: str) 
 async def create_message(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateMessageRequest)
     ctx = context_of(request)
-    store = ctx.store
     thread_id = request.path_params["thread_id"]
-    await get_thread(store, thread_id)
+    await get_thread(ctx.store, thread_id)
+    await check_attachments(ctx, [body])
     await check_image_files(ctx.files, [("", body)])
-    return JSONResponse(message_wire(await add_message(store, thread_id, body)))
+    message = await add_message(ctx.store, thread_id, body)
+    await index_attachments(ctx, thread_id, [body])
+    return JSONResponse(message_wire(message))
 
 
 async def list_messages(request: Request) -> JSONResponse:

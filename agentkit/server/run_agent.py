@@ -5,8 +5,8 @@ A run's fields are the assistant's, overridden by the request (``model``, ``inst
 calls one, the run stops in ``requires_action`` for the client, as in the Assistants API;
 except the tools the server runs itself (`ServerConfig.tools`), which may stop it for the
 client's approval (``submit_tool_approval``) instead.
-A ``code_interpreter`` tool is the server's `CodeInterpreter` (given by the caller: it
-depends on the project and the assistant); ``file_search`` is recorded but not offered yet.
+A ``code_interpreter`` tool is the server's `CodeInterpreter` and ``file_search`` its
+`FileSearch` (given by the caller: they depend on the project, the assistant and the run).
 A ``response_format`` of ``json_object`` or ``json_schema`` is sent upstream as given (the
 schema is the client's, not rewritten), and the answer must be a JSON object.
 """
@@ -80,13 +80,12 @@ def _wire_choice(options: RunOptions) -> Any:
 def canonical_choice(choice: Any) -> ToolChoice:
     """The engine's tool choice for a wire ``tool_choice``.
 
-    Naming ``code_interpreter`` forces its function; ``file_search`` means ``auto`` (it is
-    not run yet).
+    Naming ``code_interpreter`` or ``file_search`` forces that tool's function.
     """
     if choice in ("auto", "none", "required"):
         return choice  # type: ignore[no-any-return]
-    if isinstance(choice, dict) and choice.get("type") == "code_interpreter":
-        return NamedToolChoice("code_interpreter")
+    if isinstance(choice, dict) and choice.get("type") in ("code_interpreter", "file_search"):
+        return NamedToolChoice(str(choice["type"]))
     if isinstance(choice, dict) and choice.get("type") == "function":
         name = (choice.get("function") or {}).get("name")
         if isinstance(name, str) and name:
@@ -119,12 +118,13 @@ def agent_for_run(
     name: str,
     config: ServerConfig,
     code_interpreter: Tool | None = None,
+    file_search: Tool | None = None,
     image_files: ImageFileSource | None = None,
 ) -> Agent[None, Any]:
     """The agent that drives ``run`` (on creation and on every resume).
 
     A function tool named like one of ``config.tools`` is that tool, run by the server;
-    ``code_interpreter`` is offered when the run's tools include ``code_interpreter``;
+    ``code_interpreter`` and ``file_search`` are offered when the run's tools include them;
     images shown by file id are read from ``image_files``.
     """
     served = config.tools
@@ -137,6 +137,8 @@ def agent_for_run(
     kinds = {tool.get("type") for tool in run.tools}
     if code_interpreter is not None and "code_interpreter" in kinds:
         definitions.append(code_interpreter)
+    if file_search is not None and "file_search" in kinds:
+        definitions.append(file_search)
     return Agent(
         name=name or run.assistant_id,
         id=run.assistant_id,

@@ -18,9 +18,10 @@ from agentkit.events import RunEvent
 from agentkit.exceptions import NotFoundError
 from agentkit.records import Message, Run, ToolApproval, now
 from agentkit.server.assistants import get_assistant
-from agentkit.server.body import list_params, parse_body
+from agentkit.server.body import include_search_content, list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
+from agentkit.server.file_search_resources import check_attachments, index_attachments
 from agentkit.server.handoffs import AgentBuilder, agent_with_handoffs
 from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.run_agent import run_fields
@@ -62,12 +63,14 @@ async def _launch(
     stream: bool,
     resumed: bool = False,
     prelude: tuple[tuple[str, Any], ...] = (),
+    search_content: bool = False,
 ) -> Response:
     run, queue = await ctx.executor.start(events, stream=stream)
     if queue is None:
         # Clients poll next: tell them when, from the first response on.
         return JSONResponse(run_wire(run), headers=_poll_after(ctx))
-    body = sse_stream(queue, RunFrames(resumed=resumed), prelude)
+    frames = RunFrames(resumed=resumed, search_content=search_content)
+    body = sse_stream(queue, frames, prelude)
     return StreamingResponse(
         body, media_type="text/event-stream", headers={"cache-control": "no-cache"}
     )
@@ -81,6 +84,7 @@ async def _start_run(
     additional_instructions: str | None = None,
     additional_messages: Sequence[Message] = (),
     prelude: tuple[tuple[str, Any], ...] = (),
+    search_content: bool = False,
 ) -> Response:
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
@@ -94,15 +98,20 @@ async def _start_run(
         run_fields=fields,
         additional_messages=additional_messages,
     )
-    return await _launch(ctx, events, stream=bool(options.stream), prelude=prelude)
+    stream = bool(options.stream)
+    return await _launch(ctx, events, stream=stream, prelude=prelude, search_content=search_content)
 
 
 async def create_run(request: Request) -> Response:
     body = await parse_body(request, CreateRunRequest)
+    search_content = include_search_content(request)
     ctx = context_of(request)
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
+    await check_attachments(ctx, body.additional_messages or [], "additional_messages")
     await check_image_files(ctx.files, numbered("additional_messages", body.additional_messages))
+    # Indexed before the run starts, so its first search sees them.
+    await index_attachments(ctx, thread_id, body.additional_messages or [])
     # Added with the run, atomically: a request refused for the thread's active run leaves
     # no message behind (nor in the winner's conversation).
     messages = [new_message(thread_id, m) for m in body.additional_messages or []]
@@ -112,6 +121,7 @@ async def create_run(request: Request) -> Response:
         body,
         additional_instructions=body.additional_instructions,
         additional_messages=messages,
+        search_content=search_content,
     )
 
 
@@ -120,9 +130,9 @@ async def create_thread_and_run(request: Request) -> Response:
     ctx = context_of(request)
     await get_assistant(ctx.store, body.assistant_id)
     resources = tool_resources_wire(body.tool_resources) if body.tool_resources else None
-    if body.thread is not None:
-        await check_image_files(ctx.files, numbered("thread.messages", body.thread.messages))
-    thread = await create_thread_from(ctx.store, body.thread, tool_resources=resources)
+    thread = await create_thread_from(
+        ctx, body.thread, tool_resources=resources, where="thread.messages"
+    )
     prelude = (("thread.created", thread.wire()),) if body.stream else ()
     return await _start_run(ctx, thread.id, body, prelude=prelude)
 
@@ -227,7 +237,7 @@ async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any
 
 
 def _agent_builder(ctx: RequestContext) -> AgentBuilder:
-    return agent_builder(ctx.store, ctx.files, hosted=ctx.hosted, config=ctx.config)
+    return agent_builder(ctx.store, ctx.files, served=ctx.served, config=ctx.config)
 
 
 _RUN = "/v1/threads/{thread_id}/runs/{run_id}"

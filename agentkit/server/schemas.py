@@ -28,6 +28,7 @@ __all__ = [
     "ModifyRunRequest",
     "ModifyThreadRequest",
     "NewToolResources",
+    "NewVectorStore",
     "ResponseFormat",
     "RunOptions",
     "SubmitToolOutputsRequest",
@@ -35,6 +36,7 @@ __all__ = [
     "ToolApprovalParam",
     "ToolParam",
     "ToolResources",
+    "new_vector_stores",
     "response_format_wire",
     "tool_resources_wire",
 ]
@@ -93,7 +95,7 @@ class FileSearchOptions(_Body):
 
 
 class FileSearchToolParam(_Body):
-    """``{"type": "file_search"}``: accepted and stored; agentkit does not search files."""
+    """``{"type": "file_search"}``: searches vector stores (`agentkit.file_search.FileSearch`)."""
 
     type: Literal["file_search"]
     file_search: FileSearchOptions | None = None
@@ -459,22 +461,34 @@ def response_format_wire(value: ResponseFormat | None) -> str | dict[str, Any] |
 
 
 def tool_resources_wire(value: ToolResources | None) -> dict[str, Any]:
-    """Validated ``tool_resources`` as stored and echoed.
+    """Validated ``tool_resources`` as stored and echoed, without ``vector_stores`` to create.
 
-    Raises:
-        APIError: ``file_search.vector_stores`` asks for vector stores to be created, which
-            agentkit serve does not do (an echo would claim stores that do not exist).
+    The vector stores ``file_search.vector_stores`` asks for (`new_vector_stores`) are
+    created by the route, which adds their ids to ``file_search.vector_store_ids``.
     """
     if value is None:
         return {}
-    if isinstance(value.file_search, NewFileSearchResources) and value.file_search.vector_stores:
-        param = "tool_resources.file_search.vector_stores"
-        message = (
-            f"'{param}' is not supported: agentkit serve does not create vector stores. "
-            "Pass existing ids in 'tool_resources.file_search.vector_store_ids'."
-        )
-        raise APIError(400, message, param=param, code="unsupported_parameter")
     data = value.model_dump(exclude_none=True)
     if "file_search" in data:
         data["file_search"].pop("vector_stores", None)
     return data
+
+
+def new_vector_stores(value: ToolResources | None) -> list[NewVectorStore]:
+    """The vector stores ``tool_resources.file_search.vector_stores`` asks to create.
+
+    Raises:
+        APIError: together with ``vector_store_ids`` they make more than one store (the
+            API's limit per assistant or thread).
+    """
+    search = value.file_search if value is not None else None
+    if not isinstance(search, NewFileSearchResources) or not search.vector_stores:
+        return []
+    if len(search.vector_stores) + len(search.vector_store_ids or []) > 1:
+        param = "tool_resources.file_search"
+        message = (
+            "Too many vector stores: give one in 'vector_store_ids' or one to create in "
+            "'vector_stores', not both."
+        )
+        raise APIError(400, message, param=param, code="invalid_value")
+    return list(search.vector_stores)

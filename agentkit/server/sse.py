@@ -13,6 +13,7 @@ first `RunStatusEvent` (resumed run)   ``thread.run.queued``, ``thread.run.in_pr
                                        for tool calls one ``thread.run.step.delta`` per call
                                        (two for a hosted call: the call, then its input)
 `HostedCallEvent`                      ``thread.run.step.delta`` with the call's outputs
+                                       (``file_search``: its results)
 `StepCompletedEvent`                   ``thread.run.step.<completed|failed|cancelled|expired>``
 `MessageCreatedEvent`                  ``thread.message.created``, ``...in_progress``, and one
                                        ``thread.message.delta`` per image part
@@ -24,8 +25,10 @@ Tool-call steps start with an empty ``tool_calls`` list and the calls arrive as 
 the openai SDK's stream accumulator (which appends deltas to the snapshot) sees each call once.
 Messages start empty too and their image parts arrive as deltas, so the SDK's handler calls
 ``on_image_file_done`` for each. The code interpreter's deltas follow the hosted API: the call
-(``on_tool_call_created``), its ``input`` and then its ``outputs`` (``on_tool_call_delta``).
-Annotations (``file_path``) are in the completed message, not in text deltas.
+(``on_tool_call_created``), its ``input`` and then its ``outputs`` (``on_tool_call_delta``);
+file search's: the call with its ``ranking_options``, then its ``results`` (their text only
+with ``include``). Annotations (``file_path``, ``file_citation``) are in the completed
+message, not in text deltas.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from agentkit.events import (
 )
 from agentkit.records import FunctionToolCall, HostedCall, Message, RunStep, ToolCallsStepDetails
 from agentkit.server.executor import EventQueue
-from agentkit.server.wire import message_wire, run_wire, step_wire
+from agentkit.server.wire import message_wire, run_wire, step_wire, without_search_content
 
 __all__ = ["RunFrames", "frame", "sse_stream"]
 
@@ -64,10 +67,12 @@ class RunFrames:
 
     Args:
         resumed: the stream continues a run after ``submit_tool_outputs``.
+        search_content: show the text of ``file_search`` results (the request's ``include``).
     """
 
-    def __init__(self, *, resumed: bool = False) -> None:
+    def __init__(self, *, resumed: bool = False, search_content: bool = False) -> None:
         self.resumed = resumed
+        self.search_content = search_content
         self._started = False
         self._calls: dict[str, tuple[str, int]] = {}  # call id -> (step id, index)
         self._text_index: dict[str, int] = {}  # message id -> its text part's index
@@ -81,7 +86,8 @@ class RunFrames:
         elif isinstance(event, HostedCallEvent):
             yield from self._hosted_outputs(event)
         elif isinstance(event, StepCompletedEvent):
-            yield f"thread.run.step.{event.step.status}", step_wire(event.step)
+            step = step_wire(event.step, search_content=self.search_content)
+            yield f"thread.run.step.{event.step.status}", step
         elif isinstance(event, MessageCreatedEvent):
             yield from self._message_created(event.message)
         elif isinstance(event, TextDeltaEvent):
@@ -116,6 +122,8 @@ class RunFrames:
         for index, call in enumerate(details.tool_calls):
             self._calls[call.id] = (step.id, index)
             for delta in _call_deltas(index, call):
+                if not self.search_content:
+                    without_search_content(delta)
                 yield "thread.run.step.delta", _step_delta(step.id, delta)
 
     def _hosted_outputs(self, event: HostedCallEvent) -> Iterator[Frame]:
@@ -124,13 +132,16 @@ class RunFrames:
         if event.call_id not in self._calls:
             return
         step_id, index = self._calls[event.call_id]
-        # What the finished record adds; a hosted kind without ``outputs`` adds its own here.
-        outputs = _hosted_body(event.call).get("outputs") or []
-        delta = {
-            "index": index,
-            "type": event.call.type,
-            event.call.type: {"outputs": [{"index": i, **out} for i, out in enumerate(outputs)]},
-        }
+        kind, body = event.call.type, _hosted_body(event.call)
+        # What the finished record adds to the pending one the step opened with.
+        if kind == "file_search":
+            added: dict[str, Any] = {"results": body.get("results") or []}
+        else:
+            outputs = body.get("outputs") or []
+            added = {"outputs": [{"index": i, **out} for i, out in enumerate(outputs)]}
+        delta = {"index": index, "type": kind, kind: added}
+        if not self.search_content:
+            without_search_content(delta)
         yield "thread.run.step.delta", _step_delta(step_id, delta)
 
     def _message_created(self, message: Message) -> Iterator[Frame]:
@@ -149,7 +160,8 @@ class RunFrames:
 
 
 def _hosted_body(call: HostedCall) -> dict[str, Any]:
-    body: dict[str, Any] = call.model_dump(mode="json", exclude={"type"})
+    body = call.wire()
+    del body["type"]
     return body
 
 

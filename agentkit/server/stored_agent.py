@@ -1,13 +1,15 @@
-"""The agent that continues a stored run no request is driving: recovered or taken by a worker.
+"""The agent that drives a stored run: for a request, or when no request is driving it.
 
-A resume builds its agent from the request's assistant; a run taken up later (an orphan
-`recover_orphans` continues, a run a DBOS worker takes from the queue) is given the same one
-from its own fields: its function tools, the project's code interpreter with the assistant's
-files, and its images read from the project's files.
+Every agent the server builds comes from here: a run's on creation and resume, its handoff
+targets', and those of runs taken up later (an orphan `recover_orphans` continues, a run a
+DBOS worker takes from the queue). Each has the run's function tools, the project's code
+interpreter with the assistant's files, its file search over the assistant's vector stores,
+and its images read from the project's files.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from agentkit.agent import Agent
@@ -15,26 +17,47 @@ from agentkit.exceptions import NotFoundError
 from agentkit.files import Files
 from agentkit.records import Run
 from agentkit.server.config import ServerConfig
+from agentkit.server.file_search import (
+    ServerFileSearch,
+    assistant_vector_store_ids,
+    file_search_options,
+)
 from agentkit.server.handoffs import AgentBuilder, agent_with_handoffs
 from agentkit.server.hosted import HostedTools, assistant_file_ids
 from agentkit.server.run_agent import agent_for_run
 from agentkit.stores.assistants import AssistantsStore
 
-__all__ = ["agent_builder", "agent_of_stored_run"]
+__all__ = ["Served", "agent_builder", "agent_of_stored_run"]
+
+
+@dataclass(frozen=True)
+class Served:
+    """The server's hosted tools: the code interpreter's kernels and the vector stores."""
+
+    hosted: HostedTools
+    file_search: ServerFileSearch
 
 
 def agent_builder(
-    store: AssistantsStore, files: Files, *, hosted: HostedTools, config: ServerConfig
+    store: AssistantsStore, files: Files, *, served: Served, config: ServerConfig
 ) -> AgentBuilder:
     """Builds a run's agent, or a handoff target's, from the run and an assistant's record."""
 
     def build(run: Run, assistant: dict[str, Any]) -> Agent[None, Any]:
+        project = store.project
         return agent_for_run(
             run,
             name=str(assistant.get("name") or ""),
             config=config,
-            code_interpreter=hosted.code_interpreter(
-                store.project, files, store, assistant_file_ids(assistant)
+            code_interpreter=served.hosted.code_interpreter(
+                project, files, store, assistant_file_ids(assistant)
+            ),
+            file_search=served.file_search.tool(
+                project,
+                files,
+                store,
+                assistant_vector_store_ids(assistant),
+                file_search_options(run.tools),
             ),
             image_files=files,
         )
@@ -43,26 +66,16 @@ def agent_builder(
 
 
 async def agent_of_stored_run(
-    run: Run,
-    store: AssistantsStore,
-    files: Files,
-    *,
-    hosted: HostedTools,
-    config: ServerConfig,
+    run: Run, store: AssistantsStore, files: Files, *, served: Served, config: ServerConfig
 ) -> Agent[None, Any]:
     """The agent that drives ``run`` of ``store``'s project, as a resume would build it.
 
     Raises:
         APIError: a handoff of the run names an assistant that no longer exists.
     """
-    assistant = await _assistant(store, run.assistant_id)
-    build = agent_builder(store, files, hosted=hosted, config=config)
-    return await agent_with_handoffs(store, run, assistant or {}, build)
-
-
-async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any] | None:
-    # The run keeps everything it needs; the assistant may even have been deleted since.
     try:
-        return await store.get_assistant(assistant_id)
-    except NotFoundError:
-        return None
+        assistant = await store.get_assistant(run.assistant_id)
+    except NotFoundError:  # deleted since: the run keeps what it needs
+        assistant = {}
+    build = agent_builder(store, files, served=served, config=config)
+    return await agent_with_handoffs(store, run, assistant, build)

@@ -27,9 +27,8 @@ from agentkit.runs.recovery import fail_orphan
 from agentkit.server.config import ServerConfig
 from agentkit.server.errors import APIError
 from agentkit.server.executor import RunExecutor
-from agentkit.server.hosted import HostedTools
 from agentkit.server.logs import log_failure
-from agentkit.server.stored_agent import agent_of_stored_run
+from agentkit.server.stored_agent import Served, agent_of_stored_run
 from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["expire_if_due", "recover_orphans", "sweep", "sweep_forever"]
@@ -50,7 +49,7 @@ async def sweep(stores: Sequence[AssistantsStore]) -> int:
     return sum([len(await expire_overdue_paused(store, terms)) for store in stores])
 
 
-async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: HostedTools) -> int:
+async def recover_orphans(executor: RunExecutor, config: ServerConfig, served: Served) -> int:
     """Continue, in the background, every orphaned run of every project; return how many."""
     count = 0
     for project in config.projects:
@@ -58,7 +57,7 @@ async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: H
         for orphan in await runner.orphans():
             try:
                 agent = await agent_of_stored_run(
-                    orphan.run, store, executor.files(project), hosted=hosted, config=config
+                    orphan.run, store, executor.files(project), served=served, config=config
                 )
             except APIError as exc:  # a handoff names an assistant deleted since
                 reason = f"The run could not be recovered: {exc.message}"
@@ -74,7 +73,7 @@ async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: H
 
 
 async def sweep_forever(
-    executor: RunExecutor, config: ServerConfig, hosted: HostedTools, *, recover: bool = True
+    executor: RunExecutor, config: ServerConfig, served: Served, *, recover: bool = True
 ) -> None:
     """`sweep` and (with ``recover``) `recover_orphans` every ``sweep_interval`` seconds.
 
@@ -86,7 +85,7 @@ async def sweep_forever(
         await asyncio.sleep(config.sweep_interval)
         try:
             await sweep(stores)
-            if recover and (recovered := await recover_orphans(executor, config, hosted)):
+            if recover and (recovered := await recover_orphans(executor, config, served)):
                 _log.warning("recovered orphaned runs", count=recovered)
         except Exception as exc:
             log_failure(_log, "expiry sweep failed", exc)

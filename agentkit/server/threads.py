@@ -24,6 +24,11 @@ from agentkit.records import (
 from agentkit.server.body import parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import not_found
+from agentkit.server.file_search_resources import (
+    check_attachments,
+    index_attachments,
+    tool_resources_of,
+)
 from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.schemas import (
     CreateMessageRequest,
@@ -76,28 +81,36 @@ def message_content(body: CreateMessageRequest) -> list[MessageContent]:
 
 
 async def create_thread_from(
-    store: AssistantsStore,
+    ctx: RequestContext,
     body: CreateThreadRequest | None,
     *,
     tool_resources: dict[str, Any] | None = None,
+    where: str = "messages",
 ) -> Thread:
-    """Store a new thread and its initial messages (``tool_resources`` replace the body's)."""
+    """Store a new thread and its initial messages (``tool_resources`` replace the body's).
+
+    Attachments and ``image_file`` parts are checked first (a 400 naming the field). Vector
+    stores its resources ask for are created; ``file_search`` attachments go into the
+    thread's vector store.
+    """
     body = body or CreateThreadRequest()
+    messages = body.messages or []
+    await check_attachments(ctx, messages, where)
+    await check_image_files(ctx.files, numbered(where, messages))
     if tool_resources is None:
-        tool_resources = tool_resources_wire(body.tool_resources)
-    thread = await store.create_thread(
+        tool_resources = await tool_resources_of(ctx, body.tool_resources)
+    thread = await ctx.store.create_thread(
         Thread(metadata=body.metadata or {}, tool_resources=tool_resources)
     )
-    for message in body.messages or []:
-        await store.add_message(new_message(thread.id, message))
-    return thread
+    for message in messages:
+        await ctx.store.add_message(new_message(thread.id, message))
+    await index_attachments(ctx, thread.id, messages)
+    return await ctx.store.get_thread(thread.id)
 
 
 async def create_thread(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateThreadRequest)
-    ctx = context_of(request)
-    await check_image_files(ctx.files, numbered("messages", body.messages))
-    thread = await create_thread_from(ctx.store, body)
+    thread = await create_thread_from(context_of(request), body)
     return JSONResponse(thread.wire())
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "spec_incomplete_reason",
     "spec_last_error",
     "step_wire",
+    "without_search_content",
 ]
 
 _ERROR_CODES = frozenset({"server_error", "rate_limit_exceeded", "invalid_prompt"})
@@ -71,9 +72,16 @@ def run_wire(run: Run) -> dict[str, Any]:
     return data
 
 
-def step_wire(step: RunStep) -> dict[str, Any]:
-    """A run step as the API sends it (step errors allow only two codes)."""
+def step_wire(step: RunStep, *, search_content: bool = False) -> dict[str, Any]:
+    """A run step as the API sends it (step errors allow only two codes).
+
+    The text of ``file_search`` results is left out unless ``search_content`` (the
+    request's ``include``) asks for it, as the API did.
+    """
     data = step.wire()
+    if not search_content:
+        for call in data["step_details"].get("tool_calls") or []:
+            without_search_content(call)
     error = spec_last_error(step.last_error)
     if error is not None and error["code"] == "invalid_prompt":
         error = {"code": "server_error", "message": f"[invalid_prompt] {error['message']}"}
@@ -81,6 +89,13 @@ def step_wire(step: RunStep) -> dict[str, Any]:
     if step.status == "in_progress":
         data["usage"] = None  # as the API: usage is known once the step ends
     return data
+
+
+def without_search_content(call: dict[str, Any]) -> dict[str, Any]:
+    """A wire tool call with the text of its ``file_search`` results removed (in place)."""
+    for result in (call.get("file_search") or {}).get("results") or []:
+        result.pop("content", None)
+    return call
 
 
 def message_wire(message: Message) -> dict[str, Any]:

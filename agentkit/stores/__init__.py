@@ -2,7 +2,8 @@
 
 `MemoryStore`, `SQLiteStore` on disk, or `PostgresStore` (the ``postgres`` extra), shared by
 many processes and machines. All three are also `FileStore`s (file metadata for
-`agentkit.files.Files`).
+`agentkit.files.Files`); `MemoryStore` and `SQLiteStore` are `VectorStoreStore`s (vector
+store records for `agentkit.file_search.VectorStores`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from agentkit.stores.base import CallRecord, Lease, ListOrder, Store
 from agentkit.stores.files import FileStore
 from agentkit.stores.memory import MemoryStore
 from agentkit.stores.sqlite import SQLiteStore
+from agentkit.stores.vector_stores import VectorStoreStore
 
 if TYPE_CHECKING:
     from agentkit.stores.postgres import PostgresStore
@@ -40,4 +42,5 @@ __all__ = [
     "PostgresStore",
     "SQLiteStore",
     "Store",
+    "VectorStoreStore",
 ]

@@ -22,6 +22,7 @@ from agentkit.stores.base import (
 )
 from agentkit.stores.memory_files import MemoryFiles
 from agentkit.stores.memory_ledger import RunLedger
+from agentkit.stores.memory_vector_stores import MemoryVectorStores, VectorStoreTables
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -57,12 +58,14 @@ class _Data:
     assistants: dict[str, _Row] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
     ledger: RunLedger = field(default_factory=RunLedger)
+    vector_stores: VectorStoreTables = field(default_factory=VectorStoreTables)
 
 
-class MemoryStore(AssistantsStore, MemoryFiles):
+class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
 
-    It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes).
+    It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes), and a
+    `VectorStoreStore` (vector store records; their chunks are in `agentkit.file_search`).
 
     Args:
         project: the project whose objects this store sees.
@@ -72,12 +75,14 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         self.project = project
         self._data = _Data()
         self._files = self._data.files
+        self._vector_tables = self._data.vector_stores
 
     def scoped(self, project: str) -> MemoryStore:
         """A view of the same data for another project."""
         view = MemoryStore(project=project)
         view._data = self._data
         view._files = self._data.files
+        view._vector_tables = self._data.vector_stores
         return view
 
     # -- threads ---------------------------------------------------------------------------

@@ -43,14 +43,15 @@ from agentkit.stores.sqlite_schema import (
     page_query,
     upsert_step,
 )
+from agentkit.stores.sqlite_vector_stores import SQLiteVectorStores
 
 __all__ = ["SQLiteStore"]
 
 T = TypeVar("T")
 
 
-class SQLiteStore(AssistantsStore, SQLiteFiles):
-    """Keeps threads, messages, runs, steps, assistants and file metadata in one SQLite file.
+class SQLiteStore(AssistantsStore, SQLiteFiles, SQLiteVectorStores):
+    """Keeps threads, messages, runs, steps, assistants, files and vector stores in one file.
 
     The file is opened, and its tables created, on first use; ``await store.open()`` or
     ``async with SQLiteStore(path) as store`` opens it up front. Several processes may use

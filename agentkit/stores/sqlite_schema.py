@@ -110,8 +110,39 @@ _V3 = (
         UNIQUE (run_id, step_id, call_id))""",
 )
 
+# Vector stores, their files and file batches (the chunks are in one index file per vector
+# store, beside the database, see agentkit.file_search).
+_V4 = (
+    """CREATE TABLE vector_stores (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        data TEXT NOT NULL)""",
+    "CREATE INDEX vector_stores_by_project ON vector_stores (project, seq)",
+    """CREATE TABLE vector_store_files (
+        seq INTEGER PRIMARY KEY,
+        vector_store_id TEXT NOT NULL REFERENCES vector_stores (id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        status TEXT NOT NULL,
+        batch_id TEXT,
+        usage_bytes INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (vector_store_id, id))""",
+    "CREATE INDEX vector_store_files_by_store ON vector_store_files (vector_store_id, seq)",
+    "CREATE INDEX vector_store_files_by_status ON vector_store_files (project, status)",
+    "CREATE INDEX vector_store_files_by_file ON vector_store_files (id)",
+    "CREATE INDEX vector_store_files_by_batch ON vector_store_files (batch_id)",
+    """CREATE TABLE vector_store_file_batches (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        vector_store_id TEXT NOT NULL REFERENCES vector_stores (id) ON DELETE CASCADE,
+        data TEXT NOT NULL)""",
+)
+
 # MIGRATIONS[n] upgrades a file from version n to n + 1; version 0 is an empty file.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,11 +1,15 @@
 """The OpenAI "Assistants API overview" cookbook (the Math Tutor), run against ``agentkit serve``.
 
 The client code is the cookbook's, unchanged except for how the client is built (``base_url``
-and ``api_key`` point at a local ``agentkit serve``) and ``show_json`` printing instead of
-using Jupyter's ``display``. The code interpreter runs the model's code in agentkit's sandboxed
-kernel and the run steps show it; file_search is accepted and stored (the vector-store upload
-is left out). The model is agentkit's fake OpenAI server, scripted to answer as the cookbook's
-model did: a short answer, Python for the Fibonacci numbers, a ``display_quiz`` call.
+and ``api_key`` point at a local ``agentkit serve``), ``show_json`` printing instead of
+using Jupyter's ``display``, vector stores called as ``client.vector_stores`` (openai 3.x moved
+them out of ``beta``) and the PDF read from beside this script. The code interpreter runs the
+model's code in agentkit's sandboxed kernel and the run steps show it; file search ingests the
+PDF into a vector store and the answer cites it (``【0:1†...pdf】`` markers, ``file_citation``
+annotations). The PDF in ``data/`` is a short study guide to the paper written for this
+example, not the paper. The model is agentkit's fake OpenAI server, scripted to answer as the
+cookbook's model did: a short answer, Python for the Fibonacci numbers, a ``file_search``
+call and a cited answer, a ``display_quiz`` call.
 
 Run it: ``python examples/assistants_api/math_tutor_cookbook.py``.
 """
@@ -13,6 +17,7 @@ Run it: ``python examples/assistants_api/math_tutor_cookbook.py``.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -38,6 +43,12 @@ FIBONACCI = """def generate_fibonacci(n):
 first_20_fibonacci = generate_fibonacci(20)
 first_20_fibonacci"""
 
+DATA = Path(__file__).resolve().parent / "data"
+PAPER_QUESTION = (
+    "What are some cool math concepts behind this ML paper pdf? Explain in two sentences."
+)
+PAPER_QUERY = "math concepts: conditional probability p(output | input, task), Transformer"
+
 QUIZ_ARGUMENTS = {
     "title": "Math Quiz",
     "questions": [
@@ -54,10 +65,35 @@ QUIZ_ARGUMENTS = {
 }
 
 
+def cite(search_output: str, phrase: str) -> str:
+    """The marker of the first file_search result whose passage contains ``phrase``."""
+    passages = re.split(r"\n\n(?=【)", search_output)
+    for passage in passages:
+        found = re.match(r"【[^】]*】", passage)
+        if found and phrase in passage:
+            return found.group(0)
+    return ""
+
+
+def paper_answer(search_output: str) -> str:
+    """Two sentences about the paper, each citing the passage it comes from."""
+    return (
+        "The paper frames multitask learning as estimating one conditional distribution, "
+        f"p(output | input, task), with the task itself written in text"
+        f"{cite(search_output, 'p(output | input, task)')}. It trains a Transformer decoder "
+        "on byte-level BPE tokens by maximizing the log-likelihood of next-token conditional "
+        f"probabilities{cite(search_output, 'Transformer decoder')}."
+    )
+
+
 def model_script(request: FakeRequest) -> FakeReply | str:
     """The cookbook's model, turn by turn (the fake server calls this for each request)."""
     asked = request.last_user_text
     outputs = list(request.tool_outputs().values())
+    if "ML paper pdf" in asked:
+        if not outputs:
+            return FakeReply.calls(FakeToolCall("file_search", {"query": PAPER_QUERY}))
+        return paper_answer(outputs[0])
     if "fibbonaci" in asked:
         if not outputs:
             return FakeReply.calls(FakeToolCall("code_interpreter", {"code": FIBONACCI}))
@@ -294,6 +330,53 @@ def run_steps_with_code_interpreter() -> Any:
     return run_steps
 
 
+def file_search_with_a_vector_store() -> Any:
+    """Upload the paper, put it in a vector store, and ask about it: a cited answer."""
+    # Upload the file
+    file = client.files.create(
+        file=open(  # noqa: SIM115 - the cookbook's code, as it is
+            DATA / "language_models_are_unsupervised_multitask_learners.pdf",
+            "rb",
+        ),
+        purpose="assistants",
+    )
+    # Create a vector store
+    vector_store = client.vector_stores.create(
+        name="language_models_are_unsupervised_multitask_learners",
+    )
+    # Add the file to the vector store
+    vector_store_file = client.vector_stores.files.create_and_poll(
+        vector_store_id=vector_store.id,
+        file_id=file.id,
+    )
+    # Confirm the file was added
+    while vector_store_file.status == "in_progress":
+        time.sleep(1)
+    if vector_store_file.status == "completed":
+        print("File added to vector store")
+    elif vector_store_file.status == "failed":
+        raise Exception("Failed to add file to vector store")
+    # Update Assistant
+    assistant = client.beta.assistants.update(
+        MATH_ASSISTANT_ID,
+        tools=[{"type": "code_interpreter"}, {"type": "file_search"}],
+        tool_resources={
+            "file_search": {"vector_store_ids": [vector_store.id]},
+            "code_interpreter": {"file_ids": [file.id]},
+        },
+    )
+    show_json(assistant)
+
+    thread, run = create_thread_and_run(PAPER_QUESTION)
+    run = wait_on_run(run, thread)
+    pretty_print(get_response(thread))
+
+    # Delete the vector store
+    deleted = client.vector_stores.delete(vector_store.id)
+    print(deleted)
+    return {"file": file, "thread": thread, "run": run, "vector_store": vector_store}
+
+
 def function_calling() -> Any:
     """The display_quiz function: requires_action, run it, submit its output."""
     assistant = client.beta.assistants.update(
@@ -350,8 +433,10 @@ def tutorial(sdk_client: OpenAI) -> dict[str, Any]:
     after_explain = first_steps()
     runs, thread3 = concurrent_threads()
     steps = run_steps_with_code_interpreter()
+    paper = file_search_with_a_vector_store()
     paused, final, quiz_thread = function_calling()
     return {
+        "paper": paper,
         "after_explain": after_explain,
         "concurrent": runs,
         "thread3": thread3,

@@ -14,6 +14,7 @@ from agentkit.files import Files
 from agentkit.models.function import FunctionInfo
 from agentkit.models.request import ModelRequest
 from agentkit.records import (
+    CodeInterpreterCall,
     CodeInterpreterImageOutput,
     CodeInterpreterLogs,
     Message,
@@ -63,7 +64,7 @@ async def test_a_chart_becomes_an_output_file_an_image_output_and_an_image_part(
     result, files = await run(pool, code)
 
     (call,) = result.tool_calls
-    assert call.hosted is not None
+    assert isinstance(call.hosted, CodeInterpreterCall)
     logs, image = call.hosted.outputs
     assert isinstance(logs, CodeInterpreterLogs) and logs.logs == "drawn\n"
     assert isinstance(image, CodeInterpreterImageOutput)
@@ -150,7 +151,7 @@ async def test_the_model_sees_the_output_cut_to_its_bound_and_the_step_keeps_mor
     result, _ = await run(pool, "print('a' * 15000 + 'END')", max_output_chars=1000)
 
     (call,) = result.tool_calls
-    assert call.hosted is not None
+    assert isinstance(call.hosted, CodeInterpreterCall)
     seen = call.function.output or ""
     assert len(seen) < 1100 and "characters truncated" in seen and seen.rstrip().endswith("END")
     logs = call.hosted.outputs[0]
@@ -172,7 +173,7 @@ async def test_arguments_that_are_not_code_are_a_clear_tool_error(pool: KernelPo
     result = await Runner(store).run(agent, "go")
     (call,) = result.tool_calls
     assert call.error is not None and call.error.code == "invalid_json"
-    assert call.hosted is not None and call.hosted.input == "print(1)"
+    assert isinstance(call.hosted, CodeInterpreterCall) and call.hosted.input == "print(1)"
     assert json.loads(json.dumps(call.wire()))["type"] == "code_interpreter"
 
 

@@ -138,7 +138,7 @@ def test_two_serve_processes_serve_the_same_threads_and_survive_a_kill(
     assert "x is 42" in messages[-1]["content"][0]["text"]["value"]
 
 
-def test_a_file_uploaded_through_one_serve_process_is_listed_read_and_deleted_through_another(
+def test_files_go_through_any_serve_process_and_vector_stores_are_refused_clearly(
     two_serves: tuple[Serve, Serve],
 ) -> None:
     a, b = two_serves
@@ -157,3 +157,7 @@ def test_a_file_uploaded_through_one_serve_process_is_listed_read_and_deleted_th
     assert b.call("DELETE", f"/files/{file_id}")["deleted"] is True
     missing = httpx2.get(f"{a.base}/files/{file_id}", headers=HEADERS)
     assert missing.status_code == 404
+    # Vector stores need SQLite: a clear 501, not a crash.
+    refused = httpx2.post(f"{a.base}/vector_stores", headers=HEADERS, json={"name": "kb"})
+    assert refused.status_code == 501
+    assert "SQLite" in refused.json()["error"]["message"]

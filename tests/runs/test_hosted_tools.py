@@ -157,7 +157,7 @@ async def test_a_failed_hosted_call_keeps_its_outputs_and_the_model_sees_the_err
     (call,) = result.tool_calls
     assert result.status == "completed"
     assert (call.function.output, call.error and call.error.code) == ("died", "tool_raised")
-    assert call.hosted is not None and len(call.hosted.outputs) == 2
+    assert isinstance(call.hosted, CodeInterpreterCall) and len(call.hosted.outputs) == 2
 
 
 async def test_hosted_calls_run_in_manual_mode_and_their_content_survives_a_pause(

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx2
 import pytest
 from openai import AsyncOpenAI, OpenAI
+from openai.types.beta.threads.runs import (
+    FileSearchToolCall,
+    RunStep,
+    ToolCallsStepDetails,
+)
+from openai.types.beta.threads.runs.file_search_tool_call import FileSearchResult
 from starlette.applications import Starlette
 
 from agentkit.server import BackgroundServer, ServerConfig, create_app, offline_model_factory
@@ -23,6 +29,27 @@ assistants_sdk = pytest.mark.filterwarnings(
     r"ignore:The Assistants API is deprecated:DeprecationWarning",
 )
 """Mark a test that calls the SDK's (deprecated) Assistants methods."""
+
+SEARCH_CONTENT: Final = "step_details.tool_calls[*].file_search.results[*].content"
+"""The ``include`` value that asks for the text of ``file_search`` results in run steps."""
+
+
+def search_results(steps: list[RunStep]) -> list[list[FileSearchResult]]:
+    """The results of each ``file_search`` call in the runs' tool steps, in order."""
+    found: list[list[FileSearchResult]] = []
+    for step in steps:
+        if isinstance(step.step_details, ToolCallsStepDetails):
+            for call in step.step_details.tool_calls:
+                assert isinstance(call, FileSearchToolCall), call
+                found.append(call.file_search.results or [])
+    return found
+
+
+def result_text(result: FileSearchResult) -> str:
+    """A result's text, which a step carries only when ``include`` asked for it."""
+    assert result.content, f"no text for {result.file_name}: was include asked for?"
+    return "".join(part.text or "" for part in result.content)
+
 
 QUIZ_TOOL: dict[str, Any] = {
     "type": "function",

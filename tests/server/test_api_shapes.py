@@ -71,9 +71,15 @@ RESOURCES = {
         ("tool_resources", {"browser": {}}, "tool_resources.browser", "unknown_parameter"),
         (
             "tool_resources",
-            {"file_search": {"vector_stores": [{"file_ids": ["f"]}]}},
-            "tool_resources.file_search.vector_stores",
-            "unsupported_parameter",
+            {"file_search": {"vector_stores": [{"file_ids": ["file-missing"]}]}},
+            "tool_resources.file_search.vector_stores[0].file_ids",
+            "invalid_value",
+        ),
+        (
+            "tool_resources",
+            {"file_search": {"vector_store_ids": ["vs_1"], "vector_stores": [{}]}},
+            "tool_resources.file_search",
+            "invalid_value",
         ),
         (
             "tools",

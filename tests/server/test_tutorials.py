@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from openai import AsyncOpenAI, AzureOpenAI, OpenAI
@@ -19,7 +20,13 @@ from openai import AsyncOpenAI, AzureOpenAI, OpenAI
 from agentkit.server import BackgroundServer, ServerConfig, upstream_model_factory
 from tests.code_interpreter.conftest import kernels_available
 from tests.code_interpreter.pngcheck import png_size
-from tests.server.conftest import KEYS, assistants_sdk
+from tests.server.conftest import (
+    KEYS,
+    SEARCH_CONTENT,
+    assistants_sdk,
+    result_text,
+    search_results,
+)
 
 __all__ = ["kernels_available"]  # a fixture these tests use
 
@@ -50,19 +57,28 @@ def scripted_server(
 
 
 @assistants_sdk
+# The cookbook opens the PDF without closing it (the SDK does not close it either).
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in.*unsupervised_multitask_learners.pdf"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
 @pytest.mark.parametrize("scripted_server", ["math_tutor_cookbook"], indirect=True)
-def test_cookbook_math_tutor_runs_unchanged_with_code_interpreter_steps_and_display_quiz(
+def test_cookbook_math_tutor_runs_unchanged_with_code_steps_a_cited_file_search_and_a_quiz(
     scripted_server: BackgroundServer,
 ) -> None:
     module = load("math_tutor_cookbook")
-    with OpenAI(
+    sync_client = OpenAI(
         api_key="sk-alpha",
         base_url=scripted_server.base_url,
         max_retries=0,
         _strict_response_validation=True,
-    ) as sync_client:
+    )
+    with sync_client:
         result = module.tutorial(sync_client)
+        check_cookbook_results(sync_client, module, result)
 
+
+def check_cookbook_results(sync_client: OpenAI, module: ModuleType, result: dict[str, Any]) -> None:
     assert [m.role for m in result["after_explain"].data] == ["assistant"]
     assert [run.status for run in result["concurrent"]] == ["completed"] * 4
     assert [(m.role, m.content[0].text.value) for m in result["thread3"].data] == [
@@ -79,10 +95,49 @@ def test_cookbook_math_tutor_runs_unchanged_with_code_interpreter_steps_and_disp
     assert logs.type == "logs" and "2584,\n 4181]" in logs.logs
     paused = result["paused"]
     assert paused.status == "requires_action"
+    assert_the_paper_answer_cites_the_chunks_it_uses(sync_client, module, result["paper"])
     assert paused.required_action.submit_tool_outputs.tool_calls[0].function.name == "display_quiz"
     assert result["final"].status == "completed"
     answer = result["quiz_thread"].data[-1].content[0].text.value
     assert answer == """Here is the feedback for your responses: ["I don't know.", "a"]"""
+
+
+def assert_the_paper_answer_cites_the_chunks_it_uses(
+    client: OpenAI, module: ModuleType, paper: dict[str, Any]
+) -> None:
+    """Each citation names the uploaded PDF and the chunk that holds what its sentence says."""
+    thread, run, file = paper["thread"], paper["run"], paper["file"]
+    assert run.status == "completed"
+    answer = client.beta.threads.messages.list(thread_id=thread.id).data[0]
+    text = answer.content[0].text  # type: ignore[union-attr]
+    citations = [a for a in text.annotations if a.type == "file_citation"]
+    assert len(citations) == 2
+    steps = client.beta.threads.runs.steps.list(
+        thread_id=thread.id, run_id=run.id, include=[SEARCH_CONTENT]
+    )
+    (results,) = search_results(steps.data)
+    phrases = ["p(output | input, task)", "Transformer decoder"]
+    for citation, phrase in zip(citations, phrases, strict=True):
+        assert text.value[citation.start_index : citation.end_index] == citation.text
+        assert citation.file_citation.file_id == file.id  # type: ignore[union-attr]
+        search, index = map(int, citation.text[1:].split("†")[0].split(":"))
+        cited = results[index]
+        assert (search, cited.file_id, cited.file_name) == (0, file.id, file.filename)
+        assert phrase in result_text(cited)
+        assert 0 <= cited.score <= 1
+    assert citations[0].text != citations[1].text
+    # The Azure tutorial's footnote code, unchanged, over this answer.
+    printed = load("azure_data_visualization").footnotes(client, thread.id, answer.id)
+    body, *footnotes = printed.split("\n")
+    assert body.count(" [0]") == 1 and body.count(" [1]") == 1 and "【" not in body
+    for number, (footnote, citation) in enumerate(zip(footnotes, citations, strict=True)):
+        quote = footnote.removeprefix(f"[{number}] ").removesuffix(f" from {file.filename}")
+        search, index = map(int, citation.text[1:].split("†")[0].split(":"))
+        passage = " ".join(result_text(results[index]).split())
+        assert quote and passage.startswith(quote.removesuffix("…")), footnote
+    # The deleted vector store left the assistant, as the API's did.
+    assistant = client.beta.assistants.retrieve(module.MATH_ASSISTANT_ID)
+    assert assistant.tool_resources.file_search.vector_store_ids == []  # type: ignore[union-attr]
 
 
 @assistants_sdk
@@ -159,6 +214,11 @@ def test_every_example_script_runs_on_its_own(kernels_available: None) -> None:
         outputs[name] = stdout
     assert "Responses: [\"I don't know.\", 'a']" in outputs["math_tutor_cookbook"]
     assert "The first 20 Fibonacci numbers are: 0, 1, 1, 2," in outputs["math_tutor_cookbook"]
+    assert "File added to vector store" in outputs["math_tutor_cookbook"]
+    assert (
+        "p(output | input, task), with the task itself written in text【0:"
+        in (outputs["math_tutor_cookbook"])
+    )
     assert "Status: completed" in outputs["azure_data_visualization"]
     assert outputs["azure_data_visualization"].count("\nfile-") == 2  # the two image ids
     assert outputs["streaming_quiz"].endswith("run: completed\n")

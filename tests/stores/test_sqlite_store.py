@@ -37,6 +37,9 @@ async def test_file_is_in_wal_mode_with_the_current_schema_version(db_path: Path
         "steps",
         "threads",
         "tool_calls",
+        "vector_store_file_batches",
+        "vector_store_files",
+        "vector_stores",
     ]
     conn.close()
 
