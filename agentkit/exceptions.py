@@ -18,7 +18,9 @@ The tree::
     │   ├── ActiveRunError            the thread already has an active run
     │   ├── InvalidRunStateError      the run is not in a status that allows the operation
     │   └── ToolOutputsMismatchError  submitted outputs do not cover the pending calls exactly once
-    └── StoreError                    the store's file is unusable (schema version, corruption)
+    ├── StoreError                    the store's file is unusable (schema version, corruption)
+    └── ToolsetError                  a toolset could not make its tools known (an MCP server
+                                      did not start, or failed to list its tools)
 
 Signals live outside the tree so that a broad ``except AgentkitError`` never swallows them:
 
@@ -48,6 +50,7 @@ __all__ = [
     "ToolOutputsMismatchError",
     "ToolTimeoutError",
     "ToolValidationError",
+    "ToolsetError",
     "UnknownToolError",
     "UsageLimitExceeded",
     "UserError",
@@ -236,6 +239,14 @@ class ToolOutputsMismatchError(RunError):
 
 class StoreError(AgentkitError):
     """The store cannot be used (for example, its schema version is newer than this agentkit)."""
+
+
+class ToolsetError(AgentkitError):
+    """A toolset could not make its tools known before a run (`Toolset.prepare` failed).
+
+    Raised to the caller before the run is created (or before a paused run resumes), so
+    nothing is stored and the run can simply be started again.
+    """
 
 
 class ModelRetry(Exception):

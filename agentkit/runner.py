@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
@@ -26,6 +27,7 @@ from agentkit.runs.steps import end_run
 from agentkit.stores.base import Store
 from agentkit.stores.memory import MemoryStore
 from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
+from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
@@ -56,6 +58,9 @@ class Runner:
         self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
         self._default_retries = middleware is None
         self._driving: dict[str, EventPump] = {}
+        # Toolsets prepared for this runner's runs, closed with it (weakly held: agents
+        # built per request must not pile up here).
+        self._toolsets: weakref.WeakSet[Toolset] = weakref.WeakSet()
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -123,7 +128,7 @@ class Runner:
             run_fields,
             additional_messages,
         )
-        return self._stream(start, middleware, resumed=False)
+        return self._stream(agent, start, middleware, resumed=False)
 
     async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
         """Start a run, drain its events, and return the result; see `iter_run`."""
@@ -151,7 +156,7 @@ class Runner:
         run_id = run if isinstance(run, str) else run.id
         ctx = RunContext(deps=deps, agent_name=agent.name)
         resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx)
-        return self._stream(resume, middleware, resumed=True)
+        return self._stream(agent, resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
         self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
@@ -180,9 +185,14 @@ class Runner:
         return cancelled
 
     async def aclose(self) -> None:
-        """Cancel the runs still being driven and close the store."""
+        """Cancel the runs still being driven, close the toolsets and the store.
+
+        The toolsets are those its runs prepared (`Toolset.aclose` stops MCP servers).
+        """
         for run_id in list(self._driving):
             await self.cancel(run_id)
+        for toolset in list(self._toolsets):
+            await toolset.aclose()
         await self.store.aclose()
 
     async def __aenter__(self) -> Runner:
@@ -232,13 +242,18 @@ class Runner:
 
     async def _stream(
         self,
+        agent: Agent[Any],
         prepare: Callable[[], Awaitable[RunState]],
         middleware: Sequence[Middleware],
         *,
         resumed: bool,
     ) -> AsyncGenerator[RunEvent, None]:
-        # Preparing (thread, message, run records) happens at the first `anext`, so errors
-        # such as ActiveRunError reach the caller from the stream, as from `run()`.
+        # Preparing (tools, then thread, message, run records) happens at the first `anext`,
+        # so errors such as ActiveRunError reach the caller from the stream, as from `run()`.
+        # The tools first: the run records them, and a toolset that cannot list its tools
+        # (ToolsetError) leaves nothing behind.
+        await agent.toolset.prepare()
+        self._toolsets.add(agent.toolset)
         state = await prepare()
         run_id = state.run.id
         pump = EventPump(f"agentkit-run:{run_id}")
