@@ -19,6 +19,7 @@ from agentkit.records import Message, Run, RunStatus, RunStep, ToolCallError
 from agentkit.usage import Usage
 
 __all__ = [
+    "MCPServerRestartedEvent",
     "MessageCompletedEvent",
     "MessageCreatedEvent",
     "RetryEvent",
@@ -142,6 +143,25 @@ class RetryEvent:
     kind: Literal["retry"] = "retry"
 
 
+@dataclass(frozen=True, slots=True)
+class MCPServerRestartedEvent:
+    """An MCP server had stopped and was started again for a tool call of this run.
+
+    The server crashed, was killed, or lost its connection since its last use; the call
+    that found it stopped started it again.
+
+    Attributes:
+        server: the toolset's name for the server.
+        reason: how it had stopped (``the process exited with status 3``...).
+        restarts: how many times it has been restarted since the toolset first started it.
+    """
+
+    server: str
+    reason: str
+    restarts: int
+    kind: Literal["mcp.server_restarted"] = "mcp.server_restarted"
+
+
 RunEvent: TypeAlias = (
     RunStatusEvent
     | StepCreatedEvent
@@ -153,5 +173,6 @@ RunEvent: TypeAlias = (
     | ToolCallFinishedEvent
     | UsageEvent
     | RetryEvent
+    | MCPServerRestartedEvent
 )
 """Every event a run can stream."""
