@@ -55,6 +55,7 @@ async def serve_http(
     except OSError as exc:
         sock.close()
         raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)  # clients told the URL queue in the backlog until uvicorn accepts
     bound = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     if on_ready is not None:

@@ -81,8 +81,9 @@ class MCPTool(Tool):
                     timeout=self.timeout,
                 ) from None
         read = read_result(result, max_image_bytes=self._max_image_bytes)
-        if result.is_error:
-            raise self._error(f"the tool reported an error: {read.text}", f"Error: {read.text}")
+        if result.is_error:  # the server wrote the text for the model; say it is an error once
+            shown = read.text if read.text.lower().startswith("error") else f"Error: {read.text}"
+            raise self._error(f"the tool reported an error: {read.text}", shown)
         for url in read.images:
             attach_image(ctx, url)
         return read.text

@@ -17,7 +17,7 @@ from mcp import Client
 
 from agentkit.exceptions import ToolsetError, UserError
 from agentkit.mcp.connection import MCPConnection, Mode
-from agentkit.mcp.http import http_transport, public_url
+from agentkit.mcp.http import HTTPStatus, http_transport, public_url
 from agentkit.mcp.schemas import Strictness, strictness
 from agentkit.mcp.stdio import ProcessStatus, stdio_transport
 from agentkit.mcp.tool import MCPTool
@@ -104,7 +104,7 @@ class MCPToolset(Toolset):
         self.strict = strict
         self._max_message_bytes = max_message_bytes
         self._max_image_bytes = max_image_bytes
-        self._status: ProcessStatus | None = None
+        self._status: ProcessStatus | HTTPStatus = HTTPStatus()
         self._tools: tuple[MCPTool, ...] = ()
         self._listed = False
         self._warned: set[tuple[str, str]] = set()
@@ -141,9 +141,10 @@ class MCPToolset(Toolset):
 
     def _open(self) -> AbstractAsyncContextManager[tuple[Any, Any]]:
         if self._url is not None:
-            self._status = None
+            self._status = HTTPStatus()
             return http_transport(
                 self._url,
+                status=self._status,
                 headers=self._headers,
                 auth=self._auth,
                 max_message_bytes=self._max_message_bytes,
@@ -159,8 +160,6 @@ class MCPToolset(Toolset):
         )
 
     def _describe_end(self) -> str:
-        if self._status is None:
-            return "the connection to the server closed"
         return self._status.describe()
 
     async def _read_tools(self, client: Client, background: bool) -> None:
