@@ -190,7 +190,8 @@ class Runner:
         The toolsets are those its runs prepared (`Toolset.aclose` stops MCP servers).
         """
         for run_id in list(self._driving):
-            await self.cancel(run_id)
+            with contextlib.suppress(InvalidRunStateError):  # it ended meanwhile
+                await self.cancel(run_id)
         for toolset in list(self._toolsets):
             await toolset.aclose()
         await self.store.aclose()
