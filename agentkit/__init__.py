@@ -5,6 +5,8 @@ The everyday names live here; families you extend or pick from have their own pa
 `agentkit.stores`, `agentkit.testing`; the typed events are in `agentkit.events`.
 """
 
+import logging
+
 from agentkit.agent import Agent
 from agentkit.context import RunContext
 from agentkit.deprecation import moved_names as _moved_names
@@ -19,6 +21,11 @@ from agentkit.tools.decorator import FunctionTool, tool
 from agentkit.tools.definition import ToolDefinition
 
 __version__ = "0.1.0.dev0"
+
+# A library's log lines are the application's to show: without this handler, Python's
+# last-resort handler would print agentkit's warnings (retries, tool failures) to stderr in
+# applications that never configured logging.
+logging.getLogger("agentkit").addHandler(logging.NullHandler())
 
 __all__ = [
     "Agent",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any, Generic
 
@@ -11,9 +12,9 @@ from agentkit.exceptions import UserError
 from agentkit.limits import RunLimits
 from agentkit.middleware.base import Middleware
 from agentkit.models.base import Model
-from agentkit.models.names import ModelSpec, resolve_model
+from agentkit.models.names import ModelName, ModelSpec, parse_model_name, resolve_model
 from agentkit.models.request import ModelSettings, ToolChoice
-from agentkit.records import Thread, TruncationStrategy
+from agentkit.records import Thread, TruncationStrategy, UserInput
 from agentkit.runner import Runner
 from agentkit.runs.protocol import AgentRunner
 from agentkit.runs.result import RunResult
@@ -37,10 +38,12 @@ class Agent(Generic[DepsT]):
     Args:
         name: shown in logs; the default ``id`` is derived from it.
         instructions: the system prompt.
-        model: the model adapter (`ResponsesModel`, `ChatCompletionsModel`...), ``"test"`` for
-            the offline `TestModel`, or nothing for the model the environment configures
-            (``OPENAI_API_KEY``, ``OPENAI_BASE_URL`` or ``AZURE_OPENAI_ENDPOINT``), decided at
-            the first run, which fails naming those variables when none is set.
+        model: a model by name (``"gpt-5.1"``, ``"openai:gpt-5.1"``, ``"azure:<deployment>"``,
+            ``"chat:<model>"``; see `agentkit.models.resolve_model`), ``"test"`` for the
+            offline `TestModel`, a model adapter (`ResponsesModel`...), or nothing for the
+            model the environment configures. A name's form is checked here; its API is read
+            from the environment (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
+            ``AZURE_OPENAI_ENDPOINT``...) at the first run, which fails naming what is missing.
         tools: `@tool` functions, plain functions (wrapped with `@tool`), bare
             `ToolDefinition`s (answered by the caller in ``requires_action``) and toolsets.
         tool_choice: ``"auto"``, ``"none"``, ``"required"``, a tool name, or a policy.
@@ -71,12 +74,13 @@ class Agent(Generic[DepsT]):
     ) -> None:
         if not isinstance(model, Model | str | None):
             raise UserError(
-                f"Agent {name!r}: model must be a Model (ResponsesModel, ChatCompletionsModel, "
-                f"TestModel, ...), 'test' or None, got {type(model).__name__}"
+                f"Agent {name!r}: model must be a name ('gpt-5.1', 'test', ...), a Model "
+                f"(ResponsesModel, ChatCompletionsModel, TestModel, ...) or None, got "
+                f"{type(model).__name__}"
             )
         self.name = name
         self.id = id or _assistant_id(name)
-        self._model: Model | None = resolve_model(model) if isinstance(model, str) else model
+        self._model, self._model_name = _model_setting(model)
         self.instructions = instructions
         self.description = description
         self.toolset = tools if isinstance(tools, Toolset) else toolset_from(tools)
@@ -110,13 +114,13 @@ class Agent(Generic[DepsT]):
 
     @property
     def model(self) -> Model:
-        """The model adapter; without one given, the environment's, built on first use.
+        """The model adapter; for a name or nothing, the environment's, built on first use.
 
         Raises:
-            UserError: no model was given and no model API is configured.
+            UserError: the environment lacks what the model needs (the message names it).
         """
         if self._model is None:
-            self._model = resolve_model(None)
+            self._model = resolve_model(self._model_name)
         return self._model
 
     @model.setter
@@ -126,10 +130,13 @@ class Agent(Generic[DepsT]):
     @property
     def uses_environment_model(self) -> bool:
         """Whether no model was given, so the first run builds the environment's."""
-        return self._model is None
+        return self._model is None and self._model_name is None
 
     def __repr__(self) -> str:
-        name = self._model.model_name if self._model is not None else "from the environment"
+        if self._model is not None:
+            name = self._model.model_name
+        else:
+            name = self._model_name.spec if self._model_name else "from the environment"
         return f"Agent(name={self.name!r}, model={name!r})"
 
     @property
@@ -141,7 +148,7 @@ class Agent(Generic[DepsT]):
 
     def iter_run(
         self,
-        input: str | None = None,
+        input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
         deps: DepsT | None = None,
@@ -153,7 +160,7 @@ class Agent(Generic[DepsT]):
 
     async def run(
         self,
-        input: str | None = None,
+        input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
         deps: DepsT | None = None,
@@ -162,6 +169,40 @@ class Agent(Generic[DepsT]):
     ) -> RunResult:
         """Start a run, wait for it to end (or pause), and return the result."""
         return await (runner or self.runner).run(self, input, thread=thread, deps=deps, **options)
+
+    def run_sync(
+        self,
+        input: UserInput | None = None,
+        *,
+        thread: Thread | str | None = None,
+        deps: DepsT | None = None,
+        runner: AgentRunner | None = None,
+        **options: Any,
+    ) -> RunResult:
+        """`run`, for scripts and notebooks without an event loop: blocks until the run ends.
+
+        Each call runs in a new event loop, closed when it returns, with the model clients it
+        opened; threads and runs stay in the runner's store for the next call.
+
+        Raises:
+            UserError: called while an event loop is running (a notebook cell, async code):
+                use ``await agent.run(...)`` there.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.run(input, thread=thread, deps=deps, runner=runner, **options))
+        raise UserError(
+            f"Agent {self.name!r}: run_sync() cannot run inside a running event loop (a "
+            "notebook, an async function or framework); use `await agent.run(...)` instead"
+        )
+
+
+def _model_setting(model: ModelSpec) -> tuple[Model | None, ModelName | None]:
+    """The model now (an adapter, or the offline one), or the name to resolve at first run."""
+    if isinstance(model, str) and model != "test":
+        return None, parse_model_name(model)  # the form is checked now, the environment later
+    return (resolve_model(model) if model is not None else None), None
 
 
 def _assistant_id(name: str) -> str:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from agentkit.records import Message, Run, RunStatus, RunStep, ToolCallError
+from agentkit.records import HostedCall, Message, Run, RunStatus, RunStep, ToolCallError
 from agentkit.usage import Usage
 
 __all__ = [
+    "HostedCallEvent",
     "MCPServerRestartedEvent",
     "MessageCompletedEvent",
     "MessageCreatedEvent",
@@ -112,6 +113,18 @@ class ToolCallFinishedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class HostedCallEvent:
+    """A hosted tool's call produced its outputs (the code interpreter's logs and images).
+
+    Comes before the call's `ToolCallFinishedEvent`; ``call`` is what its step will record.
+    """
+
+    call_id: str
+    call: HostedCall
+    kind: Literal["hosted_call"] = "hosted_call"
+
+
+@dataclass(frozen=True, slots=True)
 class UsageEvent:
     """A model call reported its token usage.
 
@@ -171,6 +184,7 @@ RunEvent: TypeAlias = (
     | MessageCompletedEvent
     | ToolCallStartedEvent
     | ToolCallFinishedEvent
+    | HostedCallEvent
     | UsageEvent
     | RetryEvent
     | MCPServerRestartedEvent

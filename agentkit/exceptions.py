@@ -4,6 +4,7 @@ The tree::
 
     AgentkitError                     root: `except AgentkitError` catches everything below
     ├── UserError                     misuse, raised early (decoration, construction, bad call)
+    │   └── FileTooLargeError         a file is larger than the files' size limit
     ├── ToolError                     one tool call failed; the model sees `model_message()`
     │   ├── ToolArgumentsError        the arguments were not a JSON object
     │   ├── ToolValidationError       the arguments did not match the schema (names each field)
@@ -37,6 +38,7 @@ from agentkit.redaction import mask_credentials
 __all__ = [
     "ActiveRunError",
     "AgentkitError",
+    "FileTooLargeError",
     "InvalidRunStateError",
     "ModelError",
     "NotFoundError",
@@ -63,6 +65,18 @@ class AgentkitError(Exception):
 
 class UserError(AgentkitError):
     """agentkit was used incorrectly; the message names the offending function or parameter."""
+
+
+class FileTooLargeError(UserError):
+    """A file being added is larger than the size limit (`agentkit.files.Files`).
+
+    Attributes:
+        limit: the limit in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class ToolError(AgentkitError):

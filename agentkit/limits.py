@@ -18,8 +18,8 @@ class RunLimits:
         max_turns: model calls a run may make; the next one ends it ``incomplete``
             (reason ``max_turns``).
         timeout: seconds from creation until the run ``expired`` (also the deadline for
-            submitting outputs to a paused run), like the Assistants API's ``expires_at``.
-            None: no deadline.
+            submitting outputs to a paused run), like the Assistants API's ``expires_at``
+            (whole seconds, rounded up). None: no deadline.
         tool_timeout: seconds a tool call may take when the tool sets no timeout itself.
         max_concurrent_tools: tool calls of one turn that run at the same time.
         max_tool_output_chars: longer tool outputs are cut to this size, with a marker

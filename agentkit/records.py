@@ -6,22 +6,43 @@ them as they are (`wire()` drops the few agentkit-only fields).
 
 from __future__ import annotations
 
+import base64
 import secrets
 import time
-from typing import Any, Literal, TypeAlias
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agentkit.exceptions import UserError
 from agentkit.redaction import mask_credentials
 
 __all__ = [
     "ACTIVE_RUN_STATUSES",
     "TERMINAL_RUN_STATUSES",
+    "Annotation",
+    "CodeInterpreterCall",
+    "CodeInterpreterImage",
+    "CodeInterpreterImageOutput",
+    "CodeInterpreterLogs",
+    "CodeInterpreterOutput",
+    "FileCitation",
+    "FileCitationAnnotation",
+    "FileObject",
+    "FilePath",
+    "FilePathAnnotation",
     "FunctionCall",
     "FunctionToolCall",
+    "HostedCall",
+    "ImageDetail",
+    "ImageFile",
+    "ImageFileContent",
+    "ImageURL",
+    "ImageURLContent",
     "IncompleteDetails",
     "LastError",
     "Message",
+    "MessageContent",
     "MessageCreationDetails",
     "MessageCreationStepDetails",
     "RequiredAction",
@@ -36,6 +57,9 @@ __all__ = [
     "ToolCallError",
     "ToolCallsStepDetails",
     "TruncationStrategy",
+    "image_media_type",
+    "new_file_id",
+    "UserInput",
     "new_id",
     "now",
 ]
@@ -72,6 +96,11 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{chars[:24].decode()}"
 
 
+def new_file_id() -> str:
+    """A fresh file id in OpenAI's style: ``file-`` and 24 random alphanumerics."""
+    return "file-" + new_id("x")[2:]
+
+
 def now() -> int:
     """The current time as Unix seconds, the API's timestamp unit."""
     return int(time.time())
@@ -95,11 +124,46 @@ class Thread(_Object):
     tool_resources: dict[str, Any] | None = None
 
 
+class FilePath(_Object):
+    """The file a ``file_path`` annotation points at (a file the code interpreter wrote)."""
+
+    file_id: str
+
+
+class FilePathAnnotation(_Object):
+    """``sandbox:/mnt/data/...`` text in an answer that names a file the code wrote."""
+
+    type: Literal["file_path"] = "file_path"
+    text: str
+    start_index: int
+    end_index: int
+    file_path: FilePath
+
+
+class FileCitation(_Object):
+    """The file a ``file_citation`` annotation cites (a file search result)."""
+
+    file_id: str
+
+
+class FileCitationAnnotation(_Object):
+    """A citation marker in an answer (``【4:0†source】``) and the file it cites."""
+
+    type: Literal["file_citation"] = "file_citation"
+    text: str
+    start_index: int
+    end_index: int
+    file_citation: FileCitation
+
+
+Annotation = Annotated[FilePathAnnotation | FileCitationAnnotation, Field(discriminator="type")]
+
+
 class Text(_Object):
     """The text of a message content part."""
 
     value: str
-    annotations: list[dict[str, Any]] = Field(default_factory=list)
+    annotations: list[Annotation] = Field(default_factory=list)
 
 
 class TextContent(_Object):
@@ -107,6 +171,111 @@ class TextContent(_Object):
 
     type: Literal["text"] = "text"
     text: Text
+
+
+ImageDetail: TypeAlias = Literal["auto", "low", "high"]
+"""How closely the model looks at an image: ``low`` costs fewer tokens."""
+
+# The image types the APIs accept, by their first bytes (WebP: bytes 8-11 after "RIFF").
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+_IMAGE_MEDIA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+class ImageURL(_Object):
+    """An image by URL: ``https://…``, or the image itself as a ``data:image/…`` URL."""
+
+    url: str
+    detail: ImageDetail = "auto"
+
+
+class ImageURLContent(_Object):
+    """An ``image_url`` content part, as the Assistants API defines it."""
+
+    type: Literal["image_url"] = "image_url"
+    image_url: ImageURL
+
+    @classmethod
+    def from_url(cls, url: str, *, detail: ImageDetail = "auto") -> ImageURLContent:
+        """An image the model fetches from ``url`` (http or https, or a ``data:image/`` URL).
+
+        Raises:
+            UserError: the URL is not one a model API accepts.
+        """
+        if not url.startswith(("https://", "http://", "data:image/")):
+            raise UserError(
+                f"ImageURLContent: url must start with https://, http:// or data:image/, "
+                f"not {url[:40]!r}"
+            )
+        return cls(image_url=ImageURL(url=url, detail=detail))
+
+    @classmethod
+    def from_bytes(
+        cls, data: bytes, *, media_type: str | None = None, detail: ImageDetail = "auto"
+    ) -> ImageURLContent:
+        """The image itself, sent as a ``data:`` URL (PNG, JPEG, GIF or WebP).
+
+        Raises:
+            UserError: ``data`` is empty, or its type is not given and is not recognizable.
+        """
+        if not data:
+            raise UserError("ImageURLContent.from_bytes: the image is empty (no bytes)")
+        kind = media_type or image_media_type(data)
+        if kind is None:
+            raise UserError(
+                "ImageURLContent.from_bytes: not a PNG, JPEG, GIF or WebP image; pass "
+                "media_type='image/…' if it is one"
+            )
+        encoded = base64.b64encode(data).decode("ascii")
+        return cls(image_url=ImageURL(url=f"data:{kind};base64,{encoded}", detail=detail))
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or WebP image, by its first bytes; else None."""
+    for signature, media_type in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+class ImageFile(_Object):
+    """An image by the id of a file (uploaded with the Files API; None: the API's ``auto``)."""
+
+    file_id: str
+    detail: ImageDetail | None = None
+
+
+class ImageFileContent(_Object):
+    """An ``image_file`` content part, as the Assistants API defines it."""
+
+    type: Literal["image_file"] = "image_file"
+    image_file: ImageFile
+
+    @classmethod
+    def from_file_id(cls, file_id: str, *, detail: ImageDetail = "auto") -> ImageFileContent:
+        """The image stored as file ``file_id``.
+
+        Raises:
+            UserError: ``file_id`` is empty.
+        """
+        if not file_id.strip():
+            raise UserError("ImageFileContent.from_file_id: file_id is empty")
+        return cls(image_file=ImageFile(file_id=file_id, detail=detail))
+
+
+MessageContent: TypeAlias = Annotated[
+    TextContent | ImageFileContent | ImageURLContent, Field(discriminator="type")
+]
+"""A content part of a message: text, an image file, or an image URL."""
+
+UserInput: TypeAlias = str | Sequence[str | TextContent | ImageFileContent | ImageURLContent]
+"""What a user says: text, or parts in order (strings for text, and images)."""
 
 
 class IncompleteDetails(_Object):
@@ -127,7 +296,7 @@ class Message(_Object):
     created_at: int = Field(default_factory=now)
     thread_id: str
     role: Literal["user", "assistant"]
-    content: list[TextContent]
+    content: list[MessageContent]
     assistant_id: str | None = None
     run_id: str | None = None
     attachments: list[dict[str, Any]] = Field(default_factory=list)
@@ -139,13 +308,45 @@ class Message(_Object):
 
     @property
     def text(self) -> str:
-        """All text parts joined."""
-        return "".join(part.text.value for part in self.content)
+        """All text parts joined (image parts have no text)."""
+        return "".join(part.text.value for part in self.content if isinstance(part, TextContent))
+
+    @property
+    def image_file_ids(self) -> list[str]:
+        """The file ids of the image parts, in order."""
+        return [
+            part.image_file.file_id for part in self.content if isinstance(part, ImageFileContent)
+        ]
 
     @classmethod
     def of_text(cls, thread_id: str, role: Literal["user", "assistant"], text: str) -> Message:
         """A one-part text message."""
         return cls(thread_id=thread_id, role=role, content=[TextContent(text=Text(value=text))])
+
+    @classmethod
+    def of_input(cls, thread_id: str, input: UserInput) -> Message:
+        """A user message: text, or text and images in the order given.
+
+        Raises:
+            UserError: no parts, or a part that is neither a string nor a content part.
+        """
+        if isinstance(input, str):
+            return cls.of_text(thread_id, "user", input)
+        parts: list[TextContent | ImageFileContent | ImageURLContent] = []
+        for index, part in enumerate(input):
+            if isinstance(part, str):
+                parts.append(TextContent(text=Text(value=part)))
+            elif isinstance(part, TextContent | ImageFileContent | ImageURLContent):
+                parts.append(part)
+            else:
+                raise UserError(
+                    f"input[{index}]: a message part is a string, an ImageURLContent (for "
+                    f"bytes: ImageURLContent.from_bytes) or an ImageFileContent, not "
+                    f"{type(part).__name__}"
+                )
+        if not parts:
+            raise UserError("input: a message needs at least one part")
+        return cls(thread_id=thread_id, role="user", content=list(parts))
 
 
 class FunctionCall(_Object):
@@ -163,12 +364,54 @@ class ToolCallError(_Object):
     message: str
 
 
+class CodeInterpreterLogs(_Object):
+    """Text the code printed (stdout, stderr, results, tracebacks)."""
+
+    type: Literal["logs"] = "logs"
+    logs: str
+
+
+class CodeInterpreterImage(_Object):
+    """The file of an image the code drew."""
+
+    file_id: str
+
+
+class CodeInterpreterImageOutput(_Object):
+    """An image the code displayed or saved, stored as a file."""
+
+    type: Literal["image"] = "image"
+    image: CodeInterpreterImage
+
+
+CodeInterpreterOutput = Annotated[
+    CodeInterpreterLogs | CodeInterpreterImageOutput, Field(discriminator="type")
+]
+
+
+class CodeInterpreterCall(_Object):
+    """A ``code_interpreter`` tool call as a step shows it: the code and what it produced."""
+
+    type: Literal["code_interpreter"] = "code_interpreter"
+    input: str
+    outputs: list[CodeInterpreterOutput] = Field(default_factory=list)
+
+
+HostedCall: TypeAlias = CodeInterpreterCall
+"""What a hosted tool's call shows in its step (``file_search`` joins as a tagged union)."""
+
+
 class FunctionToolCall(_Object):
-    """A function call in a ``tool_calls`` step.
+    """A tool call in a ``tool_calls`` step: the function call the model made, and its output.
+
+    A hosted tool's call (the code interpreter) is a function call to the model too; its
+    Assistants-API details are in ``hosted``, and `RunStep.wire` shows the call as the API
+    does (``{"type": "code_interpreter", "code_interpreter": {...}}``).
 
     Attributes:
         error: set when the call failed; ``function.output`` holds what the model was told.
         duration_ms: how long the tool ran (agentkit-only).
+        hosted: a hosted tool's details of the call, or None for a function tool.
     """
 
     id: str
@@ -176,6 +419,19 @@ class FunctionToolCall(_Object):
     function: FunctionCall
     error: ToolCallError | None = None
     duration_ms: float | None = None
+    hosted: HostedCall | None = None
+
+    @property
+    def kind(self) -> str:
+        """The call's type on the wire: ``function``, or its hosted tool's."""
+        return self.hosted.type if self.hosted is not None else "function"
+
+    def wire(self) -> dict[str, Any]:
+        """The call as a step shows it (agentkit-only fields dropped)."""
+        if self.hosted is None:
+            return self.model_dump(mode="json", exclude={"error", "duration_ms", "hosted"})
+        details = self.hosted.model_dump(mode="json", exclude={"type"})
+        return {"id": self.id, "type": self.hosted.type, self.hosted.type: details}
 
 
 class SubmitToolOutputs(_Object):
@@ -257,9 +513,10 @@ class Run(_Object):
     def wire(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if self.required_action is not None:
-            for call in data["required_action"]["submit_tool_outputs"]["tool_calls"]:
-                call.pop("error", None)
-                call.pop("duration_ms", None)
+            calls = self.required_action.submit_tool_outputs.tool_calls
+            data["required_action"]["submit_tool_outputs"]["tool_calls"] = [
+                call.wire() for call in calls
+            ]
         return data
 
 
@@ -308,8 +565,28 @@ class RunStep(_Object):
 
     def wire(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
-        if data["step_details"]["type"] == "tool_calls":
-            for call in data["step_details"]["tool_calls"]:
-                call.pop("error", None)
-                call.pop("duration_ms", None)
+        details = self.step_details
+        if isinstance(details, ToolCallsStepDetails):
+            data["step_details"]["tool_calls"] = [call.wire() for call in details.tool_calls]
         return data
+
+
+class FileObject(_Object):
+    """A stored file's metadata, as the Files API shows it (the bytes are kept apart).
+
+    Attributes:
+        bytes: the size of the content.
+        filename: the name it was uploaded with (metadata only: never a path on disk).
+        purpose: ``assistants``, ``assistants_output`` (written by the code interpreter),
+            ``user_data``, ...
+    """
+
+    id: str = Field(default_factory=new_file_id)
+    object: Literal["file"] = "file"
+    bytes: int
+    created_at: int = Field(default_factory=now)
+    filename: str
+    purpose: str
+    status: Literal["uploaded", "processed", "error"] = "processed"
+    expires_at: int | None = None
+    status_details: str | None = None

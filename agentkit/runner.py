@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
@@ -16,7 +18,7 @@ from agentkit.events import RunEvent, RunStatusEvent
 from agentkit.exceptions import InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
-from agentkit.records import Message, Run, Thread, now
+from agentkit.records import Message, Run, Thread, UserInput, now
 from agentkit.runs.history import history_items
 from agentkit.runs.loop import drive
 from agentkit.runs.pump import EventPump, collect
@@ -81,7 +83,7 @@ class Runner:
     def iter_run(
         self,
         agent: Agent[Any],
-        input: str | None = None,
+        input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
         deps: Any = None,
@@ -96,7 +98,8 @@ class Runner:
 
         Args:
             agent: the agent to run.
-            input: a user message added to the thread first (None: run on the thread as is).
+            input: a user message added to the thread first (None: run on the thread as is):
+                text, or parts in order (strings and images, see `Message.of_input`).
             additional_messages: messages of the thread added with the run, before ``input``.
                 The input messages and the run are stored together: when the run is refused
                 (`ActiveRunError`), the thread is left as it was.
@@ -130,7 +133,9 @@ class Runner:
         )
         return self._stream(agent, start, middleware, resumed=False)
 
-    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+    async def run(
+        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
+    ) -> RunResult:
         """Start a run, drain its events, and return the result; see `iter_run`."""
         return await collect(self.iter_run(agent, input, **options))
 
@@ -206,7 +211,7 @@ class Runner:
     async def _start(
         self,
         agent: Agent[Any],
-        input: str | None,
+        input: UserInput | None,
         thread: Thread | str | None,
         deps: Any,
         dispatch: DispatchMode,
@@ -216,13 +221,15 @@ class Runner:
         additional_messages: Sequence[Message] = (),
     ) -> RunState:
         store = self.store
+        # Checked before anything is stored: a bad input leaves no thread behind.
+        said = None if input is None else Message.of_input("", input)
         if thread is None:
             thread_id = (await store.create_thread(Thread())).id
         else:
             thread_id = thread if isinstance(thread, str) else thread.id
         new_messages = list(additional_messages)
-        if input is not None:
-            new_messages.append(Message.of_text(thread_id, "user", input))
+        if said is not None:
+            new_messages.append(said.model_copy(update={"thread_id": thread_id}))
         run = _new_run(agent, thread_id, additional_instructions, metadata)
         if run_fields:
             run = Run.model_validate({**run.model_dump(), **run_fields})
@@ -308,7 +315,9 @@ def _new_run(
         instructions=instructions,
         tools=agent.wire_tools(),
         metadata=dict(metadata or {}),
-        expires_at=None if timeout is None else created + int(timeout),
+        # Rounded up: the API's whole-second expires_at never gives a run less than its
+        # timeout (truncating gave RunLimits(timeout=0.5) no time at all).
+        expires_at=None if timeout is None else math.ceil(time.time() + timeout),
         parallel_tool_calls=agent.parallel_tool_calls is not False,
         tool_choice=wire_tool_choice(agent.tool_choice.resolve(_first_turn(agent))),
         temperature=agent.settings.temperature,

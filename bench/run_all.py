@@ -224,7 +224,7 @@ def run_serve(results: dict[str, Any]) -> None:
 
 
 def _versions() -> dict[str, str]:
-    names = ("agentkit", "openai", "httpx2", "pydantic", "uvicorn")
+    names = ("agentkit-assistants", "openai", "httpx2", "pydantic", "uvicorn")
     info = {name: version(name) for name in names}
     info["python"] = platform.python_version()
     info["machine"] = f"{platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}"

@@ -6,7 +6,8 @@ polled each run until it needed the tool's output. Here the same conversation is
 
 Offline by default: a small scripted tutor stands in for the model, so this runs anywhere.
 Set ``OPENAI_API_KEY`` (or ``AZURE_OPENAI_ENDPOINT``, or ``OPENAI_BASE_URL`` for a local
-server) to talk to a real model instead.
+server) to talk to a real model instead. When the model API cannot be reached or refuses
+the request, it says why and exits with status 1.
 
 Run it: ``scripts/run`` (or ``python examples/math_tutor.py``).
 """
@@ -72,9 +73,16 @@ def choose_model() -> Model:
 
 
 def show(result: RunResult) -> None:
+    """Print the run's tool calls and answer; stop the program if the run did not complete."""
     for call in result.tool_calls:
         print(f"  [tool] {call.function.name}({call.function.arguments})")
         print(f"         -> {call.function.output}  ({call.duration_ms or 0:.1f} ms)")
+    if result.status != "completed":
+        error = result.last_error
+        details = result.run.incomplete_details
+        why = f"{error.code}: {error.message}" if error else (details.reason if details else "")
+        # SystemExit with a message prints it to stderr and exits with status 1.
+        raise SystemExit(f"math_tutor: the run {result.status} ({why})")
     print(f"assistant: {result.output_text}")
     print(f"  (run {result.run.id}: {result.status}, {result.usage.total_tokens} tokens)")
     print()

@@ -14,7 +14,7 @@ def main() -> None:
     except ImportError as exc:  # click and rich are the `cli` extra
         sys.stderr.write(
             f"agentkit: the command line needs the 'cli' extra ({exc.name} is missing).\n"
-            "Install it with: pip install 'agentkit[cli]'\n"
+            "Install it with: pip install 'agentkit-assistants[cli]'\n"
         )
         raise SystemExit(2) from None
     cli()

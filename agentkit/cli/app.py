@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import click
 
+from agentkit.cli import commands
+
 __all__ = ["cli"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agentkit")
+@click.version_option(package_name="agentkit-assistants")
 def cli() -> None:
     """agentkit: tool-using AI assistants on asyncio."""
 
 
-def _register() -> None:
-    # Each command module is imported here, so `agentkit --help` lists them all.
-    from agentkit.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
-
-
-_register()
+for command in commands.ALL:
+    cli.add_command(command)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from agentkit.agent import Agent
+from agentkit.cli.line_editing import history_path, line_editing
 from agentkit.cli.model_options import ModelChoice, ModelOptions, model_options
 from agentkit.cli.options import db_option, debug_option, reported_errors
 from agentkit.cli.render import EventPrinter, format_arguments, shorten
@@ -32,9 +33,11 @@ Examples:
   agentkit chat myapp.agents:support --offline             # no API, the test model
 
 \b
-In the chat: Enter sends; Ctrl-C cancels the answer being written (the thread is
-kept); Ctrl-D or `exit` quits. When a tool needs a human (a bare ToolDefinition),
-you are asked for its output.
+In the chat: Enter sends; the arrow keys edit the line and recall earlier ones
+(kept in ~/.local/state/agentkit/chat_history); Ctrl-C cancels the answer being
+written (the thread is kept); Ctrl-D or 'exit' quits. A new thread is created with
+the first message. When a tool needs a human (a bare ToolDefinition), you are asked
+for its output.
 """
 
 _QUIT = {"exit", "quit", "/exit", "/quit"}
@@ -51,8 +54,9 @@ def chat(target: str, thread_id: str | None, db: Path, models: ModelOptions, deb
     """Chat with the agent MODULE:AGENT in the terminal.
 
     Answers stream as they are written; each tool call is shown with its arguments, its
-    outcome and how long it took. The conversation is a thread in the SQLite file --db:
-    its id is printed at the start and the end, and --thread ID resumes it later.
+    outcome and how long it took. The conversation is a thread in the SQLite file --db,
+    created with the first message: its id is printed then and at the end, and
+    --thread ID resumes it later.
     """
     with reported_errors(debug):
         agent, choice = prepare_agent(target, models)
@@ -60,7 +64,8 @@ def chat(target: str, thread_id: str | None, db: Path, models: ModelOptions, deb
             session = ChatSession(agent, Runner(SQLiteStore(db)), loop, target)
             try:
                 session.start(thread_id, choice, db)
-                session.converse()
+                with line_editing(history_path()):
+                    session.converse()
             finally:
                 loop.run(session.close(choice))
 
@@ -70,6 +75,8 @@ class ChatSession:
 
     Input is read on the main thread between runs, and each run is driven on one event
     loop that lives as long as the session (the store and the model client stay bound to it).
+    A new conversation's thread is created by its first message, so a chat left at once
+    leaves no empty thread behind.
     """
 
     def __init__(self, agent: Agent[Any], runner: Runner, loop: asyncio.Runner, target: str):
@@ -82,7 +89,7 @@ class ChatSession:
 
     @property
     def thread_id(self) -> str:
-        assert self.thread is not None, "start() opens the thread"
+        assert self.thread is not None, "start() or the first message opens the thread"
         return self.thread.id
 
     def start(self, thread_id: str | None, choice: ModelChoice, db: Path) -> None:
@@ -93,10 +100,11 @@ class ChatSession:
             )
         else:
             self.console.print(Text(f"model: {choice.description}", style="dim"))
-        self.thread = self.loop.run(self._open(thread_id, db))
-        state = "resumed" if thread_id else "new"
+        if thread_id is not None:
+            self.thread = self.loop.run(self._open(thread_id, db))
+        where = f"thread {thread_id} (resumed)" if thread_id else "new thread"
         self.console.print(
-            Text(f"{self.agent.name} · thread {self.thread.id} ({state})", style="bold"),
+            Text(f"{self.agent.name} · {where}", style="bold"),
             Text("Ctrl-C cancels an answer · Ctrl-D or 'exit' quits", style="dim"),
             sep="\n",
         )
@@ -138,6 +146,9 @@ class ChatSession:
             )
 
     def _turn(self, text: str) -> None:
+        if self.thread is None:
+            self.thread = self.loop.run(self._create_thread())
+            self.console.print(Text(f"thread {self.thread.id} (new)", style="dim"))
         events = self.runner.iter_run(self.agent, text, thread=self.thread_id)
         run = self._drive(events)
         if run is not None and run.status == "requires_action":
@@ -177,9 +188,10 @@ class ChatSession:
                 return
             run = next_run
 
-    async def _open(self, thread_id: str | None, db: Path) -> Thread:
-        if thread_id is None:
-            return await self.runner.create_thread(metadata={"agent": self.agent.name})
+    async def _create_thread(self) -> Thread:
+        return await self.runner.create_thread(metadata={"agent": self.agent.name})
+
+    async def _open(self, thread_id: str, db: Path) -> Thread:
         try:
             return await self.runner.store.get_thread(thread_id)
         except NotFoundError:

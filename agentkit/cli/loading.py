@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 from agentkit.agent import Agent
 from agentkit.exceptions import UserError
 
-__all__ = ["load_agent", "load_object"]
+__all__ = ["a_or_an", "load_agent", "load_object"]
 
 
 def load_agent(target: str) -> Agent[Any]:
@@ -28,13 +29,31 @@ def load_agent(target: str) -> Agent[Any]:
     """
     value = load_object(target, what="AGENT")
     if not isinstance(value, Agent) and callable(value):
+        if inspect.iscoroutinefunction(value):
+            raise UserError(_async_factory(target))
         try:
             value = value()
         except Exception as exc:
             raise UserError(f"{target}() raised {type(exc).__name__}: {exc}") from exc
+        if inspect.iscoroutine(value):  # e.g. an object whose __call__ is async
+            value.close()  # never run: closing it spares the "never awaited" warning
+            raise UserError(_async_factory(target))
     if not isinstance(value, Agent):
-        raise UserError(f"{target!r} is a {type(value).__name__}, not an agentkit Agent")
+        kind = type(value).__name__
+        raise UserError(f"{target!r} is {a_or_an(kind)} {kind}, not an agentkit Agent")
     return value
+
+
+def _async_factory(target: str) -> str:
+    return (
+        f"{target!r} is an async function; name an Agent, or a plain (not async) "
+        "function that returns one"
+    )
+
+
+def a_or_an(word: str) -> str:
+    """The article for ``word`` (by its first letter, which is right for type names)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def load_object(target: str, *, what: str = "ATTR") -> Any:

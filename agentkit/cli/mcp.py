@@ -45,7 +45,7 @@ def serve(
     TARGET is MODULE:ATTR or path/to/file.py:ATTR naming a tool, a toolset, a list of
     tools, or an Agent (served as one tool: input -> the agent's final answer); without a
     colon, it names an installed tool pack. Over HTTP, clients send
-    ``Authorization: Bearer KEY`` with a key from AGENTKIT_API_KEYS or --api-key-file.
+    "Authorization: Bearer KEY" with a key from AGENTKIT_API_KEYS or --api-key-file.
     """
     try:
         from agentkit import mcp as agentkit_mcp

@@ -39,6 +39,7 @@ from agentkit.testing import FunctionModel, TestModel
 __all__ = [
     "ModelChoice",
     "ModelOptions",
+    "agents_model",
     "choose_model",
     "is_offline",
     "model_options",
@@ -191,16 +192,32 @@ def _check_client(model: Model) -> None:
         return
     try:
         model.client  # noqa: B018 - builds the client, or raises
-    except openai.OpenAIError as exc:
+    except (openai.OpenAIError, UserError) as exc:
         raise UserError(
             f"{describe_model(model)} cannot reach a model API: {exc} "
             f"({_HOW_TO_CONFIGURE}, or pass --offline)"
         ) from exc
 
 
+def agents_model(agent: Agent[Any], options: ModelOptions) -> Model | None:
+    """The agent's own model for `choose_model`: None when the environment decides.
+
+    A model given by name is built from the environment; when the environment cannot serve
+    it, that is an error only if the command would use it (not with ``--offline``).
+    """
+    if agent.uses_environment_model:
+        return None
+    try:
+        return agent.model
+    except UserError as exc:
+        if options.offline:
+            return None
+        raise UserError(f"{exc} (or pass --offline)") from exc
+
+
 def with_model(agent: Agent[Any], choice: ModelChoice) -> Agent[Any]:
     """``agent`` itself when it keeps its model, else a copy running on the chosen one."""
-    if choice.model is agent.model:
+    if choice.model is agents_model(agent, ModelOptions(offline=True)):
         return agent
     copied = copy.copy(agent)
     copied.model = choice.model

@@ -48,11 +48,11 @@ def debug_option(command: F) -> F:
 def reported_errors(debug: bool) -> Iterator[None]:
     """Turn any error into one line on stderr and exit 1 (re-raise it with ``debug``).
 
-    Ctrl-C exits with status 130, as shells expect. Without ``debug``, agentkit's own log
-    lines are silenced: the commands show retries and failures themselves.
+    Ctrl-C exits with status 130, as shells expect. agentkit's own log lines (retries, tool
+    failures) show on stderr with ``debug`` only: the commands report failures themselves.
     """
-    if not debug:
-        logging.getLogger("agentkit").addHandler(logging.NullHandler())
+    if debug:
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     try:
         yield
     except (click.ClickException, click.exceptions.Exit, click.Abort):

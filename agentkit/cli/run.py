@@ -20,6 +20,7 @@ from agentkit.cli.loading import load_agent
 from agentkit.cli.model_options import (
     ModelChoice,
     ModelOptions,
+    agents_model,
     choose_model,
     model_options,
     with_model,
@@ -90,7 +91,7 @@ def run(
 def prepare_agent(target: str, options: ModelOptions) -> tuple[Agent[Any], ModelChoice]:
     """Load the agent and put it on the model the flags and environment choose."""
     agent = load_agent(target)
-    choice = choose_model(None if agent.uses_environment_model else agent.model, options)
+    choice = choose_model(agents_model(agent, options), options)
     return with_model(agent, choice), choice
 
 

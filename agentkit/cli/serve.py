@@ -76,6 +76,18 @@ _SECRET_VARIABLES = (
     "--offline", is_flag=True, help="Answer with the offline TestModel whatever is configured."
 )
 @click.option("--max-body-bytes", default=1024 * 1024, show_default=True, type=int)
+@click.option(
+    "--max-file-bytes",
+    default=512 * 1024 * 1024,
+    show_default=True,
+    type=int,
+    help="The largest upload POST /v1/files accepts (streamed to disk).",
+)
+@click.option(
+    "--files-dir",
+    default=None,
+    help="Where files' bytes are kept (default: beside the database, DB.files).",
+)
 @click.option("--run-timeout", default=600.0, show_default=True, type=float, help="Seconds.")
 @click.option(
     "--header-timeout",
@@ -102,14 +114,16 @@ def serve(
     model_override: str | None,
     offline: bool,
     max_body_bytes: int,
+    max_file_bytes: int,
+    files_dir: str | None,
     run_timeout: float,
     header_timeout: float,
     body_timeout: float,
 ) -> None:
-    """Serve the Assistants v2 API (/v1/assistants, /v1/threads...) over the run engine.
+    """Serve the Assistants v2 API (/v1/assistants, /v1/threads, /v1/files...) over the engine.
 
-    Clients authenticate with ``Authorization: Bearer KEY``; each key sees only its
-    project's objects. Keys come from AGENTKIT_API_KEYS (``KEY=PROJECT,...`` or ``@FILE``)
+    Clients authenticate with the header "Authorization: Bearer KEY"; each key sees only
+    its project's objects. Keys come from AGENTKIT_API_KEYS ("KEY=PROJECT,..." or "@FILE")
     or --api-key-file. The upstream key is read from AGENTKIT_UPSTREAM_API_KEY (else
     OPENAI_API_KEY; AZURE_OPENAI_API_KEY for Azure).
     """
@@ -136,6 +150,8 @@ def serve(
             model_factory=source.factory,
             model_description=source.description,
             max_body_bytes=max_body_bytes,
+            max_file_bytes=max_file_bytes,
+            files_dir=files_dir,
             run_timeout=run_timeout,
             header_timeout=header_timeout,
             body_timeout=body_timeout,

@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from agentkit.cli.loading import load_object
+from agentkit.agent import Agent
+from agentkit.cli.loading import a_or_an, load_object
 from agentkit.exceptions import AgentkitError, UserError
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
@@ -57,9 +58,9 @@ def show(
 ) -> None:
     """Print the tool definitions of TARGET (MODULE:ATTR or path/to/file.py:ATTR) as JSON.
 
-    ATTR may be a tool, a toolset (an MCPToolset too), or a list of tools. With --mcp or
-    --mcp-url, the tools of that MCP server, with the schemas agentkit would send; a tool
-    sent non-strict is reported on stderr with the reason.
+    ATTR may be an agent (its tools), a tool, a toolset (an MCPToolset too), or a list of
+    tools. With --mcp or --mcp-url, the tools of that MCP server, with the schemas agentkit
+    would send; a tool sent non-strict is reported on stderr with the reason.
     """
     sources = [target, pack, mcp_command, mcp_url]
     if sum(source is not None for source in sources) != 1:
@@ -118,17 +119,20 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def as_toolset(value: Any, target: str) -> Toolset:
-    """``value`` (a tool, toolset, function or list of them) as a toolset.
+    """``value`` (an agent's tools, a tool, toolset, function or list of them) as a toolset.
 
     Raises:
         UserError: ``value`` is none of those.
     """
+    if isinstance(value, Agent):
+        return value.toolset
     if isinstance(value, Toolset):
         return value
     if isinstance(value, Tool | ToolDefinition) or callable(value):
         return toolset_from([value])
     if isinstance(value, list | tuple):
         return toolset_from(value)
+    kind = type(value).__name__
     raise UserError(
-        f"{target!r} is a {type(value).__name__}, not a tool, a toolset or a list of tools"
+        f"{target!r} is {a_or_an(kind)} {kind}, not an agent, a tool, a toolset or a list of tools"
     )

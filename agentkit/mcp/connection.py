@@ -340,7 +340,7 @@ def _loop() -> asyncio.AbstractEventLoop:
 def agentkit_version() -> str:
     """The installed agentkit's version, for the MCP peer's information."""
     try:
-        return version("agentkit")
+        return version("agentkit-assistants")
     except PackageNotFoundError:  # running from a source tree
         return "0"
 

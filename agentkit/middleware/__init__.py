@@ -3,7 +3,8 @@
 Give them as ``Agent(middleware=[...])``, ``Runner(middleware=[...])`` or per run; list order
 is call order, outermost first. Built in: retries (`RetryMiddleware`, `ToolRetryMiddleware`),
 logs and spans (`TracingMiddleware`, `OpenTelemetryMiddleware`), budgets
-(`UsageLimitsMiddleware`). `middleware_stack` shows the order a run applies them in.
+(`UsageLimitsMiddleware`), images shown by file id (`ImageFilesMiddleware`).
+`middleware_stack` shows the order a run applies them in.
 
 Tool-choice policies are not middleware: they moved to `agentkit.tool_choice` (the old names
 here still work, with a deprecation warning).
@@ -20,6 +21,7 @@ from agentkit.middleware.base import (
     ToolCall,
     ToolHandler,
 )
+from agentkit.middleware.image_files import ImageFilesMiddleware
 from agentkit.middleware.otel import OpenTelemetryMiddleware
 from agentkit.middleware.replay import TextReplayFilter
 from agentkit.middleware.retry import (
@@ -36,6 +38,7 @@ from agentkit.middleware.tracing import TracingMiddleware
 from agentkit.middleware.usage_limits import UsageLimitsMiddleware
 
 __all__ = [
+    "ImageFilesMiddleware",
     "Middleware",
     "ModelCall",
     "ModelHandler",

@@ -54,7 +54,7 @@ def _import_trace() -> Any:
         from opentelemetry import trace
     except ImportError as exc:
         raise UserError(
-            "OpenTelemetryMiddleware needs opentelemetry: pip install 'agentkit[otel]'"
+            "OpenTelemetryMiddleware needs opentelemetry: pip install 'agentkit-assistants[otel]'"
         ) from exc
     return trace
 

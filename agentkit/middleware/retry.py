@@ -56,13 +56,16 @@ _stdlib_log = logging.getLogger("agentkit.retry")
 
 
 def _warn(message: str, **fields: Any) -> None:
-    # RetryMiddleware is on by default, so it must not print to stdout in applications that
-    # never set structlog up: without a structlog configuration, use stdlib logging (silent
-    # unless configured).
+    # RetryMiddleware is on by default, so it must print nothing in applications that never
+    # set logging up: without a structlog configuration, use stdlib logging, which is silent
+    # until the application configures it (agentkit's logger has a NullHandler). The line
+    # reads as ``retrying: target=model attempt=1 ...``; handlers get the fields as
+    # ``record.agentkit``.
     if structlog.is_configured():
         _log.warning(message, **fields)
     else:
-        _stdlib_log.warning("%s %s", message, fields)
+        pairs = " ".join(f"{key}={value!r}" for key, value in fields.items())
+        _stdlib_log.warning("%s: %s", message, pairs, extra={"agentkit": fields})
 
 
 _attempt: contextvars.ContextVar[int] = contextvars.ContextVar("agentkit_attempt", default=1)

@@ -16,6 +16,7 @@ from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 from agentkit.exceptions import ModelError, UserError
 from agentkit.models.chat_wire import MaxTokensParam, chat_params
 from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
+from agentkit.models.endpoint import Endpoint
 from agentkit.models.errors import mid_stream_errors, model_error_from, stream_interrupted
 from agentkit.models.events import (
     FinishReason,
@@ -44,7 +45,10 @@ class ChatCompletionsModel(OpenAIClientModel):
 
     Args:
         model_name: the model, or the deployment name on Azure.
-        client: the SDK client; by default an `AsyncOpenAI()` built on first use.
+        client: the SDK client. Without one, requests go to ``endpoint``, or to OpenAI's
+            endpoint from ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``, read at the first
+            request, through a client per event loop (see `OpenAIClientModel`).
+        endpoint: the API to talk to, instead of a client.
         stream: stream the response (default) or make one plain request.
         include_usage: ask for token usage at the end of a stream (``stream_options``); turn off
             for servers that reject ``stream_options``.
@@ -59,6 +63,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         model_name: str,
         *,
         client: AsyncOpenAI | None = None,
+        endpoint: Endpoint | None = None,
         stream: bool = True,
         include_usage: bool = True,
         max_tokens_param: MaxTokensParam = "max_completion_tokens",
@@ -68,7 +73,7 @@ class ChatCompletionsModel(OpenAIClientModel):
                 f"ChatCompletionsModel: max_tokens_param must be one of "
                 f"{get_args(MaxTokensParam)}, not {max_tokens_param!r}"
             )
-        super().__init__(model_name, client=client)
+        super().__init__(model_name, client=client, endpoint=endpoint)
         self.streaming = stream
         self.include_usage = include_usage
         self.max_tokens_param: MaxTokensParam = max_tokens_param

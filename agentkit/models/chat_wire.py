@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeAlias
 
+from agentkit.exceptions import ModelError
 from agentkit.models.request import (
     AllowedTools,
     AssistantMessageItem,
+    InputImage,
     ModelItem,
     ModelRequest,
     ModelSettings,
@@ -55,8 +57,10 @@ def chat_messages(instructions: str | None, items: tuple[ModelItem, ...]) -> lis
     previous: ModelItem | None = None
     for item in items:
         match item:
-            case UserMessageItem(text=text):
+            case UserMessageItem(text=text, parts=()):
                 messages.append({"role": "user", "content": text})
+            case UserMessageItem(parts=parts):
+                messages.append({"role": "user", "content": [_content_part(p) for p in parts]})
             case AssistantMessageItem(text=text):
                 messages.append({"role": "assistant", "content": text})
             case ToolCallItem():
@@ -65,6 +69,19 @@ def chat_messages(instructions: str | None, items: tuple[ModelItem, ...]) -> lis
                 messages.append({"role": "tool", "tool_call_id": call_id, "content": output})
         previous = item
     return messages
+
+
+def _content_part(part: str | InputImage) -> dict[str, Any]:
+    if isinstance(part, str):
+        return {"type": "text", "text": part}
+    if part.url is None:
+        raise ModelError(
+            f"Chat Completions takes images as URLs, and image file {part.file_id!r} was not "
+            "turned into one: give agentkit's files to the run with ImageFilesMiddleware, "
+            "or send the image as a URL or bytes (ImageURLContent)",
+            code="invalid_image",
+        )
+    return {"type": "image_url", "image_url": {"url": part.url, "detail": part.detail}}
 
 
 def _append_call(

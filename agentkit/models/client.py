@@ -1,4 +1,4 @@
-"""What the two openai-SDK adapters share: the client, created lazily, and call ids."""
+"""What the two openai-SDK adapters share: where requests go (client or endpoint), call ids."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from typing import Any
 
 from openai import AsyncAzureOpenAI, AsyncOpenAI
 
+from agentkit.exceptions import UserError
 from agentkit.models.base import Model
+from agentkit.models.clients import build_client, client_for, close_client
+from agentkit.models.endpoint import Endpoint, openai_endpoint
 
 __all__ = ["OpenAIClientModel", "new_call_id", "prebuilt"]
 
@@ -41,45 +44,74 @@ def prebuilt(
 class OpenAIClientModel(Model):
     """Base of the adapters that talk through an `AsyncOpenAI` (or `AsyncAzureOpenAI`) client.
 
-    Without a client, an `AsyncOpenAI()` is built on first use from the ``OPENAI_*`` environment
-    variables, so importing and constructing need no API key; `aclose` closes only that client.
+    Given a ``client``, requests go through it. Otherwise they go to an `Endpoint`: the one
+    given, or, read at the first request, OpenAI's from ``OPENAI_API_KEY`` and
+    ``OPENAI_BASE_URL`` (so constructing needs no key). An endpoint's clients are made per
+    event loop and shared by every adapter on that loop (`agentkit.models.clients`), so the
+    adapter works from any loop, ``run_sync`` included; they close when their loop shuts
+    down, or at `aclose`.
 
     Attributes:
-        owns_client: whether `aclose` closes the client (True for one the adapter built, or
-            that `model_from_env` built for it).
+        owns_client: whether `aclose` closes the given client (True when `model_from_env`
+            built it for this adapter).
 
-    Requests go through a copy of the client with the SDK's own retries off
-    (``max_retries=0``): retrying is `RetryMiddleware`'s job (a `Runner` has one by default), so
-    every retry is visible as an event and in traces, and retries never multiply.
+    Requests go through clients with the SDK's own retries off (``max_retries=0``):
+    retrying is `RetryMiddleware`'s job (a `Runner` has one by default), so every retry is
+    visible as an event and in traces, and retries never multiply.
     """
 
     api: str = "openai"
 
-    def __init__(self, model_name: str, *, client: AsyncOpenAI | None = None) -> None:
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        client: AsyncOpenAI | None = None,
+        endpoint: Endpoint | None = None,
+    ) -> None:
+        if client is not None and endpoint is not None:
+            raise UserError(f"{type(self).__name__}: give a client or an endpoint, not both")
         self.model_name = model_name
         self._client = client
         self._requests_client: AsyncOpenAI | None = None
-        self.owns_client = client is None
-        self.provider = "azure" if isinstance(client, AsyncAzureOpenAI) else "openai"
+        self.endpoint = endpoint
+        self.owns_client = False
+        azure = isinstance(client, AsyncAzureOpenAI) or (endpoint and endpoint.kind == "azure")
+        self.provider = "azure" if azure else "openai"
 
     @property
     def client(self) -> AsyncOpenAI:
-        """The SDK client requests go through: the given one (or a new one), retries off."""
+        """The SDK client requests go through: the given one, or the running loop's.
+
+        Raises:
+            UserError: no client was given and the environment names no API key.
+        """
+        if self._client is None:
+            if self.endpoint is None:
+                self.endpoint = openai_endpoint(needed_by=f"{type(self).__name__}")
+            return client_for(self.endpoint)
         if self._requests_client is None:
-            if self._client is None:
-                self._client = AsyncOpenAI()
             self._requests_client = self._client.with_options(max_retries=0)
         return self._requests_client
 
     def describe(self) -> str:
         """One line saying which API, model and server this adapter talks to."""
-        where = str(self._client.base_url) if self._client is not None else "OPENAI_BASE_URL"
+        if self._client is not None:
+            where = str(self._client.base_url)
+        elif self.endpoint is not None:
+            where = str(build_client(self.endpoint).base_url)  # as the SDK spells it
+        else:
+            where = "OPENAI_BASE_URL"
         return (
             f"{type(self).__name__} {self.model_name!r} via {self.api} at {where} ({self.provider})"
         )
 
     async def aclose(self) -> None:
-        if self.owns_client and self._client is not None:
+        """Close the client this adapter owns, or the running loop's client for its endpoint."""
+        if self._client is None:
+            if self.endpoint is not None:
+                await close_client(self.endpoint)
+        elif self.owns_client:
             await self._client.close()
             self._client = None
             self._requests_client = None

@@ -6,16 +6,27 @@ response object. Some servers accept the field and ignore it (Ollama: "not suppo
 answer looks fine but is wrong. `ResponsesModel` checks the echo before it passes on anything
 of the response; when it is missing it asks again with the whole conversation, warns once
 (`ContinuationWarning`), and replays from then on.
+
+A hosted ``conversation`` is checked the same way (the response names its conversation);
+there is no falling back there, since only the server has the conversation: the call fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 from openai.types.responses import Response
 
-__all__ = ["ContinuationWarning", "PreviousResponseIgnored", "check_echo", "echo_checked"]
+from agentkit.exceptions import ModelError
+
+__all__ = [
+    "ContinuationWarning",
+    "PreviousResponseIgnored",
+    "check_conversation",
+    "check_echo",
+    "echo_checked",
+]
 
 
 class ContinuationWarning(UserWarning):
@@ -38,12 +49,27 @@ def check_echo(response: Response, sent: str) -> None:
         raise PreviousResponseIgnored(sent, echoed)
 
 
-async def echo_checked(events: AsyncIterator[Any], sent: str) -> AsyncGenerator[Any, None]:
+def check_conversation(response: Response, sent: str) -> None:
+    """Raise `ModelError` unless ``response`` belongs to conversation ``sent``."""
+    conversation = getattr(response, "conversation", None)
+    echoed = getattr(conversation, "id", None)
+    if echoed != sent:
+        raise ModelError(
+            f"sent conversation {sent!r}, and the response belongs to {echoed!r}: this "
+            "server does not keep conversations (the Conversations API), so its answer would "
+            "miss the conversation's history; continue it on a server that keeps it",
+            code="conversation_ignored",
+        )
+
+
+async def echo_checked(
+    events: AsyncIterator[Any], sent: str, check: Callable[[Response, str], None] = check_echo
+) -> AsyncGenerator[Any, None]:
     """The stream's events, held back until the first one carrying the response is checked.
 
     Raises:
-        PreviousResponseIgnored: the response does not echo ``sent``; nothing of it has
-            been passed on.
+        PreviousResponseIgnored: (with the default ``check``) the response does not echo
+            ``sent``; nothing of it has been passed on.
     """
     held: list[Any] = []
     checked = False
@@ -53,7 +79,7 @@ async def echo_checked(events: AsyncIterator[Any], sent: str) -> AsyncGenerator[
             if not isinstance(response, Response):
                 held.append(event)
                 continue
-            check_echo(response, sent)
+            check(response, sent)
             checked = True
             for earlier in held:
                 yield earlier

@@ -10,6 +10,7 @@ from agentkit.tools.definition import ToolDefinition
 __all__ = [
     "AllowedTools",
     "AssistantMessageItem",
+    "InputImage",
     "ModelItem",
     "ModelRequest",
     "ModelSettings",
@@ -22,10 +23,35 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
+class InputImage:
+    """An image in a user message, for models that accept images.
+
+    Attributes:
+        url: where the model reads it: an ``https://`` URL or a ``data:image/…`` URL.
+        file_id: instead of ``url``, the id of a file. agentkit's own files are turned into
+            ``data:`` URLs before the model call (`ImageFilesMiddleware`); an id that
+            reaches an adapter names a file of the model API itself (OpenAI's Files API),
+            which only the Responses API accepts.
+        detail: ``auto``, ``low`` (fewer tokens) or ``high``.
+    """
+
+    url: str | None = None
+    file_id: str | None = None
+    detail: Literal["auto", "low", "high"] = "auto"
+
+
+@dataclass(frozen=True, slots=True)
 class UserMessageItem:
-    """A user message in the conversation."""
+    """A user message in the conversation.
+
+    Attributes:
+        text: all of its text (adapters for text-only models read only this).
+        parts: when the message has images, all its parts in order: strings for text,
+            `InputImage` for images; empty for a text-only message.
+    """
 
     text: str
+    parts: tuple[str | InputImage, ...] = ()
     kind: Literal["user"] = "user"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import warnings
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, TypeAlias, get_args
 
 from openai import AsyncOpenAI
 from openai.types.responses import (
@@ -29,9 +29,11 @@ from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
 from agentkit.models.continuation import (
     ContinuationWarning,
     PreviousResponseIgnored,
+    check_conversation,
     check_echo,
     echo_checked,
 )
+from agentkit.models.endpoint import Endpoint
 from agentkit.models.errors import (
     mid_stream_errors,
     model_error_from,
@@ -57,15 +59,22 @@ class ResponsesModel(OpenAIClientModel):
 
     Args:
         model_name: the model, or the deployment name on Azure.
-        client: the SDK client; by default an `AsyncOpenAI()` built on first use.
-        continuation: ``"replay"`` (default) sends the whole conversation every turn, which
-            works with every server, including stateless ones such as Ollama, and with
+        client: the SDK client. Without one, requests go to ``endpoint``, or to OpenAI's
+            endpoint from ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``, read at the first
+            request, through a client per event loop (see `OpenAIClientModel`).
+        endpoint: the API to talk to, instead of a client.
+        continuation: how the conversation reaches the server. ``"replay"`` (the default
+            without ``conversation``) sends the whole conversation every turn, which works
+            with every server, including stateless ones such as Ollama, and with
             ``store=False``. ``"previous_response_id"`` sends the id of the last response found
             in the request's items plus only the items after it, which saves tokens on servers
             that store responses; it replays when no item carries a response id, and when the
             server's response does not echo the id (the server ignored it, as Ollama does) it
             asks again with the whole conversation, warns once (`ContinuationWarning`) and
-            replays from then on.
+            replays from then on. ``"conversation"`` (the default with ``conversation``)
+            continues a conversation the server holds (the Conversations API): it sends only
+            what came after the model's last answer or call, and the server adds each turn.
+        conversation: the id of the hosted conversation (``conv_…``) to continue.
         stream: stream the response (default) or make one plain request.
         store: sent as ``store`` when set; ``None`` leaves the server's default.
 
@@ -80,22 +89,15 @@ class ResponsesModel(OpenAIClientModel):
         model_name: str,
         *,
         client: AsyncOpenAI | None = None,
-        continuation: Continuation = "replay",
+        endpoint: Endpoint | None = None,
+        continuation: Continuation | None = None,
+        conversation: str | None = None,
         stream: bool = True,
         store: bool | None = None,
     ) -> None:
-        if continuation not in get_args(Continuation):
-            raise UserError(
-                f"ResponsesModel: continuation must be one of {get_args(Continuation)}, "
-                f"not {continuation!r}"
-            )
-        if continuation == "previous_response_id" and store is False:
-            raise UserError(
-                "ResponsesModel: continuation='previous_response_id' needs stored responses; "
-                "use continuation='replay' with store=False"
-            )
-        super().__init__(model_name, client=client)
-        self.continuation: Continuation = continuation
+        super().__init__(model_name, client=client, endpoint=endpoint)
+        self.continuation: Continuation = _checked_continuation(continuation, conversation, store)
+        self.conversation = conversation
         self.streaming = stream
         self.store = store
 
@@ -112,21 +114,26 @@ class ResponsesModel(OpenAIClientModel):
 
     async def _call(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
         wire = responses_params(
-            request, model_name=self.model_name, continuation=self.continuation, store=self.store
+            request,
+            model_name=self.model_name,
+            continuation=self.continuation,
+            store=self.store,
+            conversation=self.conversation,
         )
-        sent: str | None = wire.get("previous_response_id")
+        echo = _echo_check(wire)
         params = prebuilt(wire, "input", "tools")
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
         if self.streaming:
-            async for event in self._stream_events(params, state, sent):
+            async for event in self._stream_events(params, state, echo):
                 yield event
             return
         try:
             response = await self.client.responses.create(**params, stream=False)
         except Exception as exc:
             raise model_error_from(exc) from exc
-        if sent is not None:
-            check_echo(response, sent)
+        if echo is not None:
+            check, sent = echo
+            check(response, sent)
         for event in _final_events(response, state):
             yield event
 
@@ -144,13 +151,13 @@ class ResponsesModel(OpenAIClientModel):
         )
 
     async def _stream_events(
-        self, params: dict[str, Any], state: _CallState, sent: str | None
+        self, params: dict[str, Any], state: _CallState, echo: _Echo | None
     ) -> AsyncIterator[ModelStreamEvent]:
         try:
             stream = await self.client.responses.create(**params, stream=True)
         except Exception as exc:
             raise model_error_from(exc) from exc
-        async with stream, contextlib.aclosing(_checked(stream, sent)) as events:
+        async with stream, contextlib.aclosing(_checked(stream, echo)) as events:
             async for event in events:
                 for out in _translate(event, state):
                     yield out
@@ -160,9 +167,52 @@ class ResponsesModel(OpenAIClientModel):
         raise stream_interrupted("the stream ended before response.completed")
 
 
-def _checked(stream: AsyncIterator[Any], sent: str | None) -> AsyncGenerator[Any, None]:
+_Echo: TypeAlias = tuple[Callable[[Response, str], None], str]
+"""How to check that the server continued what was sent, and what was sent."""
+
+
+def _echo_check(wire: dict[str, Any]) -> _Echo | None:
+    if "previous_response_id" in wire:
+        return check_echo, wire["previous_response_id"]
+    if "conversation" in wire:
+        return check_conversation, wire["conversation"]
+    return None
+
+
+def _checked(stream: AsyncIterator[Any], echo: _Echo | None) -> AsyncGenerator[Any, None]:
     events = mid_stream_errors(stream)
-    return events if sent is None else echo_checked(events, sent)
+    if echo is None:
+        return events
+    check, sent = echo
+    return echo_checked(events, sent, check)
+
+
+def _checked_continuation(
+    continuation: Continuation | None, conversation: str | None, store: bool | None
+) -> Continuation:
+    """The continuation asked for, or why it cannot work (a `UserError`)."""
+    chosen = continuation or ("conversation" if conversation is not None else "replay")
+    if chosen not in get_args(Continuation):
+        raise UserError(
+            f"ResponsesModel: continuation must be one of {get_args(Continuation)}, "
+            f"not {continuation!r}"
+        )
+    if conversation is not None and chosen != "conversation":
+        raise UserError(
+            f"ResponsesModel: conversation={conversation!r} continues a hosted conversation; "
+            f"it cannot be combined with continuation={chosen!r}"
+        )
+    if chosen == "conversation" and not (conversation or "").strip():
+        raise UserError(
+            "ResponsesModel: continuation='conversation' needs conversation='conv_…', the id "
+            "of a conversation (create one with client.conversations.create())"
+        )
+    if chosen != "replay" and store is False:
+        raise UserError(
+            f"ResponsesModel: continuation={chosen!r} needs stored responses; "
+            "use continuation='replay' with store=False"
+        )
+    return chosen
 
 
 async def _drain(events: AsyncIterator[Any]) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Literal, TypeAlias
 from agentkit.models.request import (
     AllowedTools,
     AssistantMessageItem,
+    InputImage,
     ModelItem,
     ModelRequest,
     ModelSettings,
@@ -19,7 +20,7 @@ from agentkit.models.request import (
 
 __all__ = ["Continuation", "responses_input", "responses_params", "responses_tool_choice"]
 
-Continuation: TypeAlias = Literal["previous_response_id", "replay"]
+Continuation: TypeAlias = Literal["previous_response_id", "replay", "conversation"]
 
 
 def responses_params(
@@ -28,15 +29,24 @@ def responses_params(
     model_name: str,
     continuation: Continuation,
     store: bool | None,
+    conversation: str | None = None,
 ) -> dict[str, Any]:
-    """The keyword arguments for ``client.responses.create`` (everything but ``stream``)."""
-    previous_id, items = _continue_from(request.items, continuation)
+    """The keyword arguments for ``client.responses.create`` (everything but ``stream``).
+
+    With ``continuation="conversation"``, ``conversation`` names the hosted conversation.
+    """
+    if continuation == "conversation":
+        previous_id, items = None, _unseen_by_conversation(request.items)
+    else:
+        previous_id, items = _continue_from(request.items, continuation)
     params: dict[str, Any] = {"model": model_name, "input": responses_input(items)}
     # Instructions are never carried over from a previous response, so they go every time.
     if request.instructions is not None:
         params["instructions"] = request.instructions
     if previous_id is not None:
         params["previous_response_id"] = previous_id
+    if continuation == "conversation":
+        params["conversation"] = conversation
     if request.tools:
         params["tools"] = [tool.to_responses() for tool in request.tools]
         params["tool_choice"] = responses_tool_choice(request.tool_choice)
@@ -53,8 +63,10 @@ def responses_input(items: tuple[ModelItem, ...] | list[ModelItem]) -> list[dict
     result: list[dict[str, Any]] = []
     for item in items:
         match item:
-            case UserMessageItem(text=text):
+            case UserMessageItem(text=text, parts=()):
                 result.append({"role": "user", "content": text})
+            case UserMessageItem(parts=parts):
+                result.append({"role": "user", "content": [_input_part(p) for p in parts]})
             case AssistantMessageItem(text=text):
                 result.append({"role": "assistant", "content": text})
             case ToolCallItem(call_id=call_id, name=name, arguments=arguments):
@@ -84,6 +96,15 @@ def _with_images(output: str, images: tuple[str, ...]) -> list[dict[str, Any]]:
     return parts
 
 
+def _input_part(part: str | InputImage) -> dict[str, Any]:
+    if isinstance(part, str):
+        return {"type": "input_text", "text": part}
+    if part.url is not None:
+        return {"type": "input_image", "image_url": part.url, "detail": part.detail}
+    # A file of the API's own (OpenAI Files): agentkit's files were made data URLs before.
+    return {"type": "input_image", "file_id": part.file_id, "detail": part.detail}
+
+
 def responses_tool_choice(choice: ToolChoice) -> str | dict[str, Any]:
     """The canonical tool choice in the Responses wire format."""
     match choice:
@@ -110,6 +131,18 @@ def _continue_from(
         if isinstance(item, AssistantMessageItem | ToolCallItem) and item.response_id:
             return item.response_id, items[index + 1 :]
     return None, items
+
+
+def _unseen_by_conversation(items: tuple[ModelItem, ...]) -> tuple[ModelItem, ...]:
+    """The items after the model's last answer or call: the hosted conversation has the rest.
+
+    The server adds each response's input and output to the conversation, so what it lacks
+    is what came after the model last spoke: new user messages, and tool outputs.
+    """
+    for index in range(len(items) - 1, -1, -1):
+        if isinstance(items[index], AssistantMessageItem | ToolCallItem):
+            return items[index + 1 :]
+    return items
 
 
 def _settings(settings: ModelSettings) -> dict[str, Any]:

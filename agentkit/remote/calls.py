@@ -38,10 +38,13 @@ class AssistantsCalls:
             pending = self.client.beta.threads.create(metadata=dict(metadata or {}))
         return await pending
 
-    async def add_message(self, thread_id: str, text: str) -> SdkMessage:
-        """``POST /threads/{id}/messages`` with a user message."""
+    async def add_message(self, thread_id: str, text: str | list[dict[str, Any]]) -> SdkMessage:
+        """``POST /threads/{id}/messages`` with a user message (text, or content parts)."""
+        content: Any = text
         with assistants_api():
-            pending = self.client.beta.threads.messages.create(thread_id, role="user", content=text)
+            pending = self.client.beta.threads.messages.create(
+                thread_id, role="user", content=content
+            )
         return await pending
 
     async def retrieve_message(self, thread_id: str, message_id: str) -> SdkMessage:

@@ -15,7 +15,7 @@ from agentkit.events import RunEvent
 from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack, warn_stages_remote_runs_skip
-from agentkit.records import Message, Run, Thread
+from agentkit.records import Message, Run, TextContent, Thread, UserInput
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls
 from agentkit.remote.driver import RemoteRun, RemoteSettings
@@ -130,7 +130,7 @@ class RemoteRunner:
     async def iter_run(
         self,
         agent: Agent[Any],
-        input: str | None = None,
+        input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
         deps: Any = None,
@@ -163,7 +163,9 @@ class RemoteRunner:
             async for event in events:
                 yield event
 
-    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+    async def run(
+        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
+    ) -> RunResult:
         """Start a remote run, drain its events and return the result; see `iter_run`."""
         return await collect(self.iter_run(agent, input, **options))
 
@@ -253,14 +255,27 @@ class RemoteRunner:
         await self.aclose()
 
     # -- internals ---------------------------------------------------------------------------
-    async def _thread_for(self, thread: Thread | str | None, input: str | None) -> str:
+    async def _thread_for(self, thread: Thread | str | None, input: UserInput | None) -> str:
         if thread is None:
             thread_id = (await self.create_thread()).id
         else:
             thread_id = thread if isinstance(thread, str) else thread.id
-        if input is not None:
+        if isinstance(input, str):
             await self.add_message(thread_id, input)
+        elif input is not None:
+            await self._add_parts(thread_id, Message.of_input(thread_id, input))
         return thread_id
+
+    async def _add_parts(self, thread_id: str, said: Message) -> None:
+        # The create-message body spells a text part {"type": "text", "text": str}.
+        parts = [
+            {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
+            for p in said.content
+        ]
+        try:
+            await self.calls.add_message(thread_id, parts)
+        except _SERVICE_ERRORS as exc:
+            raise start_error(exc) from exc
 
     def _params(
         self,

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agentkit.models.request import AssistantMessageItem, ModelItem, UserMessageItem
-from agentkit.records import Message, TruncationStrategy
+from agentkit.models.request import AssistantMessageItem, InputImage, ModelItem, UserMessageItem
+from agentkit.records import (
+    ImageFileContent,
+    ImageURLContent,
+    Message,
+    TextContent,
+    TruncationStrategy,
+)
 
 __all__ = ["estimate_tokens", "history_items"]
 
@@ -48,5 +54,20 @@ def _fit(messages: list[Message], budget: int) -> list[Message]:
 
 def _item(message: Message) -> ModelItem:
     if message.role == "user":
-        return UserMessageItem(message.text)
+        return _user_item(message)
     return AssistantMessageItem(message.text)
+
+
+def _user_item(message: Message) -> UserMessageItem:
+    if all(isinstance(part, TextContent) for part in message.content):
+        return UserMessageItem(message.text)
+    parts: list[str | InputImage] = []
+    for part in message.content:
+        match part:
+            case TextContent(text=text):
+                parts.append(text.value)
+            case ImageURLContent(image_url=image):
+                parts.append(InputImage(url=image.url, detail=image.detail))
+            case ImageFileContent(image_file=image):
+                parts.append(InputImage(file_id=image.file_id, detail=image.detail or "auto"))
+    return UserMessageItem(message.text, tuple(parts))

@@ -74,7 +74,10 @@ async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
     chains = _Chains(
         model=build_chain(stack, "wrap_model_call", ctx, model_stream_handler(state)),
         tool=build_chain(
-            stack, "wrap_tool_call", ctx, partial(invoke_tool, state.agent, state.failures, ctx)
+            stack,
+            "wrap_tool_call",
+            ctx,
+            partial(invoke_tool, state.agent, state.failures, ctx, hosted=state.hosted_results),
         ),
     )
 
@@ -140,7 +143,7 @@ async def _next_turn(state: RunState, chains: _Chains) -> bool:
     policy = state.agent.tool_choice
     final = policy.final_output(info)
     if final is not None:
-        await _complete(state, MessageWriter(state.run, state.ctx.emit), final)
+        await _complete(state, MessageWriter(state.run, state.ctx.emit, state.message_parts), final)
         return True
     if state.turn >= state.agent.limits.max_turns:
         await end_run(state, "incomplete", reason="max_turns")
@@ -152,7 +155,7 @@ async def _model_turn(
     state: RunState, chains: _Chains, tools: tuple[ToolDefinition, ...], tool_choice: ToolChoice
 ) -> bool:
     """One model call; True when the run ended."""
-    writer = MessageWriter(state.run, state.ctx.emit)
+    writer = MessageWriter(state.run, state.ctx.emit, state.message_parts)
     response = await call_model(state, chains.model, writer, tools, tool_choice)
     # The call's usage goes on the first step it made: its message, else its tool calls.
     usage = run_usage(response.usage)

@@ -1,4 +1,8 @@
-"""The assistant message a model call writes: created at the first delta, stored at the end."""
+"""The assistant message a model call writes: created at the first delta, stored at the end.
+
+Content that hosted calls produced earlier in the run (the code interpreter's images) goes
+first in the message, and the text gets their annotations (`runs.hosted.MessageParts`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from agentkit.events import (
     TextDeltaEvent,
 )
 from agentkit.records import (
+    ImageFileContent,
     IncompleteDetails,
     Message,
     MessageCreation,
@@ -20,11 +25,12 @@ from agentkit.records import (
     Run,
     RunStep,
     RunUsage,
-    Text,
     TextContent,
     now,
 )
+from agentkit.runs.hosted import MessageParts, annotate
 from agentkit.stores.base import Store
+from agentkit.tools.hosted import TextMarker
 
 __all__ = ["MessageWriter"]
 
@@ -32,9 +38,14 @@ __all__ = ["MessageWriter"]
 class MessageWriter:
     """Streams one assistant message: step and message events, then deltas, then storage."""
 
-    def __init__(self, run: Run, emit: Callable[[Any], None]) -> None:
+    def __init__(
+        self, run: Run, emit: Callable[[Any], None], parts: MessageParts | None = None
+    ) -> None:
         self._run = run
         self._emit = emit
+        self._pending = parts if parts is not None else MessageParts()
+        self._content: list[ImageFileContent] = []
+        self._markers: list[TextMarker] = []
         self._parts: list[str] = []
         self.message: Message | None = None
         self.step: RunStep | None = None
@@ -51,10 +62,11 @@ class MessageWriter:
 
     def _open(self) -> None:
         run = self._run
+        self._content, self._markers = self._pending.take()
         self.message = Message(
             thread_id=run.thread_id,
             role="assistant",
-            content=[],
+            content=list(self._content),
             assistant_id=run.assistant_id,
             run_id=run.id,
             status="in_progress",
@@ -80,9 +92,10 @@ class MessageWriter:
         reason: str | None = None,
         usage: RunUsage | None = None,
     ) -> Message | None:
-        """Store the message (``text`` is authoritative over the deltas); None if no text.
+        """Store the message (``text`` is authoritative over the deltas); None if it is empty.
 
-        ``usage`` is the model call's, recorded on the message's step.
+        ``usage`` is the model call's, recorded on the message's step. Without text, no
+        message is written and the hosted calls' content waits for the run's next message.
         """
         text = text or "".join(self._parts)
         if not text and self.message is None:
@@ -100,9 +113,8 @@ class MessageWriter:
                 "incomplete_details": IncompleteDetails(reason=reason or "unknown"),
             }
         )
-        message = self.message.model_copy(
-            update={"content": [TextContent(text=Text(value=text))], "status": status, **finished}
-        )
+        content = [*self._content, TextContent(text=annotate(text, self._markers))]
+        message = self.message.model_copy(update={"content": content, "status": status, **finished})
         step = self.step.model_copy(
             update={"status": "completed", "completed_at": timestamp, "usage": usage}
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from agentkit.events import RunEvent
 from agentkit.middleware.base import Middleware
-from agentkit.records import Message, Run, Thread
+from agentkit.records import Message, Run, Thread, UserInput
 from agentkit.runs.result import RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
@@ -38,7 +38,7 @@ class AgentRunner(Protocol):
     def iter_run(
         self,
         agent: Agent[Any],
-        input: str | None = None,
+        input: UserInput | None = None,
         *,
         thread: Thread | str | None = None,
         deps: Any = None,
@@ -50,7 +50,9 @@ class AgentRunner(Protocol):
         """Start a run and stream its events until it ends or pauses."""
         ...
 
-    async def run(self, agent: Agent[Any], input: str | None = None, **options: Any) -> RunResult:
+    async def run(
+        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
+    ) -> RunResult:
         """Start a run and wait for it to end or pause."""
         ...
 

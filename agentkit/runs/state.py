@@ -15,6 +15,7 @@ from agentkit.models.request import (
     UserMessageItem,
 )
 from agentkit.records import FunctionToolCall, Message, Run, RunStep
+from agentkit.runs.hosted import HostedResults, MessageParts
 from agentkit.stores.base import Store
 from agentkit.usage import Usage
 
@@ -66,6 +67,8 @@ class RunState:
         last_turn_calls: the calls of the last closed ``tool_calls`` step.
         last_request: the last request sent to the model, as the middleware passed it on.
         pending_step: the ``tool_calls`` step whose outputs are not all in yet.
+        hosted_results: hosted calls' results of the current turn, until the step has them.
+        message_parts: what hosted calls produced for the next assistant message.
 
     Middleware and tools keep their own per-run state in ``ctx.state``, saved here too.
     """
@@ -85,6 +88,8 @@ class RunState:
     last_request: ModelRequest | None = None
     pending_step: RunStep | None = None
     final_message: Message | None = None
+    hosted_results: HostedResults = field(default_factory=dict)
+    message_parts: MessageParts = field(default_factory=MessageParts)
 
     def to_json(self) -> dict[str, Any]:
         """The persisted part of the state."""
@@ -100,6 +105,7 @@ class RunState:
             "failures": dict(self.failures),
             "pending_step_id": self.pending_step.id if self.pending_step else None,
             "ctx_state": self.ctx.state,
+            "message_parts": self.message_parts.to_json(),
         }
 
     def load_json(self, data: dict[str, Any]) -> None:
@@ -109,5 +115,6 @@ class RunState:
         self.turn = int(data.get("turn", 0))
         self.usage = Usage(**data.get("usage", {}))
         self.failures = {str(k): int(v) for k, v in data.get("failures", {}).items()}
+        self.message_parts = MessageParts.from_json(data.get("message_parts", {}))
         self.ctx.state.clear()
         self.ctx.state.update(data.get("ctx_state", {}))

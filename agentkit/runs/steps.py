@@ -34,6 +34,7 @@ from agentkit.records import (
     now,
 )
 from agentkit.runs.dispatcher import ToolOutcome
+from agentkit.runs.hosted import pending_record, record_outcome
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.tool_calls import count_failures, split_calls
@@ -181,8 +182,14 @@ async def open_tool_step(
     ``usage`` is the tokens the step's model call used that no earlier step accounts for.
     """
     run = state.run
+    toolset = state.agent.toolset
     calls = [
-        FunctionToolCall(id=c.call_id, function=FunctionCall(name=c.name, arguments=c.arguments))
+        pending_record(
+            toolset.get(c.name),
+            FunctionToolCall(
+                id=c.call_id, function=FunctionCall(name=c.name, arguments=c.arguments)
+            ),
+        )
         for c in response.tool_calls
     ]
     step = RunStep(
@@ -218,7 +225,7 @@ def pending_calls(state: RunState) -> tuple[list[ToolCall], list[FunctionToolCal
 
 
 def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
-    """Write tool outputs (and errors, durations) into the pending step.
+    """Write tool outputs (and errors, durations, hosted results) into the pending step.
 
     The step is saved by what comes next: `close_tool_step`, or `pause_run` when the caller
     still owes outputs.
@@ -232,15 +239,15 @@ def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
             updated.append(call)
             continue
         function = call.function.model_copy(update={"output": outcome.output})
-        updated.append(
-            call.model_copy(
-                update={
-                    "function": function,
-                    "error": outcome.error,
-                    "duration_ms": round(outcome.duration_ms, 3),
-                }
-            )
+        done = call.model_copy(
+            update={
+                "function": function,
+                "error": outcome.error,
+                "duration_ms": round(outcome.duration_ms, 3),
+            }
         )
+        hosted = state.hosted_results.pop(call.id, None)
+        updated.append(record_outcome(done, hosted, state.message_parts))
     state.pending_step = state.pending_step.model_copy(
         update={"step_details": ToolCallsStepDetails(tool_calls=updated)}
     )

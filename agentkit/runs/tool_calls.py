@@ -16,8 +16,10 @@ from agentkit.context import RunContext
 from agentkit.exceptions import ToolTimeoutError, UnknownToolError
 from agentkit.records import FunctionToolCall
 from agentkit.runs.dispatcher import ToolOutcome
+from agentkit.runs.hosted import HostedResults, run_hosted
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.hosted import HostedTool
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
@@ -49,7 +51,8 @@ def split_calls(
 ) -> tuple[list[ToolCall], list[FunctionToolCall]]:
     """The calls without output that agentkit runs, and those the caller answers.
 
-    The caller answers every call in manual mode, and calls to bare `ToolDefinition`s.
+    The caller answers every call in manual mode, and calls to bare `ToolDefinition`s;
+    agentkit always runs hosted tools' calls (the code interpreter).
     """
     ours: list[ToolCall] = []
     callers: list[FunctionToolCall] = []
@@ -57,7 +60,8 @@ def split_calls(
         if call.function.output is not None:
             continue
         tool = agent.toolset.get(call.function.name)
-        if mode == "manual" or isinstance(tool, ToolDefinition):
+        manual = mode == "manual" and not isinstance(tool, HostedTool)
+        if manual or isinstance(tool, ToolDefinition):
             callers.append(call)
         else:
             ours.append(
@@ -67,9 +71,16 @@ def split_calls(
 
 
 async def invoke_tool(
-    agent: Agent[Any], failures: Mapping[str, int], ctx: RunContext[Any], call: ToolCall
+    agent: Agent[Any],
+    failures: Mapping[str, int],
+    ctx: RunContext[Any],
+    call: ToolCall,
+    *,
+    hosted: HostedResults | None = None,
 ) -> str:
     """The innermost tool handler: find the tool, give it its context, apply the timeout.
+
+    A `HostedTool`'s result is kept in ``hosted`` for the step (`run_hosted`).
 
     Raises:
         UnknownToolError: the agent has no tool by that name (the message lists them).
@@ -89,10 +100,10 @@ async def invoke_tool(
     )
     default_timeout = agent.limits.tool_timeout
     if tool.timeout is not None or default_timeout is None:
-        return await tool.invoke(call.arguments, call_ctx)
+        return await _invoke(tool, call, call_ctx, hosted)
     try:
         async with asyncio.timeout(default_timeout):
-            return await tool.invoke(call.arguments, call_ctx)
+            return await _invoke(tool, call, call_ctx, hosted)
     except TimeoutError:
         raise ToolTimeoutError(
             f"The tool {call.name!r} did not finish within {default_timeout:g} seconds.",
@@ -100,6 +111,14 @@ async def invoke_tool(
             timeout=default_timeout,
             call_id=call.call_id,
         ) from None
+
+
+async def _invoke(
+    tool: Tool, call: ToolCall, ctx: RunContext[Any], hosted: HostedResults | None
+) -> str:
+    if isinstance(tool, HostedTool):
+        return await run_hosted(tool, call.arguments, ctx, hosted)
+    return await tool.invoke(call.arguments, ctx)
 
 
 def count_failures(failures: dict[str, int], outcomes: Sequence[ToolOutcome]) -> None:

@@ -10,12 +10,15 @@ import structlog
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from agentkit.server import assistants, messages, runs, steps, threads
+from agentkit.files import Files
+from agentkit.server import assistants, files, messages, runs, steps, threads
 from agentkit.server.auth import AuthMiddleware
 from agentkit.server.azure import AzurePathMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
+from agentkit.server.foundry import FoundryPathMiddleware
+from agentkit.server.hosted import HostedTools
 from agentkit.server.sweeper import close_orphans, sweep_forever
 from agentkit.stores.sqlite import SQLiteStore
 
@@ -25,15 +28,18 @@ _log = structlog.get_logger("agentkit.server")
 
 
 def create_app(config: ServerConfig) -> Starlette:
-    """The ASGI application serving ``/v1/assistants``, ``/v1/threads`` and their children.
+    """The ASGI application serving ``/v1/assistants``, ``/v1/threads``, ``/v1/files``...
 
-    Everything is kept in the SQLite file ``config.db_path``. On startup, runs a previous
-    process left ``queued`` or ``in_progress`` are failed and the expiry sweeper starts; on
-    shutdown, runs still being driven are cancelled and the file is closed. Serve it with
-    any ASGI server (``agentkit serve`` uses uvicorn); the lifespan protocol must be enabled.
+    Everything is kept in the SQLite file ``config.db_path``, files' bytes beside it. On
+    startup, runs a previous process left ``queued`` or ``in_progress`` are failed and the
+    expiry sweeper starts; on shutdown, runs still being driven are cancelled and the file is
+    closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
+    protocol must be enabled.
     """
     store = SQLiteStore(config.db_path)
-    executor = RunExecutor(store)
+    root_files = Files(store, config.files_dir, max_bytes=config.max_file_bytes)
+    executor = RunExecutor(store, root_files)
+    hosted = HostedTools(config.kernel_pool)
     project_stores = [store.scoped(project) for project in config.projects]
 
     @contextlib.asynccontextmanager
@@ -51,6 +57,7 @@ def create_app(config: ServerConfig) -> Starlette:
             sweeper.cancel()
             await asyncio.wait({sweeper})
             await executor.aclose()
+            await hosted.aclose()
             await store.aclose()
 
     app = Starlette(
@@ -60,11 +67,13 @@ def create_app(config: ServerConfig) -> Starlette:
             *threads.routes,
             *messages.routes,
             *steps.routes,
+            *files.routes,
         ],
         middleware=[
             Middleware(UnexpectedErrorMiddleware),
             Middleware(AzurePathMiddleware),
             Middleware(AuthMiddleware, keys=config.api_keys),
+            Middleware(FoundryPathMiddleware),
         ],
         exception_handlers=exception_handlers(),
         lifespan=lifespan,
@@ -72,4 +81,5 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.config = config
     app.state.store = store
     app.state.executor = executor
+    app.state.hosted = hosted
     return app

@@ -1,7 +1,8 @@
 """``/v1/assistants``: create, list, retrieve, modify, delete.
 
-Assistants are JSON records in the store, in the API's shape. ``code_interpreter`` and
-``file_search`` tools and ``tool_resources`` are stored and echoed but do nothing.
+Assistants are JSON records in the store, in the API's shape. A ``code_interpreter`` tool
+runs code (its ``tool_resources`` files go to every thread's ``/mnt/data``); ``file_search``
+and its resources are stored and echoed but do nothing yet.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from agentkit.server.schemas import (
     tool_resources_wire,
 )
 from agentkit.server.wire import deleted, list_page
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["assistant_wire", "get_assistant", "routes"]
 
@@ -43,7 +44,7 @@ def assistant_wire(record: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-async def get_assistant(store: Store, assistant_id: str) -> dict[str, Any]:
+async def get_assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any]:
     """The assistant record, or a 404."""
     try:
         return await store.get_assistant(assistant_id)

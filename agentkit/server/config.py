@@ -7,11 +7,15 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.models.base import Model
 from agentkit.models.test import TestModel
+
+if TYPE_CHECKING:
+    from agentkit.code_interpreter import KernelPool
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -53,6 +57,12 @@ class ServerConfig:
         sweep_interval: seconds between scans for runs past ``expires_at``.
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
         max_turns: model calls one run may make before it ends ``incomplete``.
+        files_dir: where uploaded and generated files' bytes go (default: beside the
+            database, ``<db_path>.files``).
+        max_file_bytes: the largest file ``POST /v1/files`` accepts (streamed to disk; the
+            API's 512 MB by default). ``max_body_bytes`` stays the limit of JSON bodies.
+        kernel_pool: the code interpreter's kernels (`agentkit.code_interpreter.KernelPool`,
+            left open at shutdown); default: the server's own, with the default limits.
     """
 
     db_path: str
@@ -66,6 +76,9 @@ class ServerConfig:
     sweep_interval: float = 5.0
     poll_after_ms: int = 200
     max_turns: int = 25
+    files_dir: str | None = None
+    max_file_bytes: int = 512 * 1024 * 1024
+    kernel_pool: KernelPool | None = None
     projects: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,8 +87,8 @@ class ServerConfig:
         for key, project in self.api_keys.items():
             if not isinstance(key, str) or not key or not isinstance(project, str):
                 raise UserError("ServerConfig.api_keys: keys and projects must be strings")
-        if self.max_body_bytes < 1:
-            raise UserError("ServerConfig.max_body_bytes must be at least 1")
+        if self.max_body_bytes < 1 or self.max_file_bytes < 1:
+            raise UserError("ServerConfig.max_body_bytes and max_file_bytes must be at least 1")
         if min(self.run_timeout, self.sweep_interval, self.header_timeout, self.body_timeout) <= 0:
             raise UserError(
                 "ServerConfig.run_timeout, sweep_interval, header_timeout and body_timeout "

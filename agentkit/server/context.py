@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from agentkit.files import Files
 from agentkit.runner import Runner
 from agentkit.server.config import ServerConfig
 from agentkit.server.executor import RunExecutor
-from agentkit.stores.base import Store
+from agentkit.server.hosted import HostedTools
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["RequestContext", "context_of"]
 
@@ -22,18 +24,25 @@ class RequestContext:
         project: the project of the request's API key.
         store: the store scoped to that project (other projects' ids are not found).
         runner: the project's runner.
+        files: the project's files.
+        hosted: the server's hosted tools (the code interpreter).
     """
 
     project: str
-    store: Store
+    store: AssistantsStore
     runner: Runner
     executor: RunExecutor
     config: ServerConfig
+    files: Files
+    hosted: HostedTools
 
 
 def context_of(request: Request) -> RequestContext:
     """The context of an authenticated request."""
     project: str = request.state.project
     executor: RunExecutor = request.app.state.executor
-    runner = executor.runner(project)
-    return RequestContext(project, runner.store, runner, executor, request.app.state.config)
+    store, runner = executor.project(project)
+    files = executor.files(project)
+    config = request.app.state.config
+    hosted = request.app.state.hosted
+    return RequestContext(project, store, runner, executor, config, files, hosted)

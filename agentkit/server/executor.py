@@ -15,10 +15,12 @@ from contextlib import aclosing
 import structlog
 
 from agentkit.events import RunEvent, RunStatusEvent
+from agentkit.files import Files
 from agentkit.records import Run
 from agentkit.runner import Runner
 from agentkit.server.logs import log_failure
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
+from agentkit.stores.files import FileStore
 
 __all__ = ["EventQueue", "RunExecutor"]
 
@@ -33,18 +35,30 @@ class RunExecutor:
 
     Args:
         store: the root store; each project's runner gets a scoped view of it.
+        files: the files over the root store; each project gets a view over its store.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: AssistantsStore, files: Files) -> None:
         self.store = store
-        self._runners: dict[str, Runner] = {}
+        self.root_files = files
+        self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
+        self._files: dict[str, Files] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def runner(self, project: str) -> Runner:
-        """The runner of ``project`` (created on first use)."""
-        if project not in self._runners:
-            self._runners[project] = Runner(self.store.scoped(project))
-        return self._runners[project]
+    def project(self, project: str) -> tuple[AssistantsStore, Runner]:
+        """The scoped store and the runner of ``project`` (created on first use)."""
+        if project not in self._projects:
+            scoped = self.store.scoped(project)
+            self._projects[project] = (scoped, Runner(scoped))
+        return self._projects[project]
+
+    def files(self, project: str) -> Files:
+        """The files of ``project`` (its view of the store, the shared directory)."""
+        if project not in self._files:
+            scoped = self.project(project)[0]
+            assert isinstance(scoped, FileStore)
+            self._files[project] = self.root_files.scoped(scoped)
+        return self._files[project]
 
     async def start(
         self, events: AsyncGenerator[RunEvent, None], *, stream: bool

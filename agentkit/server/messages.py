@@ -11,15 +11,18 @@ from agentkit.records import Message
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import APIError, not_found
+from agentkit.server.image_files import check_image_files
 from agentkit.server.schemas import CreateMessageRequest, ModifyMessageRequest
 from agentkit.server.threads import get_thread, new_message
 from agentkit.server.wire import deleted, list_page, message_wire
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["add_message", "routes"]
 
 
-async def add_message(store: Store, thread_id: str, body: CreateMessageRequest) -> Message:
+async def add_message(
+    store: AssistantsStore, thread_id: str, body: CreateMessageRequest
+) -> Message:
     """Append a message; a 400 while the thread has an active run, as OpenAI answered."""
     try:
         return await store.add_message(new_message(thread_id, body))
@@ -30,7 +33,7 @@ async def add_message(store: Store, thread_id: str, body: CreateMessageRequest) 
         raise APIError(400, message) from None
 
 
-async def _get_message(store: Store, thread_id: str, message_id: str) -> Message:
+async def _get_message(store: AssistantsStore, thread_id: str, message_id: str) -> Message:
     try:
         message = await store.get_message(message_id)
     except NotFoundError:
@@ -42,9 +45,11 @@ async def _get_message(store: Store, thread_id: str, message_id: str) -> Message
 
 async def create_message(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateMessageRequest)
-    store = context_of(request).store
+    ctx = context_of(request)
+    store = ctx.store
     thread_id = request.path_params["thread_id"]
     await get_thread(store, thread_id)
+    await check_image_files(ctx.files, [("", body)])
     return JSONResponse(message_wire(await add_message(store, thread_id, body)))
 
 

@@ -3,7 +3,8 @@
 A run's fields are the assistant's, overridden by the request (``model``, ``instructions``,
 ``tools``, ``tool_choice``...). Every function tool is a bare `ToolDefinition`: when the model
 calls one, the run stops in ``requires_action`` for the client, as in the Assistants API.
-``code_interpreter`` and ``file_search`` tools are recorded but never offered to the model.
+A ``code_interpreter`` tool is the server's `CodeInterpreter` (given by the caller: it
+depends on the project and the assistant); ``file_search`` is recorded but not offered yet.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from typing import Any
 
 from agentkit.agent import Agent
 from agentkit.limits import RunLimits
+from agentkit.middleware.image_files import ImageFilesMiddleware
+from agentkit.models.images import ImageFileSource
 from agentkit.models.request import ModelSettings, NamedToolChoice, ToolChoice
 from agentkit.records import Run, TruncationStrategy
 from agentkit.server.budget import TokenBudgetMiddleware
 from agentkit.server.config import ServerConfig
 from agentkit.server.schemas import RunOptions, response_format_wire
+from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["agent_for_run", "canonical_choice", "run_fields"]
@@ -71,10 +75,13 @@ def _wire_choice(options: RunOptions) -> Any:
 def canonical_choice(choice: Any) -> ToolChoice:
     """The engine's tool choice for a wire ``tool_choice``.
 
-    Naming ``code_interpreter`` or ``file_search`` means ``auto``: those tools are not run.
+    Naming ``code_interpreter`` forces its function; ``file_search`` means ``auto`` (it is
+    not run yet).
     """
     if choice in ("auto", "none", "required"):
         return choice  # type: ignore[no-any-return]
+    if isinstance(choice, dict) and choice.get("type") == "code_interpreter":
+        return NamedToolChoice("code_interpreter")
     if isinstance(choice, dict) and choice.get("type") == "function":
         name = (choice.get("function") or {}).get("name")
         if isinstance(name, str) and name:
@@ -82,11 +89,25 @@ def canonical_choice(choice: Any) -> ToolChoice:
     return "auto"
 
 
-def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None]:
-    """The agent that drives ``run`` (on creation and on every resume)."""
-    definitions = [
+def agent_for_run(
+    run: Run,
+    *,
+    name: str,
+    config: ServerConfig,
+    code_interpreter: Tool | None = None,
+    image_files: ImageFileSource | None = None,
+) -> Agent[None]:
+    """The agent that drives ``run`` (on creation and on every resume).
+
+    ``code_interpreter`` is offered when the run's tools include ``code_interpreter``;
+    images shown by file id are read from ``image_files``.
+    """
+    definitions: list[Tool | ToolDefinition] = [
         ToolDefinition.from_wire(tool) for tool in run.tools if tool.get("type") == "function"
     ]
+    kinds = {tool.get("type") for tool in run.tools}
+    if code_interpreter is not None and "code_interpreter" in kinds:
+        definitions.append(code_interpreter)
     return Agent(
         name=name or run.assistant_id,
         id=run.assistant_id,
@@ -96,7 +117,10 @@ def agent_for_run(run: Run, *, name: str, config: ServerConfig) -> Agent[None]:
         tool_choice=canonical_choice(run.tool_choice),
         parallel_tool_calls=None if run.parallel_tool_calls else False,
         settings=ModelSettings(temperature=run.temperature, top_p=run.top_p),
-        middleware=[TokenBudgetMiddleware(run.max_prompt_tokens, run.max_completion_tokens)],
+        middleware=[
+            TokenBudgetMiddleware(run.max_prompt_tokens, run.max_completion_tokens),
+            *([ImageFilesMiddleware(image_files)] if image_files is not None else []),
+        ],
         limits=RunLimits(timeout=config.run_timeout, max_turns=config.max_turns),
         truncation=TruncationStrategy.model_validate(run.truncation_strategy.model_dump()),
     )

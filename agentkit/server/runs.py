@@ -21,6 +21,8 @@ from agentkit.server.assistants import get_assistant
 from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import APIError, not_found
+from agentkit.server.hosted import assistant_file_ids
+from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.run_agent import agent_for_run, run_fields
 from agentkit.server.schemas import (
     CreateRunRequest,
@@ -34,12 +36,13 @@ from agentkit.server.sse import RunFrames, sse_stream
 from agentkit.server.sweeper import expire_if_due
 from agentkit.server.threads import create_thread_from, get_thread, new_message
 from agentkit.server.wire import list_page, run_wire
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
+from agentkit.tools.base import Tool
 
 __all__ = ["get_run", "routes"]
 
 
-async def get_run(store: Store, thread_id: str, run_id: str) -> Run:
+async def get_run(store: AssistantsStore, thread_id: str, run_id: str) -> Run:
     """The run of this thread (expired first if overdue), or a 404."""
     try:
         run = await store.get_run(run_id)
@@ -80,7 +83,13 @@ async def _start_run(
     assistant = await get_assistant(ctx.store, options.assistant_id)
     fields = run_fields(assistant, options, additional_instructions)
     probe = Run(thread_id=thread_id, assistant_id=options.assistant_id, **fields)
-    agent = agent_for_run(probe, name=assistant.get("name") or "", config=ctx.config)
+    agent = agent_for_run(
+        probe,
+        name=assistant.get("name") or "",
+        config=ctx.config,
+        code_interpreter=_code_interpreter(ctx, assistant),
+        image_files=ctx.files,
+    )
     events = ctx.runner.iter_run(
         agent,
         None,
@@ -97,6 +106,7 @@ async def create_run(request: Request) -> Response:
     ctx = context_of(request)
     thread_id = request.path_params["thread_id"]
     await get_thread(ctx.store, thread_id)
+    await check_image_files(ctx.files, numbered("additional_messages", body.additional_messages))
     # Added with the run, atomically: a request refused for the thread's active run leaves
     # no message behind (nor in the winner's conversation).
     messages = [new_message(thread_id, m) for m in body.additional_messages or []]
@@ -114,6 +124,8 @@ async def create_thread_and_run(request: Request) -> Response:
     ctx = context_of(request)
     await get_assistant(ctx.store, body.assistant_id)
     resources = tool_resources_wire(body.tool_resources) if body.tool_resources else None
+    if body.thread is not None:
+        await check_image_files(ctx.files, numbered("thread.messages", body.thread.messages))
     thread = await create_thread_from(ctx.store, body.thread, tool_resources=resources)
     prelude = (("thread.created", thread.wire()),) if body.stream else ()
     return await _start_run(ctx, thread.id, body, prelude=prelude)
@@ -176,19 +188,30 @@ async def submit_tool_outputs(request: Request) -> Response:
     if run.status != "requires_action":
         message = f'Runs in status "{run.status}" do not accept tool outputs.'
         raise APIError(400, message)
-    assistant_name = await _assistant_name(ctx.store, run.assistant_id)
-    agent = agent_for_run(run, name=assistant_name, config=ctx.config)
+    assistant = await _assistant(ctx.store, run.assistant_id)
+    agent = agent_for_run(
+        run,
+        name=str(assistant.get("name") or ""),
+        config=ctx.config,
+        code_interpreter=_code_interpreter(ctx, assistant),
+        image_files=ctx.files,
+    )
     outputs = [output.model_dump() for output in body.tool_outputs]
     events = ctx.runner.iter_submit_tool_outputs(agent, run.id, outputs)
     return await _launch(ctx, events, stream=bool(body.stream), resumed=True)
 
 
-async def _assistant_name(store: Store, assistant_id: str) -> str:
+async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any]:
     # The run keeps everything it needs; the assistant may even have been deleted since.
     try:
-        return str((await store.get_assistant(assistant_id)).get("name") or "")
+        return await store.get_assistant(assistant_id)
     except NotFoundError:
-        return ""
+        return {}
+
+
+def _code_interpreter(ctx: RequestContext, assistant: dict[str, Any]) -> Tool:
+    file_ids = assistant_file_ids(assistant)
+    return ctx.hosted.code_interpreter(ctx.project, ctx.files, ctx.store, file_ids)
 
 
 _RUN = "/v1/threads/{thread_id}/runs/{run_id}"

@@ -14,11 +14,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 from agentkit.server.errors import APIError
 
 __all__ = [
+    "Attachment",
+    "ContentPart",
     "CreateAssistantRequest",
     "CreateMessageRequest",
     "CreateRunRequest",
     "CreateThreadAndRunRequest",
     "CreateThreadRequest",
+    "ImageFilePart",
+    "ImageURLPart",
     "ModifyAssistantRequest",
     "ModifyMessageRequest",
     "ModifyRunRequest",
@@ -27,6 +31,7 @@ __all__ = [
     "ResponseFormat",
     "RunOptions",
     "SubmitToolOutputsRequest",
+    "TextPart",
     "ToolParam",
     "ToolResources",
     "response_format_wire",
@@ -67,7 +72,7 @@ class FunctionToolParam(_Body):
 
 
 class CodeInterpreterToolParam(_Body):
-    """``{"type": "code_interpreter"}``: accepted and stored; agentkit does not run code."""
+    """``{"type": "code_interpreter"}``: runs the model's code in a sandbox (`CodeInterpreter`)."""
 
     type: Literal["code_interpreter"]
 
@@ -127,6 +132,43 @@ class TextPart(_Body):
 
     type: Literal["text"]
     text: str
+
+
+def _check_image_url(url: str) -> str:
+    if not url.startswith(("https://", "http://", "data:image/")):
+        raise ValueError("expected an http(s) URL or a data:image/ URL")
+    return url
+
+
+class ImageURLParam(_Body):
+    """``image_url``: where the image is, and how closely the model looks."""
+
+    url: Annotated[str, AfterValidator(_check_image_url)] = Field(max_length=1_048_576)
+    detail: Literal["auto", "low", "high"] = "auto"
+
+
+class ImageURLPart(_Body):
+    """An image, by URL, in a new message."""
+
+    type: Literal["image_url"]
+    image_url: ImageURLParam
+
+
+class ImageFileParam(_Body):
+    """``image_file``: the id of an uploaded image, and how closely the model looks."""
+
+    file_id: str = Field(min_length=1, max_length=256)
+    detail: Literal["auto", "low", "high"] = "auto"
+
+
+class ImageFilePart(_Body):
+    """An image, by file id, in a new message."""
+
+    type: Literal["image_file"]
+    image_file: ImageFileParam
+
+
+ContentPart = Annotated[TextPart | ImageURLPart | ImageFilePart, Field(discriminator="type")]
 
 
 class CodeInterpreterResources(_Body):
@@ -235,20 +277,34 @@ ResponseFormat = Annotated[
 ]
 
 
+class AttachmentTool(_Body):
+    """A tool an attached file is for."""
+
+    type: Literal["code_interpreter", "file_search"]
+
+
+class Attachment(_Body):
+    """``attachments[]`` of a message: a file and the tools that get it."""
+
+    file_id: str = Field(min_length=1, max_length=256)
+    tools: list[AttachmentTool] = Field(default_factory=list, max_length=2)
+
+
 class CreateMessageRequest(_Body):
     """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
 
     role: Literal["user", "assistant"]
-    content: str | list[TextPart] = Field(min_length=1)
-    attachments: list[dict[str, Any]] | None = None
+    # The list first: a bad part is then reported by its own path (content[1].image_url.url).
+    content: list[ContentPart] | str = Field(min_length=1)
+    attachments: list[Attachment] | None = Field(default=None, max_length=20)
     metadata: Metadata | None = None
 
     @property
     def text(self) -> str:
-        """The content as one string."""
+        """The text of the content, as one string (images left out)."""
         if isinstance(self.content, str):
             return self.content
-        return "".join(part.text for part in self.content)
+        return "".join(part.text for part in self.content if isinstance(part, TextPart))
 
 
 class CreateThreadRequest(_Body):

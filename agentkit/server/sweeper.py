@@ -14,14 +14,14 @@ import structlog
 
 from agentkit.records import LastError, Run, now
 from agentkit.server.logs import log_failure
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
 __all__ = ["close_orphans", "expire_if_due", "sweep", "sweep_forever"]
 
 _log = structlog.get_logger("agentkit.server")
 
 
-async def expire_if_due(store: Store, run: Run) -> Run:
+async def expire_if_due(store: AssistantsStore, run: Run) -> Run:
     """``run``, expired first if it waits for tool outputs past its ``expires_at``."""
     if run.status != "requires_action" or run.expires_at is None or now() < run.expires_at:
         return run
@@ -37,7 +37,7 @@ async def expire_if_due(store: Store, run: Run) -> Run:
     return expired
 
 
-async def sweep(stores: Sequence[Store]) -> int:
+async def sweep(stores: Sequence[AssistantsStore]) -> int:
     """Expire every overdue paused run of these project stores; return how many."""
     count = 0
     for store in stores:
@@ -47,7 +47,7 @@ async def sweep(stores: Sequence[Store]) -> int:
     return count
 
 
-async def sweep_forever(stores: Sequence[Store], interval: float) -> None:
+async def sweep_forever(stores: Sequence[AssistantsStore], interval: float) -> None:
     """`sweep` every ``interval`` seconds until cancelled; a failed sweep is logged, not fatal."""
     while True:
         await asyncio.sleep(interval)
@@ -57,7 +57,7 @@ async def sweep_forever(stores: Sequence[Store], interval: float) -> None:
             log_failure(_log, "expiry sweep failed", exc)
 
 
-async def close_orphans(stores: Sequence[Store]) -> int:
+async def close_orphans(stores: Sequence[AssistantsStore]) -> int:
     """Fail the runs a previous server process was driving when it stopped; return how many.
 
     ``queued`` and ``in_progress`` runs cannot be continued (their model call was lost), so
@@ -83,7 +83,7 @@ async def close_orphans(stores: Sequence[Store]) -> int:
     return count
 
 
-async def _end_steps(store: Store, run_id: str, run: Run) -> None:
+async def _end_steps(store: AssistantsStore, run_id: str, run: Run) -> None:
     stamp = now()
     for step in await store.list_steps(run_id):
         if step.status != "in_progress":

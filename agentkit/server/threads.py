@@ -10,23 +10,37 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from agentkit.exceptions import InvalidRunStateError, NotFoundError
-from agentkit.records import Message, Text, TextContent, Thread
+from agentkit.records import (
+    ImageFile,
+    ImageFileContent,
+    ImageURL,
+    ImageURLContent,
+    Message,
+    MessageContent,
+    Text,
+    TextContent,
+    Thread,
+)
 from agentkit.server.body import parse_body
 from agentkit.server.context import RequestContext, context_of
 from agentkit.server.errors import not_found
+from agentkit.server.image_files import check_image_files, numbered
 from agentkit.server.schemas import (
     CreateMessageRequest,
     CreateThreadRequest,
+    ImageFilePart,
+    ImageURLPart,
     ModifyThreadRequest,
+    TextPart,
     tool_resources_wire,
 )
 from agentkit.server.wire import deleted
-from agentkit.stores.base import Store
+from agentkit.stores.assistants import AssistantsStore
 
-__all__ = ["create_thread_from", "get_thread", "new_message", "routes"]
+__all__ = ["create_thread_from", "get_thread", "message_content", "new_message", "routes"]
 
 
-async def get_thread(store: Store, thread_id: str) -> Thread:
+async def get_thread(store: AssistantsStore, thread_id: str) -> Thread:
     """The thread, or a 404."""
     try:
         return await store.get_thread(thread_id)
@@ -39,14 +53,30 @@ def new_message(thread_id: str, body: CreateMessageRequest) -> Message:
     return Message(
         thread_id=thread_id,
         role=body.role,
-        content=[TextContent(text=Text(value=body.text))],
-        attachments=body.attachments or [],
+        content=message_content(body),
+        attachments=[attachment.model_dump() for attachment in body.attachments or []],
         metadata=body.metadata or {},
     )
 
 
+def message_content(body: CreateMessageRequest) -> list[MessageContent]:
+    """The stored content parts of a create-message body (a string is one text part)."""
+    if isinstance(body.content, str):
+        return [TextContent(text=Text(value=body.content))]
+    parts: list[MessageContent] = []
+    for part in body.content:
+        match part:
+            case TextPart(text=text):
+                parts.append(TextContent(text=Text(value=text)))
+            case ImageURLPart(image_url=image):
+                parts.append(ImageURLContent(image_url=ImageURL(**image.model_dump())))
+            case ImageFilePart(image_file=image):
+                parts.append(ImageFileContent(image_file=ImageFile(**image.model_dump())))
+    return parts
+
+
 async def create_thread_from(
-    store: Store,
+    store: AssistantsStore,
     body: CreateThreadRequest | None,
     *,
     tool_resources: dict[str, Any] | None = None,
@@ -65,7 +95,9 @@ async def create_thread_from(
 
 async def create_thread(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateThreadRequest)
-    thread = await create_thread_from(context_of(request).store, body)
+    ctx = context_of(request)
+    await check_image_files(ctx.files, numbered("messages", body.messages))
+    thread = await create_thread_from(ctx.store, body)
     return JSONResponse(thread.wire())
 
 
@@ -94,6 +126,7 @@ async def delete_thread(request: Request) -> JSONResponse:
     await get_thread(ctx.store, thread_id)
     await _cancel_active_runs(ctx, thread_id)
     await ctx.store.delete_thread(thread_id)
+    await ctx.hosted.end_thread(ctx.project, thread_id)
     return JSONResponse(deleted(thread_id, "thread.deleted"))
 
 

@@ -1,4 +1,4 @@
-"""Where threads, messages, runs, steps and assistants persist.
+"""Where threads, messages, runs and steps persist: the engine's `Store`.
 
 Every store keeps the same invariants, which the engine relies on and the contract tests in
 ``tests/stores`` check for each implementation:
@@ -28,9 +28,11 @@ ListOrder = Literal["asc", "desc"]
 
 
 class Store(ABC):
-    """The persistence interface of the run engine. All methods are coroutines.
+    """What the run engine persists: threads, messages, runs and steps. All coroutines.
 
-    Missing ids raise `NotFoundError`; a second active run raises `ActiveRunError`.
+    Implement this for a store of your own; `AssistantsStore` adds what the Assistants
+    server needs on top. Missing ids raise `NotFoundError`; a second active run raises
+    `ActiveRunError`.
     """
 
     project: str = ""
@@ -45,10 +47,6 @@ class Store(ABC):
         """The thread with this id."""
 
     @abstractmethod
-    async def update_thread(self, thread: Thread) -> None:
-        """Replace a stored thread."""
-
-    @abstractmethod
     async def delete_thread(self, thread_id: str) -> None:
         """Delete a thread with its messages, runs and steps."""
 
@@ -60,18 +58,6 @@ class Store(ABC):
     @abstractmethod
     async def add_message(self, message: Message, *, require_idle: bool = True) -> Message:
         """Append a message; with ``require_idle``, refuse while the thread has an active run."""
-
-    @abstractmethod
-    async def get_message(self, message_id: str) -> Message:
-        """The message with this id."""
-
-    @abstractmethod
-    async def update_message(self, message: Message) -> None:
-        """Replace a stored message."""
-
-    @abstractmethod
-    async def delete_message(self, message_id: str) -> None:
-        """Delete a message."""
 
     @abstractmethod
     async def list_messages(
@@ -160,38 +146,6 @@ class Store(ABC):
         limit: int | None = None,
     ) -> list[RunStep]:
         """A run's steps in creation order (``asc``) or reversed."""
-
-    @abstractmethod
-    async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
-        """Every step of every run on the thread, oldest first (to rebuild history)."""
-
-    # -- assistants (JSON records, used by `agentkit serve` and remote sync) --------------
-    @abstractmethod
-    async def save_assistant(self, assistant: dict[str, Any]) -> None:
-        """Insert or replace an assistant record (must have ``id`` and ``created_at``)."""
-
-    @abstractmethod
-    async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
-        """The assistant record with this id."""
-
-    @abstractmethod
-    async def delete_assistant(self, assistant_id: str) -> None:
-        """Delete an assistant record."""
-
-    @abstractmethod
-    async def list_assistants(
-        self,
-        *,
-        order: ListOrder = "desc",
-        after: str | None = None,
-        before: str | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Assistant records by creation order."""
-
-    @abstractmethod
-    def scoped(self, project: str) -> Store:
-        """A view of the same storage that sees only ``project``'s objects."""
 
     # -- lifecycle -------------------------------------------------------------------------
     async def aclose(self) -> None:  # noqa: B027 - optional hook

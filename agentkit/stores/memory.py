@@ -11,7 +11,9 @@ from pydantic import BaseModel
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
-from agentkit.stores.base import ListOrder, Store, check_run_messages
+from agentkit.stores.assistants import AssistantsStore
+from agentkit.stores.base import ListOrder, check_run_messages
+from agentkit.stores.memory_files import MemoryFiles
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -45,10 +47,13 @@ class _Data:
     steps: dict[str, _Row] = field(default_factory=dict)
     run_steps: dict[str, list[str]] = field(default_factory=dict)
     assistants: dict[str, _Row] = field(default_factory=dict)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-class MemoryStore(Store):
+class MemoryStore(AssistantsStore, MemoryFiles):
     """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
+
+    It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes).
 
     Args:
         project: the project whose objects this store sees.
@@ -57,11 +62,13 @@ class MemoryStore(Store):
     def __init__(self, *, project: str = "") -> None:
         self.project = project
         self._data = _Data()
+        self._files = self._data.files
 
     def scoped(self, project: str) -> MemoryStore:
         """A view of the same data for another project."""
         view = MemoryStore(project=project)
         view._data = self._data
+        view._files = self._data.files
         return view
 
     # -- threads ---------------------------------------------------------------------------
@@ -274,14 +281,6 @@ class MemoryStore(Store):
         rows = [self._data.steps[i] for i in self._data.run_steps[run_id]]
         selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
         return [row.load(RunStep) for row in selected]
-
-    async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
-        self._thread(thread_id)
-        return [
-            self._data.steps[step_id].load(RunStep)
-            for run_id in self._data.thread_runs[thread_id]
-            for step_id in self._data.run_steps[run_id]
-        ]
 
     # -- assistants ------------------------------------------------------------------------
     def _assistant(self, assistant_id: str) -> _Row:

@@ -17,8 +17,10 @@ from typing import Any
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
-from agentkit.stores.base import ListOrder, Store, check_run_messages
+from agentkit.stores.assistants import AssistantsStore
+from agentkit.stores.base import ListOrder, check_run_messages
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
+from agentkit.stores.sqlite_files import SQLiteFiles
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
@@ -26,7 +28,6 @@ from agentkit.stores.sqlite_schema import (
     INSERT_RUN,
     RUN_EXISTS,
     THREAD_EXISTS,
-    THREAD_STEPS,
     UPSERT_ASSISTANT,
     UPSERT_STEP,
     page_query,
@@ -35,8 +36,8 @@ from agentkit.stores.sqlite_schema import (
 __all__ = ["SQLiteStore"]
 
 
-class SQLiteStore(Store):
-    """Keeps threads, messages, runs, steps and assistants in one SQLite file (WAL mode).
+class SQLiteStore(AssistantsStore, SQLiteFiles):
+    """Keeps threads, messages, runs, steps, assistants and file metadata in one SQLite file.
 
     The file is opened, and its tables created, on first use; ``await store.open()`` or
     ``async with SQLiteStore(path) as store`` opens it up front. Several processes may use
@@ -344,11 +345,6 @@ class SQLiteStore(Store):
         scope = ("run_id = ? AND project = ?", (run_id, self.project))
         query = page_query("steps", scope, order, after, before, limit)
         rows = await self._list((RUN_EXISTS, "run", run_id), *query)
-        return [RunStep.model_validate_json(row) for row in rows]
-
-    async def list_thread_steps(self, thread_id: str) -> list[RunStep]:
-        key = (thread_id, self.project)
-        rows = await self._list((THREAD_EXISTS, "thread", thread_id), THREAD_STEPS, key)
         return [RunStep.model_validate_json(row) for row in rows]
 
     # -- assistants ------------------------------------------------------------------------

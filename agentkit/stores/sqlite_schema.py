@@ -76,8 +76,19 @@ _V1 = (
     "CREATE INDEX assistants_by_project ON assistants (project, seq)",
 )
 
+# Files (metadata; the bytes are in a directory beside the database, see agentkit.files).
+_V2 = (
+    """CREATE TABLE files (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        data TEXT NOT NULL)""",
+    "CREATE INDEX files_by_project ON files (project, seq)",
+)
+
 # MIGRATIONS[n] upgrades a file from version n to n + 1; version 0 is an empty file.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,10 +2,10 @@
 
 The client code is the cookbook's, unchanged except for how the client is built (``base_url``
 and ``api_key`` point at a local ``agentkit serve``) and ``show_json`` printing instead of
-using Jupyter's ``display``. The code_interpreter and file_search parts are kept as far as the
-API calls go (the tools are accepted and stored) but agentkit runs neither; the vector-store
-upload is left out. With no upstream model configured the server answers with the offline
-``TestModel``, which calls ``display_quiz`` with schema-valid arguments.
+using Jupyter's ``display``. The code interpreter runs the model's code in agentkit's sandboxed
+kernel and the run steps show it; file_search is accepted and stored (the vector-store upload
+is left out). The model is agentkit's fake OpenAI server, scripted to answer as the cookbook's
+model did: a short answer, Python for the Fibonacci numbers, a ``display_quiz`` call.
 
 Run it: ``python examples/assistants_api/math_tutor_cookbook.py``.
 """
@@ -24,7 +24,55 @@ from openai.types.beta import Thread
 from openai.types.beta.threads import Message, Run
 from openai.types.shared_params import FunctionDefinition
 
-from agentkit.server import BackgroundServer, ServerConfig, offline_model_factory
+from agentkit.server import BackgroundServer, ServerConfig, upstream_model_factory
+from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall
+
+FIBONACCI = """def generate_fibonacci(n):
+    fib_sequence = [0, 1]
+    while len(fib_sequence) < n:
+        next_value = fib_sequence[-1] + fib_sequence[-2]
+        fib_sequence.append(next_value)
+    return fib_sequence
+
+# Generate the first 20 Fibonacci numbers
+first_20_fibonacci = generate_fibonacci(20)
+first_20_fibonacci"""
+
+QUIZ_ARGUMENTS = {
+    "title": "Math Quiz",
+    "questions": [
+        {
+            "question_text": "What is the derivative of the function f(x) = 3x^2 + 2x - 5?",
+            "question_type": "FREE_RESPONSE",
+        },
+        {
+            "question_text": "What is the value of \\( \\int_{0}^{1} 2x \\, dx \\)?",
+            "question_type": "MULTIPLE_CHOICE",
+            "choices": ["0", "1", "2", "3"],
+        },
+    ],
+}
+
+
+def model_script(request: FakeRequest) -> FakeReply | str:
+    """The cookbook's model, turn by turn (the fake server calls this for each request)."""
+    asked = request.last_user_text
+    outputs = list(request.tool_outputs().values())
+    if "fibbonaci" in asked:
+        if not outputs:
+            return FakeReply.calls(FakeToolCall("code_interpreter", {"code": FIBONACCI}))
+        numbers = " ".join(outputs[0].split()).strip("[]")
+        return f"The first 20 Fibonacci numbers are: {numbers}."
+    if "quiz" in asked:
+        if not outputs:
+            return FakeReply.calls(FakeToolCall("display_quiz", QUIZ_ARGUMENTS))
+        return f"Here is the feedback for your responses: {outputs[0]}"
+    return f"You said: {asked}"
+
+
+def scripted_upstream() -> FakeOpenAI:
+    """The fake OpenAI server standing in for the cookbook's model."""
+    return FakeOpenAI(model_script)
 
 
 def show_json(obj: Any) -> object:
@@ -228,7 +276,7 @@ def concurrent_threads() -> Any:
 
 
 def run_steps_with_code_interpreter() -> Any:
-    """Add code_interpreter (stored; agentkit runs no code) and look at the run's steps."""
+    """Add code_interpreter and look at the run's steps: the code and what it printed."""
     assistant = client.beta.assistants.update(
         MATH_ASSISTANT_ID,
         tools=[{"type": "code_interpreter"}],
@@ -316,8 +364,11 @@ def tutorial(sdk_client: OpenAI) -> dict[str, Any]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
+        factory, _, _ = upstream_model_factory(
+            base_url=None, api_key=None, client=scripted_upstream().client()
+        )
         config = ServerConfig(
-            model_factory=offline_model_factory,
+            model_factory=factory,
             db_path=str(Path(folder) / "agentkit.db"),
             api_keys={"sk-local": "default"},
         )

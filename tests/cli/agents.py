@@ -65,4 +65,11 @@ def make_agent() -> Agent:
     return Agent(name="made", model=FunctionModel(script))
 
 
+async def make_agent_later() -> Agent:
+    """An async factory: the CLI cannot call it (it runs the agent on its own loop)."""
+    return make_agent()
+
+
 not_an_agent = 42
+
+by_name = Agent(name="named", model="gpt-4.1-mini", tools=[get_weather])

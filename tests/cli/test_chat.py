@@ -1,4 +1,5 @@
-"""``agentkit chat`` in a real pseudo-terminal: turns, tool calls, Ctrl-C, resuming a thread."""
+"""``agentkit chat`` in a real pseudo-terminal: turns, tool calls, Ctrl-C, resuming a thread,
+line editing and history."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AGENTKIT = Path(sys.executable).with_name("agentkit")
 PROMPT = "you › "
 THREAD = re.compile(r"thread (thread_\w+) \((new|resumed)\)")
+LEFT, UP = "\x1b[D", "\x1b[A"
 
 pytestmark = pytest.mark.skipif(
     not AGENTKIT.exists(), reason="the agentkit script is not installed"
@@ -43,13 +45,20 @@ def spawn(db: Path, *args: str) -> pexpect.spawn[str]:
     return child
 
 
-def start(db: Path, *args: str) -> tuple[pexpect.spawn[str], str]:
+def start(db: Path, *args: str) -> pexpect.spawn[str]:
     child = spawn(db, *args)
+    child.expect_exact("helper · new thread")
+    child.expect_exact(PROMPT)
+    return child
+
+
+def first_turn(child: pexpect.spawn[str], line: str) -> str:
+    """Send the first message; return the id of the thread it created."""
+    child.sendline(line)
     child.expect(THREAD)
     assert isinstance(child.match, re.Match)
-    thread_id = child.match.group(1)
-    child.expect_exact(PROMPT)
-    return child, thread_id
+    assert child.match.group(2) == "new"
+    return child.match.group(1)
 
 
 def quit_chat(child: pexpect.spawn[str]) -> str:
@@ -68,9 +77,27 @@ def statuses(db: Path, thread_id: str) -> list[str]:
     return asyncio.run(read())
 
 
+def user_messages(db: Path) -> list[str]:
+    async def read() -> list[str]:
+        async with SQLiteStore(db) as store:
+            threads = await store.list_threads(order="asc")
+            messages = [m for t in threads for m in await store.list_messages(t.id)]
+            return [m.text for m in messages if m.role == "user"]
+
+    return asyncio.run(read())
+
+
+def thread_count(db: Path) -> int:
+    async def read() -> int:
+        async with SQLiteStore(db) as store:
+            return len(await store.list_threads())
+
+    return asyncio.run(read())
+
+
 def test_two_turns_stream_answers_and_show_the_tool_call(db: Path) -> None:
-    child, _ = start(db)
-    child.sendline("hello")
+    child = start(db)
+    first_turn(child, "hello")
     child.expect_exact("helper › ")
     child.expect_exact("Echo: hello (message 1)")
     child.expect_exact(PROMPT)
@@ -83,8 +110,8 @@ def test_two_turns_stream_answers_and_show_the_tool_call(db: Path) -> None:
 
 
 def test_ctrl_c_cancels_a_slow_tool_and_the_prompt_returns(db: Path) -> None:
-    child, thread_id = start(db)
-    child.sendline("make a slow report")
+    child = start(db)
+    thread_id = first_turn(child, "make a slow report")
     child.expect("slow_report")
     child.sendintr()
     child.expect_exact("run cancelled")
@@ -98,8 +125,8 @@ def test_ctrl_c_cancels_a_slow_tool_and_the_prompt_returns(db: Path) -> None:
 
 
 def test_resuming_by_thread_id_shows_the_history_and_continues_it(db: Path) -> None:
-    child, thread_id = start(db)
-    child.sendline("first words")
+    child = start(db)
+    thread_id = first_turn(child, "first words")
     child.expect_exact("Echo: first words (message 1)")
     child.expect_exact(PROMPT)
     ending = quit_chat(child)
@@ -119,7 +146,9 @@ def test_resuming_by_thread_id_shows_the_history_and_continues_it(db: Path) -> N
 
 
 def test_exit_quits_and_prints_how_to_resume(db: Path) -> None:
-    child, thread_id = start(db)
+    child = start(db)
+    thread_id = first_turn(child, "hi")
+    child.expect_exact(PROMPT)
     child.sendline("exit")
     child.expect_exact(f"resume with: agentkit chat {AGENTS}:weather --thread {thread_id}")
     child.expect(pexpect.EOF)
@@ -149,3 +178,46 @@ def test_resuming_an_unknown_thread_is_one_line_and_exit_1(db: Path) -> None:
     child.close()
     assert child.exitstatus == 1
     assert f"agentkit: error: no thread 'thread_nope' in '{db}'" in str(child.before)
+
+
+def test_end_of_file_before_any_message_leaves_no_thread(db: Path) -> None:
+    child = start(db)
+    ending = quit_chat(child)
+
+    assert "resume with" not in ending
+    assert not db.exists() or thread_count(db) == 0
+
+
+def test_exit_before_any_message_leaves_no_thread(db: Path) -> None:
+    child = start(db)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+    assert not db.exists() or thread_count(db) == 0
+
+
+def test_arrow_keys_edit_the_line_instead_of_typing_escape_codes(db: Path) -> None:
+    child = start(db)
+    child.send(f"helo{LEFT}l\r")
+    child.expect_exact("Echo: hello (message 1)")
+    child.expect_exact(PROMPT)
+    quit_chat(child)
+
+    assert user_messages(db) == ["hello"]
+
+
+def test_up_recalls_earlier_lines_even_from_a_previous_chat(db: Path) -> None:
+    child = start(db)
+    first_turn(child, "remember me")
+    child.expect_exact(PROMPT)
+    quit_chat(child)
+    history = db.parent / ".local" / "state" / "agentkit" / "chat_history"
+    assert history.read_text().splitlines()[-1] == "remember me"
+
+    again = start(db)
+    again.send(f"{UP}\r")
+    again.expect_exact("Echo: remember me (message 1)")
+    again.expect_exact(PROMPT)
+    quit_chat(again)
+
+    assert user_messages(db) == ["remember me", "remember me"]

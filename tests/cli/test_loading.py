@@ -29,7 +29,8 @@ def test_a_factory_is_called() -> None:
         ("no_such_module_xyz:a", "cannot import 'no_such_module_xyz': ModuleNotFoundError"),
         ("/nonexistent/file.py:a", "no such file: '/nonexistent/file.py'"),
         (f"{AGENTS}:missing", f"'{AGENTS}' has no attribute 'missing'"),
-        (f"{AGENTS}:not_an_agent", "is a int, not an agentkit Agent"),
+        (f"{AGENTS}:not_an_agent", "is an int, not an agentkit Agent"),
+        (f"{AGENTS}:make_agent_later", "is an async function; name an Agent, or a plain"),
     ],
 )
 def test_a_bad_target_is_a_user_error_naming_it(target: str, message: str) -> None:

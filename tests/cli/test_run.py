@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -10,6 +12,9 @@ from click.testing import CliRunner, Result
 from agentkit.cli.app import cli
 
 from .conftest import AGENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+AGENTKIT = Path(sys.executable).with_name("agentkit")
 
 
 def run(*args: str) -> Result:
@@ -85,7 +90,23 @@ def test_a_bad_target_is_one_line_and_exit_1(db: Path) -> None:
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"agentkit: error: '{AGENTS}:not_an_agent' is a int, not an agentkit Agent\n"
+        == f"agentkit: error: '{AGENTS}:not_an_agent' is an int, not an agentkit Agent\n"
+    )
+
+
+def test_an_async_factory_is_one_line_without_a_never_awaited_warning(db: Path) -> None:
+    # A fresh interpreter: the warning would come from the garbage collector, after the error.
+    done = subprocess.run(
+        [str(AGENTKIT), "run", f"{AGENTS}:make_agent_later", "hi", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(db.parent)},
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"agentkit: error: '{AGENTS}:make_agent_later' is an async function; name an Agent, "
+        "or a plain (not async) function that returns one\n"
     )
 
 

@@ -16,6 +16,8 @@ from agentkit.cli.app import cli
 ROOT = Path(__file__).parents[2]
 
 MODULE = """
+    from agentkit import Agent
+    from agentkit.testing import TestModel
     from agentkit.tools import tool
     from agentkit.toolsets import FunctionToolset
 
@@ -30,6 +32,7 @@ MODULE = """
 
     toolset = FunctionToolset([ping, pong])
     as_list = [ping, pong]
+    agent = Agent(name="pinger", model=TestModel(), tools=[ping, pong])
     number = 3
     """
 
@@ -80,8 +83,8 @@ def test_show_responses_format_prints_the_flat_shape() -> None:
 
 
 @pytest.mark.usefixtures("module_file")
-@pytest.mark.parametrize("attr", ["toolset", "as_list"])
-def test_show_a_toolset_or_a_list_prints_every_tool(attr: str) -> None:
+@pytest.mark.parametrize("attr", ["toolset", "as_list", "agent"])
+def test_show_an_agent_a_toolset_or_a_list_prints_every_tool(attr: str) -> None:
     code, out, _ = show(f"cli_tools_mod:{attr}")
 
     assert code == 0
@@ -107,7 +110,7 @@ def test_show_the_display_quiz_example() -> None:
     ("target", "message"),
     [
         ("cli_tools_mod:missing", "Error: 'cli_tools_mod' has no attribute 'missing'\n"),
-        ("cli_tools_mod:number", "Error: 'cli_tools_mod:number' is a int, not a tool"),
+        ("cli_tools_mod:number", "Error: 'cli_tools_mod:number' is an int, not an agent, a tool"),
         ("no_such_module_xyz:x", "Error: cannot import 'no_such_module_xyz': ModuleNotFoundError"),
         ("nocolon", "Error: 'nocolon' is not MODULE:ATTR"),
         ("/nonexistent/file.py:x", "Error: no such file: '/nonexistent/file.py'\n"),
@@ -134,7 +137,7 @@ def test_target_and_pack_together_or_neither_is_a_usage_error(args: list[str]) -
     code, _, err = show(*args)
 
     assert code == 2
-    assert "give exactly one of TARGET or --pack NAME" in err
+    assert "give exactly one of TARGET, --pack, --mcp or --mcp-url" in err
 
 
 def test_show_pack_through_the_installed_script(tmp_path: Path) -> None:

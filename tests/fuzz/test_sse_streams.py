@@ -1,7 +1,7 @@
 """Random SSE streams into the Responses adapter: its events, or a `ModelError`, never a hang.
 
-The SDK builds stream events without validation, whatever the client's strictness. One crash
-found here is kept below as an expected failure until the adapter is fixed.
+The SDK builds stream events without validation, whatever the client's strictness. Crashes
+found here are kept below as named cases.
 
 agentkit parses no SSE bytes itself (the openai SDK does); what it owns is the translation of
 whatever the SDK yields, and the mapping of every failure to `ModelError`. The streams mix
@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import AsyncOpenAI
@@ -63,6 +65,8 @@ EVENTS: list[dict[str, Any]] = [
     {"type": "response.unknown_future_event", "x": 1},
 ]  # fmt: skip
 
+TERMINAL_SUCCESS = ("response.completed", "response.incomplete")
+
 junk = st.text(max_size=40).map(lambda text: f"data: {text}\n\n")
 event = st.sampled_from(EVENTS).map(lambda e: f"event: {e['type']}\ndata: {json.dumps(e)}\n\n")
 mangled = st.tuples(
@@ -89,30 +93,62 @@ def _client(body: bytes, status: int, *, strict: bool = True) -> AsyncOpenAI:
     )
 
 
-async def _consume(body: bytes, status: int, *, strict: bool = True) -> None:
+# A stream may only end cleanly after one of these arrived whole (named, or as bare data).
+ENDINGS = [f"data: {json.dumps(e)}\n" for e in EVENTS if e["type"] in TERMINAL_SUCCESS]
+
+
+@dataclass
+class Outcome:
+    """What the adapter yielded, and the `ModelError` that ended the stream, if one did."""
+
+    events: list[Any] = field(default_factory=list)
+    error: ModelError | None = None
+
+
+async def _consume(body: bytes, status: int, *, strict: bool = True) -> Outcome:
     model = ResponsesModel("m", client=_client(body, status, strict=strict))
     request = ModelRequest(instructions=None, items=(UserMessageItem("hi"),))
-    seen: list[Any] = []
+    outcome = Outcome()
     try:
         async with asyncio.timeout(5):
             async for item in model.stream(request):
-                seen.append(item)
+                outcome.events.append(item)
     except ModelError as exc:
-        assert exc.code
-    else:
-        assert isinstance(seen[-1], ModelResponseDone)
-        assert all(isinstance(e, ModelTextDelta | ModelToolCall) for e in seen[:-1])
+        outcome.error = exc
     finally:
         await model.client.close()
+    return outcome
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=frames, cut=st.integers(0, 400), status=st.sampled_from([200, 200, 200, 500]))
 def test_any_stream_gives_events_or_a_model_error(parts: list[str], cut: int, status: int) -> None:
-    body = "".join(parts).encode()
-    asyncio.run(_consume(body[: max(cut, len(body) // 2)] if cut < 200 else body, status))
+    text = "".join(parts)
+    body = text.encode()
+    body = body[: max(cut, len(body) // 2)] if cut < 200 else body
+    outcome = asyncio.run(_consume(body, status))
+    if outcome.error is not None:
+        assert outcome.error.code
+        return
+    # A clean end must be earned: an OK status and a whole terminal event on the wire.
+    assert status == 200
+    received = body.decode(errors="replace")
+    assert any(ending in received for ending in ENDINGS), received
+    *before, last = outcome.events
+    assert isinstance(last, ModelResponseDone)
+    assert all(isinstance(e, ModelTextDelta | ModelToolCall) for e in before)
 
 
-def test_a_terminal_event_without_its_response_is_a_model_error() -> None:
-    body = b'data: {"type": "response.completed"}\n\n'
-    asyncio.run(_consume(body, 200, strict=False))
+def test_a_500_is_a_model_error_however_well_formed_the_body() -> None:
+    completed = next(e for e in EVENTS if e["type"] == "response.completed")
+    body = f"event: response.completed\ndata: {json.dumps(completed)}\n\n".encode()
+    outcome = asyncio.run(_consume(body, 500))
+    assert outcome.error is not None and outcome.error.status_code == 500
+
+
+@pytest.mark.parametrize("kind", ["response.completed", "response.failed"])
+def test_a_terminal_event_without_its_response_is_a_model_error(kind: str) -> None:
+    body = f'data: {{"type": "{kind}"}}\n\n'.encode()
+    outcome = asyncio.run(_consume(body, 200, strict=False))
+    assert outcome.error is not None and outcome.error.code
+    assert outcome.events == []

@@ -185,4 +185,5 @@ def test_a_target_that_is_not_a_tool_is_refused_with_its_type(tmp_path: Path) ->
     )
 
     assert done.returncode == 2
-    assert "'tests.mcp.servers.served_tools:_signal' is a Event, not a tool" in done.stderr
+    refused = "'tests.mcp.servers.served_tools:_signal' is an Event, not an agent, a tool"
+    assert refused in done.stderr

@@ -16,7 +16,7 @@ EXAMPLES = ["middleware_custom.py", "retries_and_tracing.py"]
 
 
 def test_the_page_has_a_snippet_per_built_in() -> None:
-    assert len(SNIPPETS) == 7
+    assert len(SNIPPETS) == 8
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[f"snippet{i}" for i in range(len(SNIPPETS))])
@@ -25,9 +25,14 @@ def test_docs_snippet_runs(snippet: str, capsys: pytest.CaptureFixture[str]) -> 
     assert capsys.readouterr().out
 
 
-def test_custom_middleware_example_counts_and_times() -> None:
+def test_custom_middleware_example_counts_and_times(capsys: pytest.CaptureFixture[str]) -> None:
     namespace = runpy.run_path(str(ROOT / "examples" / "middleware_custom.py"))
     asyncio.run(namespace["main"]())
+    lines = capsys.readouterr().out.splitlines()
+    # One tool call timed, the answer built from its output, and both model calls counted.
+    assert len(lines) == 3
+    assert re.fullmatch(r"tool get_weather took \d+\.\d ms", lines[0])
+    assert lines[1:] == ['{"get_weather": "sunny in example"}', "2 model calls"]
 
 
 def test_retries_example_shows_each_word_once(capsys: pytest.CaptureFixture[str]) -> None:

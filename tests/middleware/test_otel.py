@@ -197,5 +197,5 @@ async def test_captured_content_is_redacted(exporter: InMemorySpanExporter) -> N
 
 def test_without_opentelemetry_a_clear_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "opentelemetry", None)
-    with pytest.raises(UserError, match=r"pip install 'agentkit\[otel\]'"):
+    with pytest.raises(UserError, match=r"pip install 'agentkit-assistants\[otel\]'"):
         OpenTelemetryMiddleware()

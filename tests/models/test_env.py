@@ -31,9 +31,9 @@ def test_the_offline_model_is_named_explicitly() -> None:
     assert describe_model(model) == "TestModel (offline, deterministic)"
 
 
-def test_an_unknown_model_name_is_an_error_at_construction() -> None:
-    with pytest.raises(UserError, match="model='gpt-nonsense'"):
-        Agent(name="a", model="gpt-nonsense")
+def test_a_name_with_an_unknown_prefix_is_an_error_at_construction() -> None:
+    with pytest.raises(UserError, match="model='qwen3:8b': 'qwen3' is not a prefix"):
+        Agent(name="a", model="qwen3:8b")
 
 
 async def test_an_agent_without_a_model_fails_its_first_run_naming_the_variables(

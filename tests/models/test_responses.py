@@ -292,7 +292,7 @@ def test_previous_response_id_with_store_false_is_rejected() -> None:
 
 def test_unknown_continuation_is_rejected() -> None:
     with pytest.raises(UserError, match="continuation"):
-        ResponsesModel("gpt-test", continuation="conversation")  # type: ignore[arg-type]
+        ResponsesModel("gpt-test", continuation="threads")  # type: ignore[arg-type]
 
 
 def test_construction_needs_no_api_key(monkeypatch: pytest.MonkeyPatch) -> None:

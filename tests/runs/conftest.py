@@ -2,50 +2,48 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from agentkit.context import RunContext
 from agentkit.exceptions import ModelRetry, ToolExecutionError
-from agentkit.models.base import Model
-from agentkit.models.events import (
-    ModelResponseDone,
-    ModelStreamEvent,
-    ModelTextDelta,
-    ModelToolCall,
-)
 from agentkit.models.request import ModelRequest
+from agentkit.testing import FunctionInfo, FunctionModel, ModelTurn, call_tool
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
 from agentkit.toolsets.base import AnyTool, Toolset
 from agentkit.usage import Usage
 
 Turn = str | list[tuple[str, str, dict[str, Any]]]
+USAGE = Usage(1, 10, 5)
 
 
-class ScriptedModel(Model):
-    """Replies with the scripted turns in order: text, or [(call_id, name, args)]."""
+class Script:
+    """A `FunctionModel` turn function: the turns in order, and every request it was asked.
 
-    model_name = "scripted"
-    provider = "test"
+    A turn is text, or tool calls as ``[(call_id, name, args)]``; ``turns`` may also be a
+    function of the request. Every turn reports 10 input and 5 output tokens.
+    """
 
     def __init__(self, turns: list[Turn] | Callable[[ModelRequest], Turn]) -> None:
         self.turns = turns
         self.requests: list[ModelRequest] = []
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
+    def __call__(self, request: ModelRequest, info: FunctionInfo) -> ModelTurn:
         self.requests.append(request)
         turn = self.turns(request) if callable(self.turns) else self.turns[len(self.requests) - 1]
         if isinstance(turn, str):
-            for i in range(0, len(turn), 4):
-                yield ModelTextDelta(turn[i : i + 4])
-            yield ModelResponseDone("resp", "stop", Usage(1, 10, 5))
-            return
-        for call_id, name, args in turn:
-            yield ModelToolCall(call_id, name, json.dumps(args))
-        yield ModelResponseDone("resp", "tool_calls", Usage(1, 10, 5))
+            return ModelTurn(text=turn, usage=USAGE)
+        calls = tuple(call_tool(name, args, call_id=call_id) for call_id, name, args in turn)
+        return ModelTurn(tool_calls=calls, usage=USAGE)
+
+
+def requests_of(model: FunctionModel) -> list[ModelRequest]:
+    """The requests a `FunctionModel` driven by a `Script` received, in order."""
+    assert isinstance(model.function, Script)
+    return model.function.requests
 
 
 class FnTool(Tool):

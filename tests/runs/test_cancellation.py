@@ -10,8 +10,9 @@ import pytest
 from agentkit.agent import Agent
 from agentkit.events import RunStatusEvent, ToolCallStartedEvent
 from agentkit.runner import Runner
+from agentkit.testing import FunctionModel
 
-from .conftest import FnTool, ListToolset, ScriptedModel
+from .conftest import FnTool, ListToolset, Script
 
 
 def slow_tool_agent(cancelled: list[str], started: asyncio.Event | None = None) -> Agent:
@@ -29,7 +30,9 @@ def slow_tool_agent(cancelled: list[str], started: asyncio.Event | None = None) 
             raise
         return "never"
 
-    model = ScriptedModel([[("c0", "slow", {"i": 0}), ("c1", "slow", {"i": 1})], "unreachable"])
+    model = FunctionModel(
+        Script([[("c0", "slow", {"i": 0}), ("c1", "slow", {"i": 1})], "unreachable"])
+    )
     return Agent(name="a", model=model, tools=ListToolset(FnTool("slow", slow)))
 
 
@@ -75,7 +78,7 @@ async def test_cancelling_the_callers_task_cancels_the_run() -> None:
     assert run.status == "cancelled"
     assert sorted(cancelled) == ["c0", "c1"]
     assert others() == []
-    other = Agent(name="b", model=ScriptedModel(["hi"]), tools=ListToolset())
+    other = Agent(name="b", model=FunctionModel(Script(["hi"])), tools=ListToolset())
     follow_up = await runner.run(other, "again", thread=thread.id)
     assert follow_up.status == "completed"
 
@@ -95,7 +98,7 @@ async def test_breaking_out_of_iter_run_cancels_the_run() -> None:
 
 async def test_closing_the_stream_before_the_loop_starts_still_records_cancelled() -> None:
     runner = Runner()
-    agent = Agent(name="a", model=ScriptedModel(["never"]), tools=ListToolset())
+    agent = Agent(name="a", model=FunctionModel(Script(["never"])), tools=ListToolset())
     events = runner.iter_run(agent, "go")
     first = await anext(events)  # the run exists (queued); its loop has not run yet
     await events.aclose()

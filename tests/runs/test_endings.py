@@ -9,15 +9,17 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agentkit.agent import Agent
+from agentkit.events import RunStatusEvent
 from agentkit.exceptions import ModelError
 from agentkit.limits import RunLimits
 from agentkit.models.base import Model
 from agentkit.models.events import ModelResponseDone, ModelStreamEvent, ModelTextDelta
 from agentkit.models.request import ModelRequest
 from agentkit.runner import Runner
+from agentkit.testing import FunctionInfo, FunctionModel
 from agentkit.usage import Usage
 
-from .conftest import FnTool, ListToolset, ScriptedModel
+from .conftest import FnTool, ListToolset, Script, requests_of
 
 
 class FailingModel(Model):
@@ -49,7 +51,7 @@ class SlowModel(Model):
 
 
 async def test_text_answer_completes_with_usage_and_message() -> None:
-    agent = Agent(name="a", model=ScriptedModel(["Hello there"]), tools=ListToolset())
+    agent = Agent(name="a", model=FunctionModel(Script(["Hello there"])), tools=ListToolset())
     runner = Runner()
     result = await runner.run(agent, "hi")
     assert result.status == "completed"
@@ -61,7 +63,7 @@ async def test_text_answer_completes_with_usage_and_message() -> None:
 
 
 async def test_max_turns_ends_incomplete_with_reason() -> None:
-    loop_forever = ScriptedModel(lambda r: [(f"c{r.turn}", "noop", {})])
+    loop_forever = FunctionModel(Script(lambda r: [(f"c{r.turn}", "noop", {})]))
     agent = Agent(
         name="a",
         model=loop_forever,
@@ -72,7 +74,7 @@ async def test_max_turns_ends_incomplete_with_reason() -> None:
     assert result.status == "incomplete"
     assert result.run.incomplete_details is not None
     assert result.run.incomplete_details.reason == "max_turns"
-    assert len(loop_forever.requests) == 3
+    assert len(requests_of(loop_forever)) == 3
 
 
 async def test_api_token_limit_ends_incomplete_and_keeps_partial_text() -> None:
@@ -107,6 +109,25 @@ async def test_deadline_expires_run() -> None:
     assert time.monotonic() - started < 10
 
 
+async def test_a_sub_second_deadline_still_gives_the_run_that_long() -> None:
+    async def answer(request: ModelRequest, info: FunctionInfo) -> str:
+        await asyncio.sleep(0.05)  # a model takes a moment: the deadline can fire meanwhile
+        return "quick"
+
+    agent = Agent(name="a", model=FunctionModel(answer), limits=RunLimits(timeout=0.5))
+    result = await Runner().run(agent, "q")
+    assert result.status == "completed"
+    assert result.output_text == "quick"
+
+
+async def test_expires_at_is_never_sooner_than_the_timeout() -> None:
+    agent = Agent(name="a", model=FunctionModel(Script(["ok"])), limits=RunLimits(timeout=1.5))
+    started = time.time()
+    result = await Runner().run(agent, "q")
+    first = next(e.run for e in result.events if isinstance(e, RunStatusEvent))
+    assert first.expires_at is not None and first.expires_at >= started + 1.5
+
+
 async def test_unexpected_adapter_exception_fails_run_as_server_error() -> None:
     class Broken(Model):
         async def stream(self, request: ModelRequest) -> AsyncIterator[ModelStreamEvent]:
@@ -133,7 +154,7 @@ async def test_stream_without_final_event_is_a_retryable_model_error() -> None:
 @pytest.mark.parametrize("status", ["completed", "failed", "incomplete"])
 async def test_every_ending_is_persisted(status: str) -> None:
     models: dict[str, Model] = {
-        "completed": ScriptedModel(["ok"]),
+        "completed": FunctionModel(Script(["ok"])),
         "failed": FailingModel(ModelError("x")),
         "incomplete": CutShortModel(),
     }

@@ -11,16 +11,19 @@ from agentkit.events import RunStatusEvent
 from agentkit.exceptions import ActiveRunError, InvalidRunStateError, ToolOutputsMismatchError
 from agentkit.limits import RunLimits
 from agentkit.runner import Runner
+from agentkit.testing import FunctionModel
 from agentkit.tools.definition import ToolDefinition
 
-from .conftest import FnTool, ListToolset, ScriptedModel
+from .conftest import FnTool, ListToolset, Script, requests_of
 
 
-def two_calls_then(text: str) -> ScriptedModel:
-    return ScriptedModel([[("c1", "lookup", {"q": "a"}), ("c2", "lookup", {"q": "b"})], text])
+def two_calls_then(text: str) -> FunctionModel:
+    return FunctionModel(
+        Script([[("c1", "lookup", {"q": "a"}), ("c2", "lookup", {"q": "b"})], text])
+    )
 
 
-def lookup_agent(model: ScriptedModel) -> Agent:
+def lookup_agent(model: FunctionModel) -> Agent:
     return Agent(name="a", model=model, tools=ListToolset(FnTool("lookup", lambda q: q.upper())))
 
 
@@ -45,7 +48,9 @@ async def test_submitting_all_outputs_resumes_and_completes() -> None:
     result = await runner.submit_tool_outputs(agent, paused.run, {"c2": "B", "c1": "A"})
     assert result.status == "completed"
     assert result.output_text == "A and B"
-    outputs = [(i.call_id, i.output) for i in model.requests[1].items if i.kind == "tool_output"]
+    outputs = [
+        (i.call_id, i.output) for i in requests_of(model)[1].items if i.kind == "tool_output"
+    ]
     assert outputs == [("c1", "A"), ("c2", "B")]
     steps = await runner.store.list_steps(paused.run.id)
     assert [(s.type, s.status) for s in steps] == [
@@ -90,7 +95,7 @@ async def test_outputs_that_do_not_match_change_nothing(outputs: object, message
 
 
 async def test_submitting_to_a_run_that_is_not_paused_is_an_error() -> None:
-    agent = lookup_agent(ScriptedModel(["hi"]))
+    agent = lookup_agent(FunctionModel(Script(["hi"])))
     runner = Runner()
     done = await runner.run(agent, "go")
     with pytest.raises(InvalidRunStateError, match="completed"):
@@ -117,8 +122,10 @@ async def test_outputs_after_the_deadline_expire_the_run() -> None:
 
 async def test_bare_definitions_are_answered_by_the_caller_in_auto_mode() -> None:
     approve = ToolDefinition(name="transfer", description="Move money (needs a human).")
-    model = ScriptedModel(
-        [[("c1", "lookup", {"q": "acct"}), ("c2", "transfer", {"amount": 5})], "transferred"]
+    model = FunctionModel(
+        Script(
+            [[("c1", "lookup", {"q": "acct"}), ("c2", "transfer", {"amount": 5})], "transferred"]
+        )
     )
     agent = Agent(
         name="a", model=model, tools=ListToolset(FnTool("lookup", lambda q: "ACCT"), approve)
@@ -154,7 +161,7 @@ async def test_cancel_a_paused_run() -> None:
     with pytest.raises(InvalidRunStateError):
         await runner.cancel(paused.run)
     follow_up = await runner.run(
-        lookup_agent(ScriptedModel(["next"])), "more", thread=paused.thread_id
+        lookup_agent(FunctionModel(Script(["next"]))), "more", thread=paused.thread_id
     )
     assert follow_up.status == "completed"
 
@@ -169,12 +176,12 @@ async def test_status_events_follow_the_assistants_machine() -> None:
 
 
 async def test_conversation_continues_on_the_same_thread() -> None:
-    model = ScriptedModel(["first answer", "second answer"])
+    model = FunctionModel(Script(["first answer", "second answer"]))
     agent = Agent(name="a", model=model, tools=ListToolset())
     first = await agent.run("one")
     second = await agent.run("two", thread=first.thread_id)
     assert second.output_text == "second answer"
-    assert [(i.kind, getattr(i, "text", "")) for i in model.requests[1].items] == [
+    assert [(i.kind, getattr(i, "text", "")) for i in requests_of(model)[1].items] == [
         ("user", "one"),
         ("assistant", "first answer"),
         ("user", "two"),

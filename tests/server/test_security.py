@@ -136,7 +136,7 @@ async def test_bad_list_parameters_get_a_400(http: httpx2.AsyncClient, query: st
 async def test_unknown_routes_and_methods_get_404_and_405_in_the_error_shape(
     http: httpx2.AsyncClient,
 ) -> None:
-    missing = await http.get("/v1/files")
+    missing = await http.get("/v1/batches")
     wrong = await http.put("/v1/assistants")
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "unknown_url")
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "method_not_allowed")

@@ -19,7 +19,7 @@ from types import TracebackType
 
 from agentkit.events import RunEvent, ToolCallFinishedEvent, ToolCallStartedEvent
 from agentkit.records import Run, RunStep, ToolCallsStepDetails
-from agentkit.stores.base import Store
+from agentkit.stores import Store
 
 TERMINAL = {"completed", "failed", "cancelled", "expired", "incomplete"}
 

@@ -24,7 +24,7 @@ from agentkit.records import (
     Thread,
     ToolCallsStepDetails,
 )
-from agentkit.stores import MemoryStore, SQLiteStore, Store
+from agentkit.stores import AssistantsStore, MemoryStore, SQLiteStore
 
 
 def _step(run: Run) -> RunStep:
@@ -38,7 +38,7 @@ def _step(run: Run) -> RunStep:
     )
 
 
-async def one_run(store: Store, thread: Thread) -> None:
+async def one_run(store: AssistantsStore, thread: Thread) -> None:
     """The store calls of a run with one tool call: 9 writes, no reads."""
     run = await store.create_run(Run(thread_id=thread.id, assistant_id="asst_1"), {"turn": 0})
     run.status = "in_progress"
@@ -69,7 +69,7 @@ async def per_call(n: int, call: Callable[[], Awaitable[object]], rounds: int = 
     return best * 1e6
 
 
-async def measure(store: Store, n: int) -> dict[str, float]:
+async def measure(store: AssistantsStore, n: int) -> dict[str, float]:
     thread = await store.create_thread(Thread())
     run = await store.create_run(Run(thread_id=thread.id, assistant_id="asst_1"), {"turn": 0})
     step = _step(run)

@@ -6,13 +6,15 @@ from pathlib import Path
 import pytest
 
 from agentkit.records import Message, Run, RunStep, Thread, ToolCallsStepDetails
-from agentkit.stores import MemoryStore, SQLiteStore, Store
+from agentkit.stores import AssistantsStore, MemoryStore, SQLiteStore
 
 
 @pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AssistantsStore]:
     """Each contract test runs once per store implementation."""
-    made: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    made: AssistantsStore = (
+        MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    )
     async with made:
         yield made
 
@@ -42,7 +44,7 @@ def new_step(run: Run) -> RunStep:
     )
 
 
-async def thread_with_run(store: Store, status: str = "queued") -> tuple[Thread, Run]:
+async def thread_with_run(store: AssistantsStore, status: str = "queued") -> tuple[Thread, Run]:
     thread = await store.create_thread(Thread())
     run = await store.create_run(new_run(thread.id, status), {"turn": 0})
     return thread, run

@@ -31,6 +31,7 @@ async def test_file_is_in_wal_mode_with_the_current_schema_version(db_path: Path
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert sorted(name for (name,) in tables) == [
         "assistants",
+        "files",
         "messages",
         "runs",
         "steps",

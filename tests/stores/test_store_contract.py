@@ -1,4 +1,4 @@
-"""The Store contract, run against every implementation (see the ``store`` fixture)."""
+"""The AssistantsStore contract, run against every implementation (see the ``store`` fixture)."""
 
 from __future__ import annotations
 
@@ -6,32 +6,32 @@ import pytest
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, Thread
-from agentkit.stores import Store
+from agentkit.stores import AssistantsStore
 
 from .conftest import ids, new_run, new_step, thread_with_run, user_message
 
 # -- threads ---------------------------------------------------------------------------------
 
 
-async def test_get_thread_returns_what_was_created(store: Store) -> None:
+async def test_get_thread_returns_what_was_created(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread(metadata={"user": "ada"}))
 
     assert await store.get_thread(thread.id) == thread
 
 
-async def test_get_unknown_thread_is_not_found(store: Store) -> None:
+async def test_get_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError, match="thread_missing"):
         await store.get_thread("thread_missing")
 
 
-async def test_create_thread_refuses_an_existing_id(store: Store) -> None:
+async def test_create_thread_refuses_an_existing_id(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
 
     with pytest.raises(UserError, match="already exists"):
         await store.create_thread(Thread(id=thread.id))
 
 
-async def test_update_thread_replaces_it(store: Store) -> None:
+async def test_update_thread_replaces_it(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     thread.metadata = {"topic": "math"}
 
@@ -40,12 +40,12 @@ async def test_update_thread_replaces_it(store: Store) -> None:
     assert (await store.get_thread(thread.id)).metadata == {"topic": "math"}
 
 
-async def test_update_unknown_thread_is_not_found(store: Store) -> None:
+async def test_update_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.update_thread(Thread())
 
 
-async def test_delete_thread_deletes_its_messages_runs_and_steps(store: Store) -> None:
+async def test_delete_thread_deletes_its_messages_runs_and_steps(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "completed")
     message = await store.add_message(user_message(thread.id))
     step = new_step(run)
@@ -63,12 +63,12 @@ async def test_delete_thread_deletes_its_messages_runs_and_steps(store: Store) -
             await get(object_id)
 
 
-async def test_delete_unknown_thread_is_not_found(store: Store) -> None:
+async def test_delete_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.delete_thread("thread_missing")
 
 
-async def test_list_threads_is_newest_first_by_default_and_limited(store: Store) -> None:
+async def test_list_threads_is_newest_first_by_default_and_limited(store: AssistantsStore) -> None:
     threads = [await store.create_thread(Thread()) for _ in range(4)]
 
     assert ids(await store.list_threads()) == ids(threads[::-1])
@@ -78,19 +78,19 @@ async def test_list_threads_is_newest_first_by_default_and_limited(store: Store)
 # -- messages --------------------------------------------------------------------------------
 
 
-async def test_get_message_returns_what_was_added(store: Store) -> None:
+async def test_get_message_returns_what_was_added(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     message = await store.add_message(user_message(thread.id, "hello"))
 
     assert await store.get_message(message.id) == message
 
 
-async def test_add_message_to_unknown_thread_is_not_found(store: Store) -> None:
+async def test_add_message_to_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError, match="thread_missing"):
         await store.add_message(user_message("thread_missing"))
 
 
-async def test_add_message_refuses_an_existing_id(store: Store) -> None:
+async def test_add_message_refuses_an_existing_id(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     message = await store.add_message(user_message(thread.id))
 
@@ -98,7 +98,7 @@ async def test_add_message_refuses_an_existing_id(store: Store) -> None:
         await store.add_message(message)
 
 
-async def test_update_message_replaces_it(store: Store) -> None:
+async def test_update_message_replaces_it(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     message = await store.add_message(user_message(thread.id))
     message.status = "incomplete"
@@ -108,14 +108,14 @@ async def test_update_message_replaces_it(store: Store) -> None:
     assert (await store.get_message(message.id)).status == "incomplete"
 
 
-async def test_update_unknown_message_is_not_found(store: Store) -> None:
+async def test_update_unknown_message_is_not_found(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
 
     with pytest.raises(NotFoundError):
         await store.update_message(user_message(thread.id))
 
 
-async def test_delete_message_removes_it_from_the_thread(store: Store) -> None:
+async def test_delete_message_removes_it_from_the_thread(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     first = await store.add_message(user_message(thread.id, "1"))
     second = await store.add_message(user_message(thread.id, "2"))
@@ -125,12 +125,12 @@ async def test_delete_message_removes_it_from_the_thread(store: Store) -> None:
     assert ids(await store.list_messages(thread.id)) == [second.id]
 
 
-async def test_delete_unknown_message_is_not_found(store: Store) -> None:
+async def test_delete_unknown_message_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.delete_message("msg_missing")
 
 
-async def test_list_messages_filters_by_run(store: Store) -> None:
+async def test_list_messages_filters_by_run(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     messages = [await store.add_message(user_message(thread.id, run_id=r)) for r in "abab"]
 
@@ -139,7 +139,9 @@ async def test_list_messages_filters_by_run(store: Store) -> None:
     assert ids(listed) == [messages[1].id, messages[3].id]
 
 
-async def test_list_messages_cursor_outside_the_run_filter_selects_nothing(store: Store) -> None:
+async def test_list_messages_cursor_outside_the_run_filter_selects_nothing(
+    store: AssistantsStore,
+) -> None:
     thread = await store.create_thread(Thread())
     first = await store.add_message(user_message(thread.id, run_id="a"))
     await store.add_message(user_message(thread.id, run_id="b"))
@@ -147,7 +149,7 @@ async def test_list_messages_cursor_outside_the_run_filter_selects_nothing(store
     assert await store.list_messages(thread.id, run_id="b", after=first.id) == []
 
 
-async def test_list_messages_of_unknown_thread_is_not_found(store: Store) -> None:
+async def test_list_messages_of_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.list_messages("thread_missing")
 
@@ -155,7 +157,7 @@ async def test_list_messages_of_unknown_thread_is_not_found(store: Store) -> Non
 # -- runs ------------------------------------------------------------------------------------
 
 
-async def test_get_run_and_state_return_what_was_created(store: Store) -> None:
+async def test_get_run_and_state_return_what_was_created(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     run = await store.create_run(new_run(thread.id), {"turn": 1, "items": [{"a": None}]})
 
@@ -163,12 +165,12 @@ async def test_get_run_and_state_return_what_was_created(store: Store) -> None:
     assert await store.get_run_state(run.id) == {"turn": 1, "items": [{"a": None}]}
 
 
-async def test_create_run_on_unknown_thread_is_not_found(store: Store) -> None:
+async def test_create_run_on_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError, match="thread_missing"):
         await store.create_run(new_run("thread_missing"), {})
 
 
-async def test_create_run_refuses_an_existing_id(store: Store) -> None:
+async def test_create_run_refuses_an_existing_id(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "completed")
 
     with pytest.raises(UserError, match="already exists"):
@@ -176,7 +178,7 @@ async def test_create_run_refuses_an_existing_id(store: Store) -> None:
 
 
 @pytest.mark.parametrize("status", sorted(ACTIVE_RUN_STATUSES))
-async def test_create_run_refuses_a_second_active_run(store: Store, status: str) -> None:
+async def test_create_run_refuses_a_second_active_run(store: AssistantsStore, status: str) -> None:
     thread, run = await thread_with_run(store, status)
 
     with pytest.raises(ActiveRunError, match=run.id):
@@ -185,7 +187,9 @@ async def test_create_run_refuses_a_second_active_run(store: Store, status: str)
 
 
 @pytest.mark.parametrize("status", sorted(TERMINAL_RUN_STATUSES))
-async def test_create_run_after_a_finished_run_is_allowed(store: Store, status: str) -> None:
+async def test_create_run_after_a_finished_run_is_allowed(
+    store: AssistantsStore, status: str
+) -> None:
     thread, first = await thread_with_run(store, status)
 
     second = await store.create_run(new_run(thread.id), {})
@@ -194,7 +198,9 @@ async def test_create_run_after_a_finished_run_is_allowed(store: Store, status: 
 
 
 @pytest.mark.parametrize("status", sorted(TERMINAL_RUN_STATUSES))
-async def test_a_run_saved_as_finished_frees_the_thread(store: Store, status: str) -> None:
+async def test_a_run_saved_as_finished_frees_the_thread(
+    store: AssistantsStore, status: str
+) -> None:
     thread, first = await thread_with_run(store, "in_progress")
     first.status = status  # type: ignore[assignment]
     await store.save_run(first)
@@ -204,7 +210,7 @@ async def test_a_run_saved_as_finished_frees_the_thread(store: Store, status: st
     assert ids(await store.active_runs()) == [second.id]
 
 
-async def test_add_message_is_refused_while_a_run_is_active(store: Store) -> None:
+async def test_add_message_is_refused_while_a_run_is_active(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "requires_action")
 
     with pytest.raises(ActiveRunError, match=run.id):
@@ -212,7 +218,9 @@ async def test_add_message_is_refused_while_a_run_is_active(store: Store) -> Non
     assert await store.list_messages(thread.id) == []
 
 
-async def test_add_message_without_require_idle_is_allowed_during_a_run(store: Store) -> None:
+async def test_add_message_without_require_idle_is_allowed_during_a_run(
+    store: AssistantsStore,
+) -> None:
     thread, run = await thread_with_run(store, "in_progress")
 
     message = await store.add_message(user_message(thread.id), require_idle=False)
@@ -220,7 +228,7 @@ async def test_add_message_without_require_idle_is_allowed_during_a_run(store: S
     assert ids(await store.list_messages(thread.id)) == [message.id]
 
 
-async def test_save_run_replaces_the_run_and_keeps_the_state(store: Store) -> None:
+async def test_save_run_replaces_the_run_and_keeps_the_state(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store)
     run.status = "in_progress"
 
@@ -230,7 +238,7 @@ async def test_save_run_replaces_the_run_and_keeps_the_state(store: Store) -> No
     assert await store.get_run_state(run.id) == {"turn": 0}
 
 
-async def test_save_run_with_state_replaces_the_state(store: Store) -> None:
+async def test_save_run_with_state_replaces_the_state(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store)
 
     await store.save_run(run, {"turn": 2})
@@ -238,7 +246,7 @@ async def test_save_run_with_state_replaces_the_state(store: Store) -> None:
     assert await store.get_run_state(run.id) == {"turn": 2}
 
 
-async def test_save_run_refuses_to_make_a_second_run_active(store: Store) -> None:
+async def test_save_run_refuses_to_make_a_second_run_active(store: AssistantsStore) -> None:
     thread, finished = await thread_with_run(store, "completed")
     active = await store.create_run(new_run(thread.id), {})
     finished.status = "in_progress"
@@ -248,14 +256,14 @@ async def test_save_run_refuses_to_make_a_second_run_active(store: Store) -> Non
     assert (await store.get_run(finished.id)).status == "completed"
 
 
-async def test_save_unknown_run_is_not_found(store: Store) -> None:
+async def test_save_unknown_run_is_not_found(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
 
     with pytest.raises(NotFoundError):
         await store.save_run(new_run(thread.id))
 
 
-async def test_transition_run_saves_when_the_status_is_expected(store: Store) -> None:
+async def test_transition_run_saves_when_the_status_is_expected(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "requires_action")
     run.status = "in_progress"
 
@@ -264,7 +272,7 @@ async def test_transition_run_saves_when_the_status_is_expected(store: Store) ->
     assert await store.get_run_state(run.id) == {"turn": 1}
 
 
-async def test_transition_run_refuses_an_unexpected_status(store: Store) -> None:
+async def test_transition_run_refuses_an_unexpected_status(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "requires_action")
     run.status = "in_progress"
     await store.transition_run(run, expected=["requires_action"])
@@ -275,14 +283,14 @@ async def test_transition_run_refuses_an_unexpected_status(store: Store) -> None
     assert await store.get_run_state(run.id) == {"turn": 0}
 
 
-async def test_transition_unknown_run_is_not_found(store: Store) -> None:
+async def test_transition_unknown_run_is_not_found(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
 
     with pytest.raises(NotFoundError):
         await store.transition_run(new_run(thread.id), expected={"queued"})
 
 
-async def test_transition_run_saves_its_steps_with_it(store: Store) -> None:
+async def test_transition_run_saves_its_steps_with_it(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "requires_action")
     step = new_step(run)
     await store.save_step(step)
@@ -293,7 +301,7 @@ async def test_transition_run_saves_its_steps_with_it(store: Store) -> None:
     assert (await store.get_step(step.id)).status == "completed"
 
 
-async def test_a_refused_transition_saves_none_of_its_steps(store: Store) -> None:
+async def test_a_refused_transition_saves_none_of_its_steps(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store, "cancelled")
     step = new_step(run)
     await store.save_step(step)
@@ -304,7 +312,9 @@ async def test_a_refused_transition_saves_none_of_its_steps(store: Store) -> Non
     assert (await store.get_step(step.id)).status == "in_progress"
 
 
-async def test_a_step_that_cannot_be_stored_leaves_the_run_unchanged(store: Store) -> None:
+async def test_a_step_that_cannot_be_stored_leaves_the_run_unchanged(
+    store: AssistantsStore,
+) -> None:
     thread, run = await thread_with_run(store, "requires_action")
     resumed = run.model_copy(update={"status": "in_progress"})
     other_run = new_run(thread.id)  # never stored: its step has nowhere to go
@@ -316,7 +326,7 @@ async def test_a_step_that_cannot_be_stored_leaves_the_run_unchanged(store: Stor
     assert (await store.get_run(run.id)).status == "requires_action"
 
 
-async def test_create_run_adds_its_messages_with_it(store: Store) -> None:
+async def test_create_run_adds_its_messages_with_it(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     first, second = user_message(thread.id, "a"), user_message(thread.id, "b")
 
@@ -326,7 +336,7 @@ async def test_create_run_adds_its_messages_with_it(store: Store) -> None:
     assert (await store.get_run(run.id)).status == "queued"
 
 
-async def test_a_refused_run_adds_none_of_its_messages(store: Store) -> None:
+async def test_a_refused_run_adds_none_of_its_messages(store: AssistantsStore) -> None:
     thread, _ = await thread_with_run(store, "in_progress")
 
     with pytest.raises(ActiveRunError):
@@ -334,7 +344,7 @@ async def test_a_refused_run_adds_none_of_its_messages(store: Store) -> None:
     assert await store.list_messages(thread.id) == []
 
 
-async def test_create_run_refuses_messages_of_another_thread(store: Store) -> None:
+async def test_create_run_refuses_messages_of_another_thread(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread())
     other = await store.create_thread(Thread())
 
@@ -344,12 +354,12 @@ async def test_create_run_refuses_messages_of_another_thread(store: Store) -> No
     assert await store.list_messages(other.id) == []
 
 
-async def test_list_runs_of_unknown_thread_is_not_found(store: Store) -> None:
+async def test_list_runs_of_unknown_thread_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.list_runs("thread_missing")
 
 
-async def test_active_runs_lists_only_unfinished_runs_oldest_first(store: Store) -> None:
+async def test_active_runs_lists_only_unfinished_runs_oldest_first(store: AssistantsStore) -> None:
     _, first = await thread_with_run(store, "requires_action")
     await thread_with_run(store, "completed")
     _, third = await thread_with_run(store, "queued")
@@ -360,7 +370,7 @@ async def test_active_runs_lists_only_unfinished_runs_oldest_first(store: Store)
 # -- steps -----------------------------------------------------------------------------------
 
 
-async def test_get_step_returns_what_was_saved(store: Store) -> None:
+async def test_get_step_returns_what_was_saved(store: AssistantsStore) -> None:
     _, run = await thread_with_run(store)
     step = new_step(run)
 
@@ -369,7 +379,7 @@ async def test_get_step_returns_what_was_saved(store: Store) -> None:
     assert await store.get_step(step.id) == step
 
 
-async def test_save_step_again_replaces_it_in_place(store: Store) -> None:
+async def test_save_step_again_replaces_it_in_place(store: AssistantsStore) -> None:
     _, run = await thread_with_run(store)
     first, second = new_step(run), new_step(run)
     await store.save_step(first)
@@ -383,7 +393,7 @@ async def test_save_step_again_replaces_it_in_place(store: Store) -> None:
     assert steps[0].status == "completed"
 
 
-async def test_save_step_of_unknown_run_is_not_found(store: Store) -> None:
+async def test_save_step_of_unknown_run_is_not_found(store: AssistantsStore) -> None:
     _, run = await thread_with_run(store)
     step = new_step(run)
     step.run_id = "run_missing"
@@ -392,7 +402,7 @@ async def test_save_step_of_unknown_run_is_not_found(store: Store) -> None:
         await store.save_step(step)
 
 
-async def test_save_step_refuses_an_id_used_by_another_run(store: Store) -> None:
+async def test_save_step_refuses_an_id_used_by_another_run(store: AssistantsStore) -> None:
     _, run = await thread_with_run(store)
     _, other_run = await thread_with_run(store)
     step = new_step(run)
@@ -403,36 +413,17 @@ async def test_save_step_refuses_an_id_used_by_another_run(store: Store) -> None
     assert (await store.get_step(step.id)).run_id == run.id
 
 
-async def test_get_unknown_step_is_not_found(store: Store) -> None:
+async def test_get_unknown_step_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.get_step("step_missing")
 
 
-async def test_list_steps_of_unknown_run_is_not_found(store: Store) -> None:
+async def test_list_steps_of_unknown_run_is_not_found(store: AssistantsStore) -> None:
     with pytest.raises(NotFoundError):
         await store.list_steps("run_missing")
 
 
-async def test_list_thread_steps_is_every_run_in_order(store: Store) -> None:
-    thread, first_run = await thread_with_run(store, "completed")
-    second_run = await store.create_run(new_run(thread.id), {})
-    steps = [new_step(first_run), new_step(first_run), new_step(second_run)]
-    for step in steps:
-        await store.save_step(step)
-    await thread_with_run(store)  # another thread's steps stay out
-
-    assert ids(await store.list_thread_steps(thread.id)) == ids(steps)
-
-
-async def test_list_thread_steps_of_unknown_thread_is_not_found(store: Store) -> None:
-    with pytest.raises(NotFoundError):
-        await store.list_thread_steps("thread_missing")
-
-
-# -- assistants ------------------------------------------------------------------------------
-
-
-async def test_get_assistant_returns_what_was_saved(store: Store) -> None:
+async def test_get_assistant_returns_what_was_saved(store: AssistantsStore) -> None:
     record = {"id": "asst_1", "created_at": 1, "tools": [{"type": "function"}]}
 
     await store.save_assistant(record)
@@ -440,7 +431,7 @@ async def test_get_assistant_returns_what_was_saved(store: Store) -> None:
     assert await store.get_assistant("asst_1") == record
 
 
-async def test_save_assistant_again_replaces_it_in_place(store: Store) -> None:
+async def test_save_assistant_again_replaces_it_in_place(store: AssistantsStore) -> None:
     await store.save_assistant({"id": "asst_1", "created_at": 1, "name": "old"})
     await store.save_assistant({"id": "asst_2", "created_at": 2})
 
@@ -453,7 +444,7 @@ async def test_save_assistant_again_replaces_it_in_place(store: Store) -> None:
     ]
 
 
-async def test_delete_assistant_removes_it(store: Store) -> None:
+async def test_delete_assistant_removes_it(store: AssistantsStore) -> None:
     await store.save_assistant({"id": "asst_1", "created_at": 1})
 
     await store.delete_assistant("asst_1")
@@ -462,6 +453,6 @@ async def test_delete_assistant_removes_it(store: Store) -> None:
 
 
 @pytest.mark.parametrize("method", ["get_assistant", "delete_assistant"])
-async def test_unknown_assistant_is_not_found(store: Store, method: str) -> None:
+async def test_unknown_assistant_is_not_found(store: AssistantsStore, method: str) -> None:
     with pytest.raises(NotFoundError, match="asst_missing"):
         await getattr(store, method)("asst_missing")

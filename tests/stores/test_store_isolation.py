@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from agentkit.exceptions import NotFoundError
-from agentkit.records import Thread
-from agentkit.stores import Store
+from agentkit.records import TextContent, Thread
+from agentkit.stores import AssistantsStore
 
 from .conftest import ids, new_run, new_step, thread_with_run, user_message
 
 # -- projects --------------------------------------------------------------------------------
 
 
-async def _objects_of_project_a(store: Store) -> dict[str, Any]:
+async def _objects_of_project_a(store: AssistantsStore) -> dict[str, Any]:
     project_a = store.scoped("a")
     thread, run = await thread_with_run(project_a, "requires_action")
     message = await project_a.add_message(user_message(thread.id), require_idle=False)
@@ -26,7 +26,9 @@ async def _objects_of_project_a(store: Store) -> dict[str, Any]:
     return {"thread": thread, "run": run, "message": message, "step": step}
 
 
-CALLS_ON_ANOTHER_PROJECTS_IDS: dict[str, Callable[[Store, dict[str, Any]], Awaitable[object]]] = {
+CALLS_ON_ANOTHER_PROJECTS_IDS: dict[
+    str, Callable[[AssistantsStore, dict[str, Any]], Awaitable[object]]
+] = {
     "get_thread": lambda s, o: s.get_thread(o["thread"].id),
     "update_thread": lambda s, o: s.update_thread(o["thread"]),
     "delete_thread": lambda s, o: s.delete_thread(o["thread"].id),
@@ -44,7 +46,6 @@ CALLS_ON_ANOTHER_PROJECTS_IDS: dict[str, Callable[[Store, dict[str, Any]], Await
     "save_step": lambda s, o: s.save_step(o["step"]),
     "get_step": lambda s, o: s.get_step(o["step"].id),
     "list_steps": lambda s, o: s.list_steps(o["run"].id),
-    "list_thread_steps": lambda s, o: s.list_thread_steps(o["thread"].id),
     "save_assistant": lambda s, o: s.save_assistant({"id": "asst_a", "created_at": 2}),
     "get_assistant": lambda s, o: s.get_assistant("asst_a"),
     "delete_assistant": lambda s, o: s.delete_assistant("asst_a"),
@@ -52,14 +53,14 @@ CALLS_ON_ANOTHER_PROJECTS_IDS: dict[str, Callable[[Store, dict[str, Any]], Await
 
 
 @pytest.mark.parametrize("method", sorted(CALLS_ON_ANOTHER_PROJECTS_IDS))
-async def test_another_projects_ids_are_not_found(store: Store, method: str) -> None:
+async def test_another_projects_ids_are_not_found(store: AssistantsStore, method: str) -> None:
     objects = await _objects_of_project_a(store)
 
     with pytest.raises(NotFoundError):
         await CALLS_ON_ANOTHER_PROJECTS_IDS[method](store.scoped("b"), objects)
 
 
-async def test_another_projects_objects_are_left_unchanged(store: Store) -> None:
+async def test_another_projects_objects_are_left_unchanged(store: AssistantsStore) -> None:
     objects = await _objects_of_project_a(store)
     project_b = store.scoped("b")
     for call in CALLS_ON_ANOTHER_PROJECTS_IDS.values():
@@ -74,7 +75,7 @@ async def test_another_projects_objects_are_left_unchanged(store: Store) -> None
     assert await project_a.get_assistant("asst_a") == {"id": "asst_a", "created_at": 1}
 
 
-async def test_listings_show_only_the_stores_project(store: Store) -> None:
+async def test_listings_show_only_the_stores_project(store: AssistantsStore) -> None:
     objects = await _objects_of_project_a(store)
     mine = await store.create_thread(Thread())
 
@@ -84,7 +85,7 @@ async def test_listings_show_only_the_stores_project(store: Store) -> None:
     assert await store.list_assistants() == []
 
 
-async def test_scoped_views_of_one_project_share_the_data(store: Store) -> None:
+async def test_scoped_views_of_one_project_share_the_data(store: AssistantsStore) -> None:
     thread = await store.scoped("a").create_thread(Thread())
 
     assert await store.scoped("a").get_thread(thread.id) == thread
@@ -94,7 +95,7 @@ async def test_scoped_views_of_one_project_share_the_data(store: Store) -> None:
 # -- copies ----------------------------------------------------------------------------------
 
 
-async def test_changing_a_created_object_does_not_change_the_store(store: Store) -> None:
+async def test_changing_a_created_object_does_not_change_the_store(store: AssistantsStore) -> None:
     thread = await store.create_thread(Thread(metadata={"k": "v"}))
 
     thread.metadata["k"] = "changed"
@@ -102,18 +103,22 @@ async def test_changing_a_created_object_does_not_change_the_store(store: Store)
     assert (await store.get_thread(thread.id)).metadata == {"k": "v"}
 
 
-async def test_changing_a_returned_object_does_not_change_the_store(store: Store) -> None:
+async def test_changing_a_returned_object_does_not_change_the_store(store: AssistantsStore) -> None:
     thread, run = await thread_with_run(store)
     message = await store.add_message(user_message(thread.id, "original"), require_idle=False)
 
     (await store.get_run(run.id)).metadata["k"] = "changed"
-    (await store.list_messages(thread.id))[0].content[0].text.value = "changed"
+    part = (await store.list_messages(thread.id))[0].content[0]
+    assert isinstance(part, TextContent)
+    part.text.value = "changed"
 
     assert (await store.get_run(run.id)).metadata == {}
     assert (await store.get_message(message.id)).text == "original"
 
 
-async def test_changing_a_state_after_saving_does_not_change_the_store(store: Store) -> None:
+async def test_changing_a_state_after_saving_does_not_change_the_store(
+    store: AssistantsStore,
+) -> None:
     thread = await store.create_thread(Thread())
     state: dict[str, Any] = {"items": [1]}
     run = await store.create_run(new_run(thread.id), state)
@@ -124,7 +129,9 @@ async def test_changing_a_state_after_saving_does_not_change_the_store(store: St
     assert await store.get_run_state(run.id) == {"items": [1]}
 
 
-async def test_changing_an_assistant_record_does_not_change_the_store(store: Store) -> None:
+async def test_changing_an_assistant_record_does_not_change_the_store(
+    store: AssistantsStore,
+) -> None:
     record: dict[str, Any] = {"id": "asst_1", "created_at": 1, "tools": []}
     await store.save_assistant(record)
 

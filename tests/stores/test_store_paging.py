@@ -8,26 +8,26 @@ from typing import Any
 import pytest
 
 from agentkit.records import Thread
-from agentkit.stores import ListOrder, Store
+from agentkit.stores import AssistantsStore, ListOrder
 
 from .conftest import new_run, new_step, thread_with_run, user_message
 
 Lister = Callable[..., Awaitable[list[Any]]]
 
 
-async def five_messages(store: Store) -> tuple[list[str], Lister]:
+async def five_messages(store: AssistantsStore) -> tuple[list[str], Lister]:
     thread = await store.create_thread(Thread())
     made = [await store.add_message(user_message(thread.id, str(i))) for i in range(5)]
     return [m.id for m in made], lambda **kw: store.list_messages(thread.id, **kw)
 
 
-async def five_runs(store: Store) -> tuple[list[str], Lister]:
+async def five_runs(store: AssistantsStore) -> tuple[list[str], Lister]:
     thread = await store.create_thread(Thread())
     made = [await store.create_run(new_run(thread.id, "completed"), {}) for _ in range(5)]
     return [r.id for r in made], lambda **kw: store.list_runs(thread.id, **kw)
 
 
-async def five_steps(store: Store) -> tuple[list[str], Lister]:
+async def five_steps(store: AssistantsStore) -> tuple[list[str], Lister]:
     _, run = await thread_with_run(store)
     made = [new_step(run) for _ in range(5)]
     for step in made:
@@ -35,7 +35,7 @@ async def five_steps(store: Store) -> tuple[list[str], Lister]:
     return [s.id for s in made], lambda **kw: store.list_steps(run.id, **kw)
 
 
-async def five_assistants(store: Store) -> tuple[list[str], Lister]:
+async def five_assistants(store: AssistantsStore) -> tuple[list[str], Lister]:
     made = [f"asst_{i}" for i in range(5)]
     for created_at, assistant_id in enumerate(made):
         await store.save_assistant({"id": assistant_id, "created_at": created_at})
@@ -70,7 +70,7 @@ CASES: list[tuple[ListOrder, int | None, int | None, int | None, list[int]]] = [
 @pytest.mark.parametrize("kind", sorted(MAKERS))
 @pytest.mark.parametrize(("order", "after", "before", "limit", "expected"), CASES)
 async def test_paging_selects_exactly_the_expected_ids(
-    store: Store,
+    store: AssistantsStore,
     kind: str,
     order: ListOrder,
     after: int | None,
@@ -92,13 +92,15 @@ async def test_paging_selects_exactly_the_expected_ids(
 
 @pytest.mark.parametrize("kind", sorted(MAKERS))
 @pytest.mark.parametrize("cursor", ["after", "before"])
-async def test_unknown_cursor_selects_nothing(store: Store, kind: str, cursor: str) -> None:
+async def test_unknown_cursor_selects_nothing(
+    store: AssistantsStore, kind: str, cursor: str
+) -> None:
     _, lister = await MAKERS[kind](store)
 
     assert await lister(**{cursor: "id_missing"}) == []
 
 
-async def test_cursor_from_another_thread_selects_nothing(store: Store) -> None:
+async def test_cursor_from_another_thread_selects_nothing(store: AssistantsStore) -> None:
     other_ids, _ = await five_messages(store)
     _, lister = await five_messages(store)
 

@@ -123,7 +123,7 @@ async def test_unknown_route_is_404() -> None:
     client = FakeOpenAI().client()
 
     with pytest.raises(openai.NotFoundError):
-        await client.embeddings.create(model="m", input="x")
+        await client.moderations.create(input="x")
 
 
 async def test_error_reply_carries_status_body_and_headers() -> None:

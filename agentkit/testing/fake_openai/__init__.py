@@ -1,6 +1,7 @@
 """`FakeOpenAI`: a scripted OpenAI-compatible HTTP server for testing agents and adapters."""
 
 from agentkit.testing.fake_openai.app import FakeConnectionDropped, FakeOpenAI
+from agentkit.testing.fake_openai.conversations import FakeConversations
 from agentkit.testing.fake_openai.recorded import RecordedReply
 from agentkit.testing.fake_openai.script import (
     FakeReply,
@@ -12,6 +13,7 @@ from agentkit.testing.fake_openai.script import (
 
 __all__ = [
     "FakeConnectionDropped",
+    "FakeConversations",
     "FakeOpenAI",
     "FakeReply",
     "FakeRequest",

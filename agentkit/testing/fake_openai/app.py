@@ -8,7 +8,7 @@ import json
 import socket
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any, Literal, cast
 from urllib.parse import parse_qsl
 
@@ -18,9 +18,12 @@ from openai import AsyncAzureOpenAI, AsyncOpenAI
 from agentkit.exceptions import UserError
 from agentkit.keep_alive import KEEP_ALIVE_SECONDS
 from agentkit.testing.fake_openai.chat_wire import chat_chunks, chat_completion
+from agentkit.testing.fake_openai.conversations import FakeConversations
+from agentkit.testing.fake_openai.embeddings import FakeEmbeddings
 from agentkit.testing.fake_openai.recorded import RecordedReply, send_recorded
 from agentkit.testing.fake_openai.responses_wire import responses_events, responses_object
 from agentkit.testing.fake_openai.script import FakeReply, FakeRequest, Script, ScriptResult
+from agentkit.testing.fake_openai.threaded import serve_in_thread
 
 __all__ = ["FakeConnectionDropped", "FakeOpenAI"]
 
@@ -41,8 +44,10 @@ class FakeOpenAI:
     """An OpenAI-compatible server whose model is a script: for tests and benchmarks.
 
     Speaks ``POST …/responses`` and ``POST …/chat/completions`` (streamed and not, including
-    Azure's ``/openai/deployments/{model}/…`` paths) and ``GET …/responses/{id}``. Responses are
-    shaped to pass the openai SDK's strict validation. Every request is recorded in
+    Azure's ``/openai/deployments/{model}/…`` paths), ``GET …/responses/{id}``,
+    ``POST …/embeddings`` (deterministic vectors: `embeddings`, a `FakeEmbeddings`), and the
+    Conversations API (``…/conversations``: `conversations`, a `FakeConversations`). Responses
+    are shaped to pass the openai SDK's strict validation. Every request is recorded in
     `requests`, so tests can assert what the server received.
 
     Args:
@@ -72,6 +77,8 @@ class FakeOpenAI:
             self._queue.extend(script)
         self._counters: defaultdict[str, int] = defaultdict(int)
         self._stored: dict[str, dict[str, Any]] = {}
+        self.embeddings = FakeEmbeddings(record=record)
+        self.conversations = FakeConversations(self.new_id)
 
     @property
     def bodies(self) -> list[dict[str, Any]]:
@@ -121,9 +128,9 @@ class FakeOpenAI:
         """Serve this app over real HTTP with uvicorn; yields the base URL (``…/v1``)."""
         try:
             import uvicorn
-        except ImportError as exc:  # pragma: no cover - uvicorn ships with agentkit[server]
+        except ImportError as exc:  # pragma: no cover - uvicorn ships with the server extra
             raise UserError(
-                "FakeOpenAI.serve needs uvicorn: pip install 'agentkit[server]'"
+                "FakeOpenAI.serve needs uvicorn: pip install 'agentkit-assistants[server]'"
             ) from exc
         # IPPROTO_TCP (not 0) so that asyncio sets TCP_NODELAY on accepted connections;
         # without it every response waits ~40 ms for delayed ACKs.
@@ -149,6 +156,13 @@ class FakeOpenAI:
             await task
             sock.close()
 
+    def serve_in_thread(self, host: str = "127.0.0.1") -> AbstractContextManager[str]:
+        """`serve`, from a thread of its own, for code without a loop (``agent.run_sync``).
+
+        ``with fake.serve_in_thread() as url:`` yields the base URL (``…/v1``).
+        """
+        return serve_in_thread(self, host)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
@@ -164,6 +178,12 @@ class FakeOpenAI:
             else:
                 await _send_json(send, 200, stored)
             return
+        if method == "POST" and path.endswith("/embeddings"):
+            await _send_json(send, *self.embeddings.answer(body))
+            return
+        if "/conversations" in path:
+            await _send_json(send, *self.conversations.answer(method, path, _query(scope), body))
+            return
         api = _api_for(method, path)
         if api is None:
             await _send_error(send, 404, f"FakeOpenAI does not serve {method} {path}.", None, {})
@@ -173,21 +193,25 @@ class FakeOpenAI:
         except json.JSONDecodeError:
             await _send_error(send, 400, "The body is not JSON.", "invalid_json", {})
             return
+        if api == "responses" and (refused := self.conversations.refusal(parsed)) is not None:
+            await _send_json(send, *refused)
+            return
         request = self._record(api, scope, parsed)
         reply = await self._reply_for(request)
         await self._answer(request, reply, send)
 
     def _record(self, api: Literal["responses", "chat"], scope: Scope, body: Any) -> FakeRequest:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        body = body if isinstance(body, dict) else {"_": body}
         request = FakeRequest(
             api=api,
             index=self.received,
             method=scope["method"],
             path=scope["path"],
-            query=query,
+            query=_query(scope),
             headers=headers,
-            body=body if isinstance(body, dict) else {"_": body},
+            body=body,
+            context=self.conversations.context(body) if api == "responses" else (),
         )
         self.received += 1
         if self.record:
@@ -232,6 +256,7 @@ class FakeOpenAI:
         usage = _usage(request, reply)
         if request.api == "responses":
             final = responses_object(reply, request.body, self.new_id, usage=usage)
+            self.conversations.add_turn(request.body, final)
             if self.record:
                 self._stored[final["id"]] = final
             stream: list[dict[str, Any] | str] = list(responses_events(final, reply))
@@ -252,6 +277,10 @@ def _api_for(method: str, path: str) -> Literal["responses", "chat"] | None:
     if path.endswith("/responses"):
         return "responses"
     return None
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    return dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
 
 
 def _usage(request: FakeRequest, reply: FakeReply) -> dict[str, int]:

@@ -63,7 +63,14 @@ def _shell(response_id: str, body: Mapping[str, Any], *, status: str) -> dict[st
         "tools": body.get("tools", []),
         "store": body.get("store", True),
         "usage": None,
+        **_conversation(body.get("conversation")),
     }
+
+
+def _conversation(given: Any) -> dict[str, Any]:
+    """The ``conversation`` field of a response that continued one (none otherwise)."""
+    conversation_id = given.get("id") if isinstance(given, dict) else given
+    return {"conversation": {"id": conversation_id}} if conversation_id else {}
 
 
 def _output_items(reply: FakeReply, new_id: NewId) -> list[dict[str, Any]]:

@@ -103,6 +103,7 @@ class FakeRequest:
         index: 0-based position among the requests this server received.
         body: the JSON body exactly as received.
         query: the query parameters (Azure sends ``api-version``).
+        context: the items the server held before the body's input: the ``conversation``'s.
     """
 
     api: Literal["responses", "chat"]
@@ -112,6 +113,7 @@ class FakeRequest:
     query: Mapping[str, str]
     headers: Mapping[str, str]
     body: Mapping[str, Any]
+    context: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def stream(self) -> bool:
@@ -128,11 +130,11 @@ class FakeRequest:
 
     @property
     def items(self) -> list[Mapping[str, Any]]:
-        """The Responses ``input`` items or the chat ``messages``."""
+        """What the model sees: the `context`, then the ``input`` items or chat ``messages``."""
         raw = self.body.get("input" if self.api == "responses" else "messages")
         if isinstance(raw, str):
-            return [{"role": "user", "content": raw}]
-        return list(raw or ())
+            return [*self.context, {"role": "user", "content": raw}]
+        return [*self.context, *(raw or ())]
 
     @property
     def last_user_text(self) -> str:
