@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from agentkit import RunContext
 from agentkit.events import MCPServerRestartedEvent
-from agentkit.exceptions import ToolExecutionError, ToolsetError
-from agentkit.mcp import MCPToolset
+from agentkit.exceptions import ToolExecutionError, ToolsetError, ToolTimeoutError
+from agentkit.mcp import MCPTool, MCPToolset
 from agentkit.mcp.connection import Mode
 from tests.mcp.conftest import HTTPServer, sdk_command, start_http, stop
 
@@ -52,6 +54,32 @@ async def test_a_result_larger_than_the_sdks_one_mib_event_limit_is_read(
         output = await big.invoke('{"megabytes": 3}')  # type: ignore[union-attr]
 
     assert output == "x" * (3 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_call_past_its_timeout_is_a_tool_error_and_cancelled_on_the_server(
+    sdk_http_server: HTTPServer, mode: Mode, tmp_path: Path
+) -> None:
+    marker = tmp_path / "hang"
+    toolset = _toolset(sdk_http_server, mode)
+    toolset.timeout = 0.3
+    async with toolset:
+        hang = toolset.get("hang")
+        assert isinstance(hang, MCPTool)
+        with pytest.raises(ToolTimeoutError) as caught:
+            await hang.invoke(json.dumps({"marker": str(marker)}))
+        deadline = time.monotonic() + 10
+        while _read(marker) != "cancelled":  # notifications/cancelled reached the server
+            assert time.monotonic() < deadline, f"the server did not cancel: {_read(marker)!r}"
+            await asyncio.sleep(0.02)
+
+    assert caught.value.model_message() == (
+        "Error: The tool 'hang' did not finish within 0.3 seconds."
+    )
+
+
+def _read(marker: Path) -> str | None:
+    return marker.read_text() if marker.exists() else None
 
 
 @pytest.mark.parametrize("mode", MODES)
