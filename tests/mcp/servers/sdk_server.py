@@ -145,7 +145,7 @@ def _http(token: str) -> None:
             return
         await inner(scope, receive, send)
 
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", int(os.environ.get("PORT", "0"))))
     sock.listen(128)  # connections wait in the backlog until uvicorn accepts them
