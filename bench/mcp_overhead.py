@@ -18,8 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def echo(x: int) -> int:
     return x
 
 
-async def _median_ms(call: Call, calls: int) -> list[float]:
+async def _samples(call: Call, calls: int) -> list[float]:
     samples = []
     for _ in range(calls):
         start = time.perf_counter()
@@ -53,8 +53,8 @@ async def _median_ms(call: Call, calls: int) -> list[float]:
     return samples
 
 
-@asynccontextmanager
-async def _http_server() -> AsyncIterator[str]:
+@contextmanager
+def _http_server() -> Iterator[str]:
     command = [AGENTKIT, "mcp", "serve", TARGET, "--http", "--port", "0"]
     env = {**os.environ, "AGENTKIT_API_KEYS": KEY}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
@@ -94,7 +94,7 @@ async def _toolset(stack: AsyncExitStack, mode: Mode, url: str | None) -> Call:
 
 async def main(calls: int, rounds: int, mode: Mode) -> None:
     async with AsyncExitStack() as stack:
-        url = await stack.enter_async_context(_http_server())
+        url = stack.enter_context(_http_server())
         ways: dict[str, Call] = {
             "direct (Tool.invoke)": lambda: echo.invoke('{"x": 1}'),
             "stdio: bare mcp.Client": await _bare_client(stack, mode, None),
@@ -103,11 +103,11 @@ async def main(calls: int, rounds: int, mode: Mode) -> None:
             "http: MCPToolset": await _toolset(stack, mode, url),
         }
         samples: dict[str, list[float]] = {name: [] for name in ways}
-        for name, call in ways.items():  # warm up: imports, caches, connections
-            await _median_ms(call, 20)
+        for call in ways.values():  # warm up: imports, caches, connections
+            await _samples(call, 20)
         for _ in range(rounds):
             for name, call in ways.items():
-                samples[name] += await _median_ms(call, calls)
+                samples[name] += await _samples(call, calls)
     medians = {name: statistics.median(values) for name, values in samples.items()}
     print(f"mcp {mode} mode; {rounds} rounds of {calls} calls each; median ms per call")
     for name, value in medians.items():
