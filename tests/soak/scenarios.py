@@ -29,6 +29,7 @@ from agentkit.records import RunStatus
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
+from agentkit.toolsets import Toolset
 from tests.mcp.conftest import sdk_command
 
 OUTPUT_CAP = 2_000
@@ -302,7 +303,7 @@ def make_agents(fake_url: str, client_options: dict[str, Any] | None = None) -> 
 
     def agent(name: str, stream: bool, run_limits: RunLimits) -> Agent[None]:
         model = ResponsesModel("gpt-soak", client=client, stream=stream)
-        tools = [*TOOLS, ASKED, mcp_tools]
+        tools: list[Tool | ToolDefinition | Toolset] = [*TOOLS, ASKED, mcp_tools]
         return Agent(name=name, model=model, tools=tools, limits=run_limits, middleware=[retry()])
 
     return Agents(
