@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from mcp import Client, StdioServerParameters
-
-from .run_example import EXAMPLES, ROOT, run_example
-
-AGENTKIT = str(Path(sys.executable).with_name("agentkit"))
+from .run_example import run_example
 
 
 def test_an_agent_uses_an_sdk_servers_tools_and_the_runner_stops_it() -> None:
@@ -36,15 +29,3 @@ def test_the_sdk_client_calls_the_served_toolset() -> None:
         'packing_list: ["coat","scarf","3 pairs of socks"]',
         "currency: error: unknown country 'Atlantis'; try one of ['egypt', 'norway', 'peru']",
     ]
-
-
-async def test_the_example_agent_is_served_as_one_tool_by_the_cli() -> None:
-    target = f"{EXAMPLES / 'mcp_server.py'}:trip_agent"
-    server = StdioServerParameters(command=AGENTKIT, args=["mcp", "serve", target], cwd=ROOT)
-    async with Client(server) as client:
-        [listed] = (await client.list_tools()).tools
-        result = await client.call_tool("trip_planner", {"input": "Oslo in May"})
-
-    assert listed.description == "Plans a trip: give it the destination and dates."
-    assert not result.is_error
-    assert result.content[0].text == "You said: Oslo in May"  # type: ignore[union-attr]

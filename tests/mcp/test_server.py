@@ -6,14 +6,15 @@ import asyncio
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx2
 import mcp_types
 import pytest
+from click.testing import CliRunner
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
+from agentkit.cli.app import cli
 from agentkit.mcp import STRICT_META_KEY
 from agentkit.mcp.connection import Mode
 from tests.leak_watch import secret
@@ -142,16 +143,11 @@ async def test_http_requests_without_a_valid_key_get_401(
 
 
 def test_http_serving_without_any_key_is_refused() -> None:
-    done = subprocess.run(
-        [AGENTKIT, "mcp", "serve", TOOLS, "--http", "--port", "0"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin"},
-        timeout=60,
+    done = CliRunner().invoke(
+        cli, ["mcp", "serve", TOOLS, "--http", "--port", "0"], env={"AGENTKIT_API_KEYS": ""}
     )
 
-    assert done.returncode == 2
+    assert done.exit_code == 2
     assert done.stderr == (
         "Error: serving MCP over HTTP requires a key: set AGENTKIT_API_KEYS=KEY or pass "
         "--api-key-file\n"
@@ -175,15 +171,9 @@ async def test_an_agent_is_served_as_one_tool_that_answers_its_input() -> None:
     assert _text(answer) == "You said: ping?"
 
 
-def test_a_target_that_is_not_a_tool_is_refused_with_its_type(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [AGENTKIT, "mcp", "serve", "tests.mcp.servers.served_tools:_signal"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+def test_a_target_that_is_not_a_tool_is_refused_with_its_type() -> None:
+    done = CliRunner().invoke(cli, ["mcp", "serve", "tests.mcp.servers.served_tools:_signal"])
 
-    assert done.returncode == 2
+    assert done.exit_code == 2
     refused = "'tests.mcp.servers.served_tools:_signal' is an Event, not an agent, a tool"
     assert refused in done.stderr
