@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
-import time
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
 from functools import partial
@@ -15,26 +13,41 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
-from agentkit.exceptions import InvalidRunStateError, NotFoundError
+from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, UserInput, now
+from agentkit.runs.external import (
+    cancel_run,
+    expire_blocking_run,
+    expire_if_due,
+    expire_overdue_paused,
+)
 from agentkit.runs.history import history_items
+from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.loop import drive
+from agentkit.runs.new_run import new_run
 from agentkit.runs.pump import EventPump, collect
+from agentkit.runs.recovery import (
+    AgentResolver,
+    Orphan,
+    fail_orphan,
+    find_orphans,
+    prepare_recovery,
+    resolver_for,
+)
 from agentkit.runs.result import RunResult
 from agentkit.runs.resume import ToolOutputs, prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
-from agentkit.stores.base import Store
+from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
 from agentkit.stores.memory import MemoryStore
-from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
 from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
-__all__ = ["Runner", "ToolOutputs"]
+__all__ = ["AgentResolver", "Orphan", "Runner", "ToolOutputs"]
 
 
 class Runner:
@@ -44,6 +57,11 @@ class Runner:
     persisted, so another runner over the same store (in another process, for a SQLite
     store) can `submit_tool_outputs` and continue them.
 
+    The runner holds a lease on every run it drives (renewed every ``heartbeat`` seconds),
+    records each tool call as it starts and finishes, and checkpoints the run at every step,
+    so that when its process dies, `recover` in another (or the restarted) process continues
+    the run; see the durability docs.
+
     Args:
         store: where threads, runs and steps persist (default: a new `MemoryStore`).
         middleware: wraps every run of this runner, outside the agent's own middleware
@@ -51,15 +69,33 @@ class Runner:
             model calls are retried on rate limits, server errors and dropped connections by
             a default `RetryMiddleware`, which a `RetryMiddleware` of the agent or the run
             replaces; pass a list (``[]`` included) to leave the default out.
+        lease_ttl: seconds a run's lease lasts unrenewed; after that, another process's
+            `recover` may take the run over (at once, if this process has died and the
+            other one runs on the same host).
+        heartbeat: seconds between lease renewals: also how soon a cancel from another
+            process stops this runner's tools.
+        owner: this runner's owner id in the store's leases (default: host, pid, and a
+            random part).
+
+    Raises:
+        UserError: ``lease_ttl`` or ``heartbeat`` is not positive, or ``heartbeat`` is not
+            shorter than ``lease_ttl``.
     """
 
     def __init__(
-        self, store: Store | None = None, *, middleware: Sequence[Middleware] | None = None
+        self,
+        store: Store | None = None,
+        *,
+        middleware: Sequence[Middleware] | None = None,
+        lease_ttl: float = 30.0,
+        heartbeat: float = 1.0,
+        owner: str | None = None,
     ) -> None:
         self.store: Store = store if store is not None else MemoryStore()
         self.middleware: tuple[Middleware, ...] = tuple(middleware or ())
+        self.terms = LeaseTerms(owner or new_owner(), lease_ttl, heartbeat)
         self._default_retries = middleware is None
-        self._driving: dict[str, EventPump] = {}
+        self._driving: dict[str, tuple[EventPump, RunState]] = {}
         # Toolsets prepared for this runner's runs, closed with it (weakly held: agents
         # built per request must not pile up here).
         self._toolsets: weakref.WeakSet[Toolset] = weakref.WeakSet()
@@ -160,7 +196,7 @@ class Runner:
         """
         run_id = run if isinstance(run, str) else run.id
         ctx = RunContext(deps=deps, agent_name=agent.name)
-        resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx)
+        resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx, self.terms)
         return self._stream(agent, resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
@@ -172,22 +208,106 @@ class Runner:
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.
 
+        Works from any process sharing the store: the cancel is recorded at once and wins
+        over whatever the run's driver saves later. A driver in another process stops the
+        run's tools within its ``heartbeat`` and starts none after the cancel.
+
         Raises:
             InvalidRunStateError: the run has already ended.
         """
         run_id = run if isinstance(run, str) else run.id
-        pump = self._driving.get(run_id)
-        if pump is not None and await pump.cancel():
-            return await self.store.get_run(run_id)
-        stored = await self.store.get_run(run_id)
-        if stored.is_terminal:
-            raise InvalidRunStateError(f"Run {run_id} has already ended ({stored.status}).")
-        cancelled = stored.model_copy(
-            update={"status": "cancelled", "cancelled_at": now(), "required_action": None}
-        )
-        if not await self.store.transition_run(cancelled, expected={stored.status}):
-            raise InvalidRunStateError(f"Run {run_id} changed while cancelling; try again.")
-        return cancelled
+        driving = self._driving.get(run_id)
+        # A drive stopped here records its ending, unless it had just paused the run.
+        stopped = driving is not None and await driving[0].cancel()
+        if stopped and (stored := await self.store.get_run(run_id)).is_terminal:
+            return stored
+        return await cancel_run(self.store, run_id)
+
+    async def get_run(self, run: Run | str) -> Run:
+        """The stored run; a run past its ``expires_at`` that nobody drives is expired first."""
+        run_id = run if isinstance(run, str) else run.id
+        return await expire_if_due(self.store, await self.store.get_run(run_id), self.terms)
+
+    # -- recovery --------------------------------------------------------------------------
+    async def orphans(self) -> list[Orphan]:
+        """The store's runs that nobody drives any more (their driver died or hung)."""
+        return await find_orphans(self.store, driving=self._driving)
+
+    def iter_recover(
+        self,
+        agent: Agent[Any],
+        orphan: Orphan,
+        *,
+        deps: Any = None,
+        middleware: Sequence[Middleware] = (),
+    ) -> AsyncGenerator[RunEvent, None]:
+        """Take an orphaned run over and stream its events until it ends or pauses.
+
+        The run continues from its last recorded step: finished tool calls are not run
+        again; calls that were in flight run again if their tool is idempotent, and are
+        otherwise reported to the model as ``interrupted``.
+
+        Raises:
+            InvalidRunStateError: another process took the run over first (or it ended).
+        """
+        ctx = RunContext(deps=deps, agent_name=agent.name)
+        prepare = partial(prepare_recovery, self.store, agent, orphan, ctx, self.terms)
+        return self._stream(agent, prepare, middleware, resumed=True)
+
+    async def recover(
+        self,
+        agents: Iterable[Agent[Any]] | AgentResolver,
+        *,
+        deps: Any = None,
+        leave_unknown: bool = False,
+    ) -> list[Run]:
+        """Continue every orphaned run of the store, and expire overdue paused runs.
+
+        Call it when a process starts (`agentkit serve` does, and then periodically). Each
+        orphan is matched to its agent by ``assistant_id`` (`Agent.id`), or by ``agents``
+        when it is a function of the run, and driven concurrently until it ends or pauses.
+
+        Args:
+            agents: the agents this process can run, or a function finding a run's agent.
+            deps: passed to every recovered run's tools as ``ctx.deps``.
+            leave_unknown: leave runs of agents not in ``agents`` for another process;
+                by default they end ``failed``, with a ``last_error`` naming the agent.
+
+        Returns:
+            The runs recovered or ended, as they stand after this call.
+        """
+        resolve = resolver_for(agents)
+        ended = await expire_overdue_paused(self.store, self.terms)
+        drives = []
+        for orphan in await self.orphans():
+            agent = resolve(orphan.run)
+            if agent is not None:
+                drives.append(collect(self.iter_recover(agent, orphan, deps=deps)))
+            elif not leave_unknown and (
+                failed := await fail_orphan(self.store, orphan, self.terms)
+            ):
+                ended.append(failed)
+        results = await asyncio.gather(*drives, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, InvalidRunStateError):
+                raise result
+        return ended + [r.run for r in results if isinstance(r, RunResult)]
+
+    async def release(self) -> list[str]:
+        """Stop driving this runner's runs without ending them; return their ids.
+
+        Each run keeps its status and what it recorded, and its lease is dropped, so that
+        `recover` (in this process or another) continues it at once. Tool calls cut off are
+        then reported ``interrupted``, unless their tool is idempotent. `agentkit serve`
+        does this when it shuts down, so a restart loses no run.
+        """
+        released = []
+        for run_id, (pump, state) in list(self._driving.items()):
+            state.released = True
+            if await pump.cancel() and state.run.status in DRIVEN_RUN_STATUSES:
+                await self.store.renew_lease(run_id, Lease(self.terms.owner, 0.0))
+                released.append(run_id)
+        return released
 
     async def aclose(self) -> None:
         """Cancel the runs still being driven, close the toolsets and the store.
@@ -230,11 +350,12 @@ class Runner:
         new_messages = list(additional_messages)
         if said is not None:
             new_messages.append(said.model_copy(update={"thread_id": thread_id}))
-        run = _new_run(agent, thread_id, additional_instructions, metadata)
+        run = new_run(agent, thread_id, additional_instructions, metadata)
         if run_fields:
             run = Run.model_validate({**run.model_dump(), **run_fields})
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
+        state.terms = self.terms
         messages = [*await store.list_messages(thread_id), *new_messages]
         state.history = history_items(
             messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
@@ -242,11 +363,21 @@ class Runner:
         # Creating the run (with its input messages, atomically) is the last await before the
         # loop takes over, so a run is never left queued with nobody to drive it.
         try:
-            await store.create_run(run, state.to_json(), new_messages)
+            await self._create(state, new_messages)
         except asyncio.CancelledError:
             await asyncio.shield(_cancel_if_created(store, run))
             raise
         return state
+
+    async def _create(self, state: RunState, messages: Sequence[Message]) -> None:
+        """Store the run with its lease; an overdue run blocking the thread is expired first."""
+        store, run = self.store, state.run
+        try:
+            await store.create_run(run, state.to_json(), messages, lease=self.terms.lease())
+        except ActiveRunError:
+            if not await expire_blocking_run(store, run.thread_id, self.terms):
+                raise
+            await store.create_run(run, state.to_json(), messages, lease=self.terms.lease())
 
     async def _stream(
         self,
@@ -273,13 +404,13 @@ class Runner:
             middleware,
             default_retries=self._default_retries,
         )
-        self._driving[run_id] = pump
+        self._driving[run_id] = (pump, state)
         try:
             async with aclosing(pump.events(drive(state, stack, resumed=resumed))) as events:
                 async for event in events:
                     yield event
         finally:
-            if not state.run.is_terminal and state.run.status != "requires_action":
+            if state.run.status in DRIVEN_RUN_STATUSES and not state.released:
                 # Cancelled before its first step, the loop never ran to record the ending.
                 await asyncio.shield(end_run(state, "cancelled"))
             self._driving.pop(run_id, None)
@@ -294,39 +425,3 @@ async def _cancel_if_created(store: Store, run: Run) -> None:
 
 def _with_emit(ctx: RunContext[Any], emit: Any, run: Run) -> RunContext[Any]:
     return replace(ctx, emit=emit, run_id=run.id, thread_id=run.thread_id)
-
-
-def _new_run(
-    agent: Agent[Any],
-    thread_id: str,
-    additional_instructions: str | None,
-    metadata: Mapping[str, str] | None,
-) -> Run:
-    instructions = agent.instructions
-    if additional_instructions:
-        instructions = f"{instructions}\n\n{additional_instructions}".strip()
-    created = now()
-    timeout = agent.limits.timeout
-    return Run(
-        created_at=created,
-        thread_id=thread_id,
-        assistant_id=agent.id,
-        model=agent.model.model_name,
-        instructions=instructions,
-        tools=agent.wire_tools(),
-        metadata=dict(metadata or {}),
-        # Rounded up: the API's whole-second expires_at never gives a run less than its
-        # timeout (truncating gave RunLimits(timeout=0.5) no time at all).
-        expires_at=None if timeout is None else math.ceil(time.time() + timeout),
-        parallel_tool_calls=agent.parallel_tool_calls is not False,
-        tool_choice=wire_tool_choice(agent.tool_choice.resolve(_first_turn(agent))),
-        temperature=agent.settings.temperature,
-        top_p=agent.settings.top_p,
-        truncation_strategy=agent.truncation,
-    )
-
-
-def _first_turn(agent: Agent[Any]) -> TurnInfo:
-    return TurnInfo(
-        turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
-    )

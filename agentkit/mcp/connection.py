@@ -233,6 +233,9 @@ class MCPConnection:
     async def _listen(self, client: Client, session: _Session) -> None:
         try:
             async with client.listen(tools_list_changed=True) as subscription:
+                # The stream has no replay: a change between the first listing and the
+                # server's acknowledgment would be missed, so read the list once more.
+                session.stale.set()
                 async for _event in subscription:
                     session.stale.set()
         except Exception as exc:  # an older server, or the stream dropped: no more updates

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from agentkit.calls import ToolCall, ToolHandler
 from agentkit.events import ToolCallFinishedEvent, ToolCallStartedEvent
 from agentkit.exceptions import ModelRetry, ToolError
 from agentkit.records import ToolCallError
+from agentkit.runs.lease import RunLost
 
 __all__ = ["ToolOutcome", "dispatch_tools", "truncate_output"]
 
@@ -53,11 +54,14 @@ async def dispatch_tools(
     max_concurrency: int,
     max_output_chars: int,
     emit: Callable[[Any], None],
+    on_outcome: Callable[[ToolOutcome], Awaitable[None]] | None = None,
 ) -> list[ToolOutcome]:
     """Run ``calls`` concurrently through ``handler`` and return outcomes in call order.
 
     A call that fails becomes an outcome with an error; it never cancels or loses its
-    siblings. Cancelling the caller cancels every call still running.
+    siblings. ``on_outcome`` is awaited with each outcome as soon as its call finishes (the
+    engine records it then). Cancelling the caller cancels every call still running; so
+    does `RunLost` from the handler (the run is no longer ours), which is raised here.
     """
     limit = asyncio.Semaphore(max_concurrency)
 
@@ -68,26 +72,34 @@ async def dispatch_tools(
             output, error = await _invoke(handler, call)
             duration_ms = (time.perf_counter() - started) * 1000
         output = truncate_output(output, max_output_chars)
+        outcome = ToolOutcome(call, output, error, duration_ms)
+        if on_outcome is not None:
+            await on_outcome(outcome)
         emit(
             ToolCallFinishedEvent(
                 call.call_id, call.name, call.arguments, output, error, duration_ms
             )
         )
-        return ToolOutcome(call, output, error, duration_ms)
+        return outcome
 
     if len(calls) == 1:
         return [await run_one(calls[0])]
-    async with asyncio.TaskGroup() as group:
-        tasks = [
-            group.create_task(run_one(call), name=f"agentkit-tool:{call.name}:{call.call_id}")
-            for call in calls
-        ]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(run_one(call), name=f"agentkit-tool:{call.name}:{call.call_id}")
+                for call in calls
+            ]
+    except* RunLost as lost:
+        raise lost.exceptions[0] from None
     return [task.result() for task in tasks]
 
 
 async def _invoke(handler: ToolHandler, call: ToolCall) -> tuple[str, ToolCallError | None]:
     try:
         return await handler(call), None
+    except RunLost:
+        raise
     except ToolError as exc:
         return exc.model_message(), ToolCallError(code=exc.code, message=str(exc))
     except ModelRetry as signal:

@@ -7,7 +7,7 @@ all here:
   (`FunctionToolCall.hosted`), so the step shows ``{"type": "code_interpreter", ...}``;
 - `run_hosted` (called by the innermost tool handler): runs it, keeps the `HostedResult` by
   call id for the step, and emits a `HostedCallEvent` (the stream's outputs delta);
-- `record_outcome`: when the outcome is written into the step, the call gets the result's
+- `with_hosted_result`: when the outcome is written into the step, the call gets the result's
   record, and its content and markers wait in `MessageParts` for the next assistant message.
 """
 
@@ -38,7 +38,7 @@ __all__ = [
     "MessageParts",
     "annotate",
     "pending_record",
-    "record_outcome",
+    "with_hosted_result",
     "run_hosted",
 ]
 
@@ -112,7 +112,7 @@ class MessageParts:
         )
 
 
-def record_outcome(
+def with_hosted_result(
     call: FunctionToolCall, result: HostedResult | None, parts: MessageParts
 ) -> FunctionToolCall:
     """``call`` with its hosted result recorded; the result's content goes to ``parts``."""

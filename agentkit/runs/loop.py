@@ -15,7 +15,15 @@ the run's deadline passed             ``expired``
 the model API failed                  ``failed``, ``last_error`` from the `ModelError`
 a tool kept failing                   ``failed``, ``last_error.code == "tool_error"``
 the caller cancelled                  ``cancelled`` (in-flight tools are cancelled too)
+another process cancelled it          ``cancelled``, noticed within one lease heartbeat, or
+                                      at the next write or tool start (`RunLost`)
+another process took it over          the driver stops; the run is the new owner's
 ====================================  =======================================================
+
+The driver holds a lease on the run (`agentkit.runs.lease`): every write is a checkpoint
+fenced by it, every tool call is marked started (fenced too) before it runs, and every
+outcome is recorded as soon as the call finishes, so `agentkit.runs.recovery` can continue
+the run from its records in another process.
 """
 
 from __future__ import annotations
@@ -34,7 +42,9 @@ from agentkit.exceptions import (
 from agentkit.middleware.base import Middleware, build_chain
 from agentkit.models.request import ToolChoice
 from agentkit.records import LastError, Run, RunUsage, now
-from agentkit.runs.dispatcher import dispatch_tools
+from agentkit.runs.call_records import record_outcome, start_call
+from agentkit.runs.dispatcher import ToolOutcome, dispatch_tools
+from agentkit.runs.lease import RunLost, watch_lease
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.steps import (
@@ -51,6 +61,7 @@ from agentkit.runs.steps import (
     turn_info,
 )
 from agentkit.runs.tool_calls import ToolRetriesExhausted, check_retry_budget, invoke_tool
+from agentkit.stores.base import DRIVEN_RUN_STATUSES
 from agentkit.tools.definition import ToolDefinition
 
 __all__ = ["drive"]
@@ -71,14 +82,10 @@ async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
     ``stack`` is the run's whole middleware stack (`agentkit.middleware.middleware_stack`).
     """
     ctx = state.ctx
+    invoke = partial(invoke_tool, state.agent, state.failures, ctx, hosted=state.hosted_results)
     chains = _Chains(
         model=build_chain(stack, "wrap_model_call", ctx, model_stream_handler(state)),
-        tool=build_chain(
-            stack,
-            "wrap_tool_call",
-            ctx,
-            partial(invoke_tool, state.agent, state.failures, ctx, hosted=state.hosted_results),
-        ),
+        tool=build_chain(stack, "wrap_tool_call", ctx, partial(start_call, state, invoke)),
     )
 
     async def inner(call: RunCall) -> Run:
@@ -90,8 +97,27 @@ async def drive(state: RunState, stack: tuple[Middleware, ...], *, resumed: bool
 
 
 async def _drive_to_end(state: RunState, chains: _Chains) -> None:
+    """Drive the run under its lease's heartbeat; a lost lease ends the drive quietly."""
+    driving = lambda: state.run.status in DRIVEN_RUN_STATUSES  # noqa: E731
+    async with watch_lease(state.store, state.run.id, state.terms, driving) as watch:
+        try:
+            await _drive_and_end(state, chains)
+        except asyncio.CancelledError:
+            if not watch.lost:
+                raise
+            # The heartbeat stopped us: the run was cancelled or taken over elsewhere.
+            task = asyncio.current_task()
+            assert task is not None
+            task.uncancel()
+            if not state.run.is_terminal:
+                await end_run(state, "cancelled")
+
+
+async def _drive_and_end(state: RunState, chains: _Chains) -> None:
     try:
         await _advance_until_deadline(state, chains)
+    except RunLost:
+        await end_run(state, "cancelled")
     except UsageLimitExceeded as exc:
         await end_run(state, "incomplete", reason=exc.reason)
     except ModelError as exc:
@@ -99,7 +125,8 @@ async def _drive_to_end(state: RunState, chains: _Chains) -> None:
     except ToolRetriesExhausted as exc:
         await end_run(state, "failed", error=LastError(code="tool_error", message=str(exc)))
     except asyncio.CancelledError:
-        await end_run(state, "cancelled")
+        if not state.released:
+            await end_run(state, "cancelled")
         raise
     except Exception as exc:
         _log.exception("run %s failed unexpectedly", state.run.id)
@@ -112,7 +139,10 @@ async def _advance_until_deadline(state: RunState, chains: _Chains) -> None:
     if expires_at is None:
         await _advance(state, chains)
         return
-    deadline = asyncio.timeout(max(expires_at - time.time(), 0))
+    if expires_at <= time.time():  # a resumed or recovered run may be overdue already
+        await end_run(state, "expired")
+        return
+    deadline = asyncio.timeout(expires_at - time.time())
     try:
         async with deadline:
             await _advance(state, chains)
@@ -125,6 +155,9 @@ async def _advance_until_deadline(state: RunState, chains: _Chains) -> None:
 async def _advance(state: RunState, chains: _Chains) -> None:
     if state.run.status == "queued":
         await set_status(state, "in_progress", started_at=now())
+    elif state.run.status == "cancelling":  # recovered after a cancel was asked
+        await end_run(state, "cancelled")
+        return
     while not await _step(state, chains):
         pass
 
@@ -160,18 +193,13 @@ async def _model_turn(
     # The call's usage goes on the first step it made: its message, else its tool calls.
     usage = run_usage(response.usage)
     if response.incomplete_reason:
-        await writer.finish(
-            state.store,
-            response.text,
-            status="incomplete",
-            reason=response.incomplete_reason,
-            usage=usage,
-        )
-        await end_run(state, "incomplete", reason=response.incomplete_reason)
+        reason = response.incomplete_reason
+        writer.close(response.text, status="incomplete", reason=reason, usage=usage)
+        await end_run(state, "incomplete", reason=reason, writer=writer)
         return True
     if response.tool_calls:
-        wrote = await writer.finish(state.store, response.text, usage=usage)
-        await open_tool_step(state, response, RunUsage() if wrote else usage)
+        wrote = writer.close(response.text, usage=usage)
+        await open_tool_step(state, response, RunUsage() if wrote else usage, writer)
         return False
     await _complete(state, writer, response.text, usage)
     return True
@@ -180,8 +208,10 @@ async def _model_turn(
 async def _complete(
     state: RunState, writer: MessageWriter, text: str, usage: RunUsage | None = None
 ) -> None:
-    state.final_message = await writer.finish(state.store, text, usage=usage)
-    await end_run(state, "completed")
+    message = writer.close(text, usage=usage)
+    await end_run(state, "completed", writer=writer)
+    if state.run.status == "completed":
+        state.final_message = message
 
 
 async def _handle_tools(state: RunState, chains: _Chains) -> bool:
@@ -195,6 +225,7 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
             max_concurrency=limits.max_concurrent_tools,
             max_output_chars=limits.max_tool_output_chars,
             emit=state.ctx.emit,
+            on_outcome=partial(_record, state),
         )
         apply_outcomes(state, outcomes)
         check_retry_budget(state.agent, state.failures, outcomes)
@@ -203,3 +234,8 @@ async def _handle_tools(state: RunState, chains: _Chains) -> bool:
         return True
     await close_tool_step(state)
     return False
+
+
+async def _record(state: RunState, outcome: ToolOutcome) -> None:
+    assert state.pending_step is not None
+    await record_outcome(state.store, state.pending_step, outcome)

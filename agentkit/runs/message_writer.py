@@ -29,14 +29,13 @@ from agentkit.records import (
     now,
 )
 from agentkit.runs.hosted import MessageParts, annotate
-from agentkit.stores.base import Store
 from agentkit.tools.hosted import TextMarker
 
 __all__ = ["MessageWriter"]
 
 
 class MessageWriter:
-    """Streams one assistant message: step and message events, then deltas, then storage."""
+    """Streams one assistant message: step and message events, then deltas, then its records."""
 
     def __init__(
         self, run: Run, emit: Callable[[Any], None], parts: MessageParts | None = None
@@ -49,6 +48,7 @@ class MessageWriter:
         self._parts: list[str] = []
         self.message: Message | None = None
         self.step: RunStep | None = None
+        self._closed = False
 
     def on_text(self, text: str) -> None:
         """Receive a text delta (the model call's ``on_text``)."""
@@ -83,19 +83,20 @@ class MessageWriter:
         self._emit(StepCreatedEvent(self.step))
         self._emit(MessageCreatedEvent(self.message))
 
-    async def finish(
+    def close(
         self,
-        store: Store,
         text: str,
         *,
         status: Literal["completed", "incomplete"] = "completed",
         reason: str | None = None,
         usage: RunUsage | None = None,
     ) -> Message | None:
-        """Store the message (``text`` is authoritative over the deltas); None if it is empty.
+        """Complete the message (``text`` is authoritative over the deltas); None if no text.
 
-        ``usage`` is the model call's, recorded on the message's step. Without text, no
-        message is written and the hosted calls' content waits for the run's next message.
+        Nothing is stored or emitted yet: the caller saves `records` with the run, in one
+        store operation, then calls `announce`. ``usage`` is the model call's, recorded on
+        the message's step. Without text, no message is written and the hosted calls'
+        content waits for the run's next message.
         """
         text = text or "".join(self._parts)
         if not text and self.message is None:
@@ -114,13 +115,23 @@ class MessageWriter:
             }
         )
         content = [*self._content, TextContent(text=annotate(text, self._markers))]
-        message = self.message.model_copy(update={"content": content, "status": status, **finished})
-        step = self.step.model_copy(
+        self.message = self.message.model_copy(
+            update={"content": content, "status": status, **finished}
+        )
+        self.step = self.step.model_copy(
             update={"status": "completed", "completed_at": timestamp, "usage": usage}
         )
-        await store.add_message(message, require_idle=False)
-        await store.save_step(step)
-        self.message, self.step = message, step
-        self._emit(MessageCompletedEvent(message))
-        self._emit(StepCompletedEvent(step))
-        return message
+        self._closed = True
+        return self.message
+
+    def records(self) -> tuple[list[Message], list[RunStep]]:
+        """The closed message and its step, to save (nothing before `close`)."""
+        if not self._closed or self.message is None or self.step is None:
+            return [], []
+        return [self.message], [self.step]
+
+    def announce(self) -> None:
+        """Emit the closed message's completion, once it is saved."""
+        if self._closed and self.message is not None and self.step is not None:
+            self._emit(MessageCompletedEvent(self.message))
+            self._emit(StepCompletedEvent(self.step))

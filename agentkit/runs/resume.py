@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from agentkit.context import RunContext
 from agentkit.exceptions import InvalidRunStateError, ToolOutputsMismatchError
-from agentkit.records import Run, RunStep, ToolCallsStepDetails, now
+from agentkit.records import Run, RunStep, ToolCallsStepDetails
+from agentkit.runs.external import expire_if_due
 from agentkit.runs.history import history_items
+from agentkit.runs.lease import LeaseTerms
 from agentkit.runs.state import RunState
 from agentkit.stores.base import Store
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
-__all__ = ["ToolOutputs", "match_outputs", "prepare_resume"]
+__all__ = ["ToolOutputs", "load_state", "match_outputs", "prepare_resume"]
 
 ToolOutputs: TypeAlias = Mapping[str, str] | Sequence[Mapping[str, Any]]
 """``{call_id: output}``, or the Assistants API's ``[{"tool_call_id": ..., "output": ...}]``."""
@@ -81,12 +83,14 @@ async def prepare_resume(
     run_id: str,
     outputs: ToolOutputs,
     ctx: RunContext[Any],
+    terms: LeaseTerms,
 ) -> RunState:
     """Check ``outputs`` against the paused run and move it back to ``in_progress``.
 
     Nothing is changed when the outputs do not match or the run cannot be resumed. The run's
-    new status and the step holding the outputs are saved in one store operation, so a run
-    is never left ``in_progress`` without its outputs (and nobody driving it).
+    new status, its lease (``terms``) and the step holding the outputs are saved in one store
+    operation, so a run is never left ``in_progress`` without its outputs, and once the
+    resume is acknowledged a crash cannot lose them: the run is recovered with them.
     """
     run = await store.get_run(run_id)
     if run.status != "requires_action" or run.required_action is None:
@@ -95,33 +99,51 @@ async def prepare_resume(
             "requires_action."
         )
     if run.expires_at is not None and time.time() >= run.expires_at:
-        await _expire(store, run)
+        await expire_if_due(store, run, terms)
         raise InvalidRunStateError(f"Run {run_id} expired at {run.expires_at}.")
     pending_ids = [c.id for c in run.required_action.submit_tool_outputs.tool_calls]
     by_id = match_outputs(pending_ids, outputs)
-    data = await store.get_run_state(run_id)
-    steps = await store.list_steps(run_id)
-    pending = next(s for s in steps if s.id == data["pending_step_id"])
-    step = _with_outputs(pending, by_id)
     resumed = run.model_copy(update={"status": "in_progress", "required_action": None})
-    state = RunState(run=resumed, agent=agent, store=store, ctx=ctx)
+    state = await load_state(store, agent, resumed, ctx, terms)
+    assert state.pending_step is not None
+    state.pending_step = _with_outputs(state.pending_step, by_id)
+    # The last await before the loop takes over: after it, the run is driven.
+    if not await store.transition_run(
+        resumed,
+        expected={"requires_action"},
+        state=state.to_json(),
+        steps=[state.pending_step],
+        lease=terms.lease(),
+    ):
+        raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
+    return state
+
+
+async def load_state(
+    store: Store, agent: Agent[Any], run: Run, ctx: RunContext[Any], terms: LeaseTerms
+) -> RunState:
+    """The state of a stored run, as its last checkpoint left it, for ``agent`` to drive.
+
+    The saved part comes from the store (`RunState.to_json`); the rest is rebuilt from the
+    run's steps (its pending step, its tool history) and its thread's messages.
+    """
+    data = await store.get_run_state(run.id)
+    steps = await store.list_steps(run.id)
+    state = RunState(run=run, agent=agent, store=store, ctx=ctx, terms=terms)
     state.load_json(data)
-    state.pending_step = step
-    state.tool_history = [
-        call
-        for earlier in steps
-        if earlier.status == "completed" and isinstance(earlier.step_details, ToolCallsStepDetails)
-        for call in earlier.step_details.tool_calls
+    pending_id = data.get("pending_step_id")
+    state.pending_step = next((s for s in steps if s.id == pending_id), None)
+    closed = [
+        step.step_details.tool_calls
+        for step in steps
+        if step.status == "completed" and isinstance(step.step_details, ToolCallsStepDetails)
     ]
+    state.tool_history = [call for calls in closed for call in calls]
+    state.last_turn_calls = tuple(closed[-1]) if closed else ()
     earlier = [m for m in await store.list_messages(run.thread_id) if m.run_id != run.id]
     state.history = history_items(
         earlier, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
     )
-    # The last await before the loop takes over: after it, the run is driven.
-    if not await store.transition_run(
-        resumed, expected={"requires_action"}, state=state.to_json(), steps=[step]
-    ):
-        raise InvalidRunStateError(f"Run {run_id} was resumed or cancelled by someone else.")
     return state
 
 
@@ -135,14 +157,3 @@ def _with_outputs(step: RunStep, outputs: dict[str, str]) -> RunStep:
         for c in details.tool_calls
     ]
     return step.model_copy(update={"step_details": ToolCallsStepDetails(tool_calls=calls)})
-
-
-async def _expire(store: Store, run: Run) -> None:
-    expired = run.model_copy(update={"status": "expired", "required_action": None})
-    stamp = now()
-    steps = [
-        step.model_copy(update={"status": "expired", "expired_at": stamp})
-        for step in await store.list_steps(run.id)
-        if step.status == "in_progress"
-    ]
-    await store.transition_run(expired, expected={"requires_action"}, steps=steps)

@@ -16,6 +16,7 @@ from agentkit.models.request import (
 )
 from agentkit.records import FunctionToolCall, Message, Run, RunStep
 from agentkit.runs.hosted import HostedResults, MessageParts
+from agentkit.runs.lease import LeaseTerms
 from agentkit.stores.base import Store
 from agentkit.usage import Usage
 
@@ -69,6 +70,9 @@ class RunState:
         pending_step: the ``tool_calls`` step whose outputs are not all in yet.
         hosted_results: hosted calls' results of the current turn, until the step has them.
         message_parts: what hosted calls produced for the next assistant message.
+        terms: how the driver holds the run's lease (its owner id, ttl, heartbeat).
+        released: the driver is letting the run go unended, for another to continue
+            (`Runner.release`); a cancellation then records no ending.
 
     Middleware and tools keep their own per-run state in ``ctx.state``, saved here too.
     """
@@ -90,6 +94,8 @@ class RunState:
     final_message: Message | None = None
     hosted_results: HostedResults = field(default_factory=dict)
     message_parts: MessageParts = field(default_factory=MessageParts)
+    terms: LeaseTerms = field(default_factory=LeaseTerms)
+    released: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The persisted part of the state."""

@@ -2,11 +2,16 @@
 
 Objects that were emitted in an event are never mutated afterwards: a step builds the new
 version with ``model_copy`` and replaces it in the state.
+
+Every write is a checkpoint (`save_checkpoint`): the run, its state, and the steps and
+messages the step made, in one store operation fenced by the driver's lease, so a process
+that takes the run over finds a state the loop can continue from, and a driver whose run
+was cancelled meanwhile writes nothing (`RunLost`). Events are emitted once the write is in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal
 
 from agentkit.calls import ModelCall, ModelHandler, ModelResponse, ToolCall
@@ -25,6 +30,7 @@ from agentkit.records import (
     FunctionToolCall,
     IncompleteDetails,
     LastError,
+    Message,
     RequiredAction,
     RunStatus,
     RunStep,
@@ -34,10 +40,12 @@ from agentkit.records import (
     now,
 )
 from agentkit.runs.dispatcher import ToolOutcome
-from agentkit.runs.hosted import pending_record, record_outcome
+from agentkit.runs.hosted import pending_record, with_hosted_result
+from agentkit.runs.lease import RunLost
 from agentkit.runs.message_writer import MessageWriter
 from agentkit.runs.state import RunState
 from agentkit.runs.tool_calls import count_failures, split_calls
+from agentkit.stores.base import DRIVEN_RUN_STATUSES
 from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
 from agentkit.tools.definition import ToolDefinition
 from agentkit.tools.images import take_images
@@ -54,17 +62,45 @@ __all__ = [
     "pause_run",
     "pending_calls",
     "run_usage",
+    "save_checkpoint",
     "set_status",
     "turn_info",
+    "with_outcome",
 ]
 
 Emit = Callable[[Any], None]
 
 
+async def save_checkpoint(
+    state: RunState,
+    *,
+    expected: Collection[str] = ("in_progress",),
+    steps: Sequence[RunStep] = (),
+    messages: Sequence[Message] = (),
+) -> None:
+    """Save the run with its state, and ``steps`` and ``messages``, while the driver holds it.
+
+    The write renews the driver's lease.
+
+    Raises:
+        RunLost: the run was cancelled or taken over meanwhile (nothing was written).
+    """
+    saved = await state.store.transition_run(
+        state.run,
+        expected=expected,
+        state=state.to_json(),
+        steps=steps,
+        messages=messages,
+        lease=state.terms.lease(),
+    )
+    if not saved:
+        raise RunLost(state.run.id)
+
+
 async def set_status(state: RunState, status: RunStatus, **fields: Any) -> None:
-    """Move the run to ``status``, save it with the engine state, and emit the change."""
+    """Move the driven run to ``status``, save it with the engine state, and emit the change."""
     state.run = state.run.model_copy(update={"status": status, **fields})
-    await state.store.save_run(state.run, state.to_json())
+    await save_checkpoint(state, expected=DRIVEN_RUN_STATUSES)
     state.ctx.emit(RunStatusEvent(state.run))
 
 
@@ -175,11 +211,15 @@ def run_usage(usage: Usage) -> RunUsage:
 
 
 async def open_tool_step(
-    state: RunState, response: ModelResponse, usage: RunUsage | None = None
+    state: RunState,
+    response: ModelResponse,
+    usage: RunUsage | None = None,
+    writer: MessageWriter | None = None,
 ) -> None:
     """Record the model's tool calls as a new ``tool_calls`` step, outputs pending.
 
-    ``usage`` is the tokens the step's model call used that no earlier step accounts for.
+    ``usage`` is the tokens the step's model call used that no earlier step accounts for;
+    the text the call wrote (``writer``'s closed message) is saved in the same operation.
     """
     run = state.run
     toolset = state.agent.toolset
@@ -207,7 +247,10 @@ async def open_tool_step(
         for c in response.tool_calls
     )
     state.pending_step = step
-    await state.store.save_step(step)
+    messages, steps = writer.records() if writer else ([], [])
+    await save_checkpoint(state, steps=[*steps, step], messages=messages)
+    if writer:
+        writer.announce()
     state.ctx.emit(StepCreatedEvent(step))
 
 
@@ -238,28 +281,29 @@ def apply_outcomes(state: RunState, outcomes: list[ToolOutcome]) -> None:
         if outcome is None:
             updated.append(call)
             continue
-        function = call.function.model_copy(update={"output": outcome.output})
-        done = call.model_copy(
-            update={
-                "function": function,
-                "error": outcome.error,
-                "duration_ms": round(outcome.duration_ms, 3),
-            }
-        )
         hosted = state.hosted_results.pop(call.id, None)
-        updated.append(record_outcome(done, hosted, state.message_parts))
+        updated.append(with_hosted_result(with_outcome(call, outcome), hosted, state.message_parts))
     state.pending_step = state.pending_step.model_copy(
         update={"step_details": ToolCallsStepDetails(tool_calls=updated)}
     )
     count_failures(state.failures, outcomes)
 
 
+def with_outcome(call: FunctionToolCall, outcome: ToolOutcome) -> FunctionToolCall:
+    """``call`` finished as ``outcome`` says: its output, error and duration."""
+    function = call.function.model_copy(update={"output": outcome.output})
+    update = {"function": function, "error": outcome.error}
+    return call.model_copy(update={**update, "duration_ms": round(outcome.duration_ms, 3)})
+
+
 async def pause_run(state: RunState, calls: list[FunctionToolCall]) -> None:
     """Stop in ``requires_action`` until the caller submits outputs for ``calls``."""
     assert state.pending_step is not None
-    await state.store.save_step(state.pending_step)
     action = RequiredAction(submit_tool_outputs=SubmitToolOutputs(tool_calls=calls))
-    await set_status(state, "requires_action", required_action=action)
+    update = {"status": "requires_action", "required_action": action}
+    state.run = state.run.model_copy(update=update)
+    await save_checkpoint(state, steps=[state.pending_step])
+    state.ctx.emit(RunStatusEvent(state.run))
 
 
 async def close_tool_step(state: RunState) -> None:
@@ -274,7 +318,7 @@ async def close_tool_step(state: RunState) -> None:
     state.tool_history.extend(calls)
     state.last_turn_calls = tuple(calls)
     state.pending_step = None
-    await state.store.save_step(step)
+    await save_checkpoint(state, steps=[step])
     state.ctx.emit(StepCompletedEvent(step))
 
 
@@ -298,12 +342,20 @@ async def end_run(
     *,
     reason: str | None = None,
     error: LastError | None = None,
+    writer: MessageWriter | None = None,
 ) -> None:
-    """Finish the run: terminal status, usage, reason or error; close a pending step."""
+    """Finish the run: terminal status, usage, reason or error; close a pending step.
+
+    The message ``writer`` closed is saved with the ending. When the store refuses the
+    ending (another process cancelled, ended or took over the run), nothing is written and
+    the run takes the status the store holds.
+    """
     timestamp = now()
-    if state.pending_step is not None:
-        await _end_step(state, state.pending_step, _STEP_ENDINGS[status], timestamp, error)
-        state.pending_step = None
+    messages, steps = writer.records() if writer else ([], [])
+    pending, state.pending_step = state.pending_step, None
+    ended = (
+        None if pending is None else _ended_step(pending, _STEP_ENDINGS[status], timestamp, error)
+    )
     fields: dict[str, Any] = {
         "required_action": None,
         "usage": run_usage(state.usage),
@@ -314,19 +366,31 @@ async def end_run(
         fields["expires_at"] = None
     if status in _TIMESTAMPS and status != "expired":
         fields[_TIMESTAMPS[status]] = timestamp
-    await set_status(state, status, **fields)
+    state.run = state.run.model_copy(update={"status": status, **fields})
+    try:
+        await save_checkpoint(
+            state,
+            expected=DRIVEN_RUN_STATUSES,
+            steps=[*steps, ended] if ended else steps,
+            messages=messages,
+        )
+    except RunLost:
+        state.run = await state.store.get_run(state.run.id)
+    else:
+        if writer:
+            writer.announce()
+        if ended:
+            state.ctx.emit(StepCompletedEvent(ended))
+    state.ctx.emit(RunStatusEvent(state.run))
 
 
-async def _end_step(
-    state: RunState,
+def _ended_step(
     step: RunStep,
     status: Literal["cancelled", "failed", "expired"],
     timestamp: int,
     error: LastError | None,
-) -> None:
+) -> RunStep:
     update: dict[str, Any] = {"status": status, _TIMESTAMPS[status]: timestamp}
     if status == "failed":
         update["last_error"] = error
-    ended = step.model_copy(update=update)
-    await state.store.save_step(ended)
-    state.ctx.emit(StepCompletedEvent(ended))
+    return step.model_copy(update=update)

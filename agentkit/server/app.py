@@ -19,7 +19,7 @@ from agentkit.server.errors import UnexpectedErrorMiddleware, exception_handlers
 from agentkit.server.executor import RunExecutor
 from agentkit.server.foundry import FoundryPathMiddleware
 from agentkit.server.hosted import HostedTools
-from agentkit.server.sweeper import close_orphans, sweep_forever
+from agentkit.server.sweeper import recover_orphans, sweep_forever
 from agentkit.stores.sqlite import SQLiteStore
 
 __all__ = ["create_app"]
@@ -31,25 +31,25 @@ def create_app(config: ServerConfig) -> Starlette:
     """The ASGI application serving ``/v1/assistants``, ``/v1/threads``, ``/v1/files``...
 
     Everything is kept in the SQLite file ``config.db_path``, files' bytes beside it. On
-    startup, runs a previous process left ``queued`` or ``in_progress`` are failed and the
-    expiry sweeper starts; on shutdown, runs still being driven are cancelled and the file is
+    startup, runs a previous process left in progress (a crash, ``kill -9``) are continued
+    from their last recorded step, and the sweeper starts (expiry, and recovery of runs
+    orphaned later); on shutdown, runs still being driven are released for the next start
+    to continue, and the file is
     closed. Serve it with any ASGI server (``agentkit serve`` uses uvicorn); the lifespan
     protocol must be enabled.
     """
     store = SQLiteStore(config.db_path)
     root_files = Files(store, config.files_dir, max_bytes=config.max_file_bytes)
-    executor = RunExecutor(store, root_files)
+    executor = RunExecutor(store, root_files, lease_ttl=config.lease_ttl)
     hosted = HostedTools(config.kernel_pool)
-    project_stores = [store.scoped(project) for project in config.projects]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.open()
-        closed = await close_orphans(project_stores)
-        if closed:
-            _log.warning("closed runs left in progress by a previous process", count=closed)
+        if recovered := await recover_orphans(executor, config, hosted):
+            _log.warning("recovered runs a previous process left in progress", count=recovered)
         sweeper = asyncio.create_task(
-            sweep_forever(project_stores, config.sweep_interval), name="agentkit-serve-sweeper"
+            sweep_forever(executor, config, hosted), name="agentkit-serve-sweeper"
         )
         try:
             yield

@@ -54,7 +54,11 @@ class ServerConfig:
         body_timeout: seconds a client has to send a request's body before it is answered
             408 and the connection closed.
         run_timeout: seconds from a run's creation to its ``expires_at``.
-        sweep_interval: seconds between scans for runs past ``expires_at``.
+        sweep_interval: seconds between scans for runs past ``expires_at`` and for runs
+            orphaned by a process that died (recovered then).
+        lease_ttl: seconds a run's lease lasts unrenewed (renewed every second while the
+            run is driven): after that, another server process on the same file recovers
+            the run. A restarted server recovers its own dead predecessor's runs at once.
         poll_after_ms: the ``openai-poll-after-ms`` header sent on run retrieval.
         max_turns: model calls one run may make before it ends ``incomplete``.
         files_dir: where uploaded and generated files' bytes go (default: beside the
@@ -74,6 +78,7 @@ class ServerConfig:
     body_timeout: float = 30.0
     run_timeout: float = 600.0
     sweep_interval: float = 5.0
+    lease_ttl: float = 30.0
     poll_after_ms: int = 200
     max_turns: int = 25
     files_dir: str | None = None
@@ -94,6 +99,8 @@ class ServerConfig:
                 "ServerConfig.run_timeout, sweep_interval, header_timeout and body_timeout "
                 "must be positive"
             )
+        if not self.lease_ttl > 1:
+            raise UserError("ServerConfig.lease_ttl must be more than 1 second")
         object.__setattr__(self, "projects", tuple(sorted(set(self.api_keys.values()))))
 
 

@@ -3,7 +3,9 @@
 Creating a run (or submitting tool outputs) starts a task that drains the engine's event
 stream. The request gets the run as soon as the engine has recorded it; a streaming request
 also gets the task's events through a queue. A client that goes away does not stop the run
-(as with the Assistants API); the server's shutdown cancels every task.
+(as with the Assistants API). The server's shutdown releases the runs being driven (they
+keep their status; the next start, or another server on the file, continues them) and ends
+every task.
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ class RunExecutor:
     Args:
         store: the root store; each project's runner gets a scoped view of it.
         files: the files over the root store; each project gets a view over its store.
+        lease_ttl: seconds the runners' leases on their runs last unrenewed.
     """
 
-    def __init__(self, store: AssistantsStore, files: Files) -> None:
+    def __init__(self, store: AssistantsStore, files: Files, *, lease_ttl: float = 30.0) -> None:
         self.store = store
         self.root_files = files
+        self.lease_ttl = lease_ttl
         self._projects: dict[str, tuple[AssistantsStore, Runner]] = {}
         self._files: dict[str, Files] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -49,7 +53,7 @@ class RunExecutor:
         """The scoped store and the runner of ``project`` (created on first use)."""
         if project not in self._projects:
             scoped = self.store.scoped(project)
-            self._projects[project] = (scoped, Runner(scoped))
+            self._projects[project] = (scoped, Runner(scoped, lease_ttl=self.lease_ttl))
         return self._projects[project]
 
     def files(self, project: str) -> Files:
@@ -101,7 +105,9 @@ class RunExecutor:
                 queue.put_nowait(None)
 
     async def aclose(self) -> None:
-        """Cancel every run task and wait for them (runs being driven end ``cancelled``)."""
+        """Release the runs being driven (the next start continues them), end every task."""
+        for _, runner in self._projects.values():
+            await runner.release()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

@@ -1,95 +1,103 @@
-"""Runs past their ``expires_at`` become ``expired``; runs orphaned by a restart are closed.
+"""Runs past their ``expires_at`` become ``expired``; runs orphaned by a crash are recovered.
 
 A run paused in ``requires_action`` is driven by nobody, so its deadline is enforced here: by a
 background task every ``sweep_interval`` seconds, and lazily whenever a request reads the run.
 Runs that are driven enforce their own deadline in the engine.
+
+Runs a process was driving when it died (this server before a restart, or another server on
+the same file) are orphaned once their lease lapses, at once when the dead process ran on
+this host. `recover_orphans` continues them, at start-up and at every sweep: the agent of each
+is rebuilt from the run's own fields (`agent_for_run`), as for a resume, and the engine takes
+the run up from its last recorded step (see `agentkit.runs.recovery`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
 
-from agentkit.records import LastError, Run, now
+from agentkit.exceptions import AgentkitError, NotFoundError
+from agentkit.records import Run
+from agentkit.runs.external import expire_if_due as expire_run_if_due
+from agentkit.runs.external import expire_overdue_paused
+from agentkit.runs.lease import LeaseTerms
+from agentkit.server.config import ServerConfig
+from agentkit.server.executor import RunExecutor
+from agentkit.server.hosted import HostedTools, assistant_file_ids
 from agentkit.server.logs import log_failure
+from agentkit.server.run_agent import agent_for_run
 from agentkit.stores.assistants import AssistantsStore
 
-__all__ = ["close_orphans", "expire_if_due", "sweep", "sweep_forever"]
+__all__ = ["expire_if_due", "recover_orphans", "sweep", "sweep_forever"]
 
 _log = structlog.get_logger("agentkit.server")
 
 
 async def expire_if_due(store: AssistantsStore, run: Run) -> Run:
-    """``run``, expired first if it waits for tool outputs past its ``expires_at``."""
-    if run.status != "requires_action" or run.expires_at is None or now() < run.expires_at:
+    """``run``, expired first if it is past its ``expires_at`` and nobody drives it."""
+    if run.expires_at is None or run.is_terminal:
         return run
-    expired = run.model_copy(update={"status": "expired", "required_action": None})
-    if not await store.transition_run(expired, expected={"requires_action"}):
-        return await store.get_run(run.id)
-    stamp = now()
-    for step in await store.list_steps(run.id):
-        if step.status == "in_progress":
-            await store.save_step(
-                step.model_copy(update={"status": "expired", "expired_at": stamp})
-            )
-    return expired
+    return await expire_run_if_due(store, run, LeaseTerms())
 
 
 async def sweep(stores: Sequence[AssistantsStore]) -> int:
     """Expire every overdue paused run of these project stores; return how many."""
+    terms = LeaseTerms()
+    return sum([len(await expire_overdue_paused(store, terms)) for store in stores])
+
+
+async def recover_orphans(executor: RunExecutor, config: ServerConfig, hosted: HostedTools) -> int:
+    """Continue, in the background, every orphaned run of every project; return how many.
+
+    Each is driven by the agent a resume would build: its function tools, the project's code
+    interpreter with the assistant's files, and its images read from the project's files.
+    """
     count = 0
-    for store in stores:
-        for run in await store.active_runs():
-            if (await expire_if_due(store, run)).status == "expired":
+    for project in config.projects:
+        store, runner = executor.project(project)
+        files = executor.files(project)
+        for orphan in await runner.orphans():
+            assistant = await _assistant(store, orphan.run.assistant_id)
+            agent = agent_for_run(
+                orphan.run,
+                name=str((assistant or {}).get("name") or ""),
+                config=config,
+                code_interpreter=hosted.code_interpreter(
+                    project, files, store, assistant_file_ids(assistant)
+                ),
+                image_files=files,
+            )
+            try:
+                await executor.start(runner.iter_recover(agent, orphan), stream=False)
+            except AgentkitError as exc:  # another process took it first, or it ended
+                _log.info("run not recovered", run_id=orphan.run.id, reason=str(exc))
+            else:
                 count += 1
     return count
 
 
-async def sweep_forever(stores: Sequence[AssistantsStore], interval: float) -> None:
-    """`sweep` every ``interval`` seconds until cancelled; a failed sweep is logged, not fatal."""
+async def sweep_forever(executor: RunExecutor, config: ServerConfig, hosted: HostedTools) -> None:
+    """`sweep` and `recover_orphans` every ``sweep_interval`` seconds until cancelled.
+
+    A failed sweep is logged, not fatal.
+    """
+    stores = [executor.project(project)[0] for project in config.projects]
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(config.sweep_interval)
         try:
             await sweep(stores)
+            if recovered := await recover_orphans(executor, config, hosted):
+                _log.warning("recovered orphaned runs", count=recovered)
         except Exception as exc:
             log_failure(_log, "expiry sweep failed", exc)
 
 
-async def close_orphans(stores: Sequence[AssistantsStore]) -> int:
-    """Fail the runs a previous server process was driving when it stopped; return how many.
-
-    ``queued`` and ``in_progress`` runs cannot be continued (their model call was lost), so
-    they end ``failed``; runs in ``requires_action`` wait for their outputs as before.
-    """
-    count = 0
-    error = LastError(
-        code="server_error", message="The server restarted while the run was in progress."
-    )
-    for store in stores:
-        for run in await store.active_runs():
-            if run.status not in ("queued", "in_progress", "cancelling"):
-                continue
-            if run.status == "cancelling":
-                ended = run.model_copy(update={"status": "cancelled", "cancelled_at": now()})
-            else:
-                ended = run.model_copy(
-                    update={"status": "failed", "failed_at": now(), "last_error": error}
-                )
-            if await store.transition_run(ended, expected={run.status}):
-                await _end_steps(store, run.id, ended)
-                count += 1
-    return count
-
-
-async def _end_steps(store: AssistantsStore, run_id: str, run: Run) -> None:
-    stamp = now()
-    for step in await store.list_steps(run_id):
-        if step.status != "in_progress":
-            continue
-        if run.status == "cancelled":
-            update: dict[str, object] = {"status": "cancelled", "cancelled_at": stamp}
-        else:
-            update = {"status": "failed", "failed_at": stamp, "last_error": run.last_error}
-        await store.save_step(step.model_copy(update=update))
+async def _assistant(store: AssistantsStore, assistant_id: str) -> dict[str, Any] | None:
+    # The run keeps everything it needs; the assistant may even have been deleted since.
+    try:
+        return await store.get_assistant(assistant_id)
+    except NotFoundError:
+        return None

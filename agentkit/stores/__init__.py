@@ -4,9 +4,18 @@ Both are also `FileStore`s (file metadata for `agentkit.files.Files`).
 """
 
 from agentkit.stores.assistants import AssistantsStore
-from agentkit.stores.base import ListOrder, Store
+from agentkit.stores.base import CallRecord, Lease, ListOrder, Store
 from agentkit.stores.files import FileStore
 from agentkit.stores.memory import MemoryStore
 from agentkit.stores.sqlite import SQLiteStore
 
-__all__ = ["AssistantsStore", "FileStore", "ListOrder", "MemoryStore", "SQLiteStore", "Store"]
+__all__ = [
+    "AssistantsStore",
+    "CallRecord",
+    "FileStore",
+    "Lease",
+    "ListOrder",
+    "MemoryStore",
+    "SQLiteStore",
+    "Store",
+]

@@ -10,10 +10,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
+from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
 from agentkit.stores.assistants import AssistantsStore
-from agentkit.stores.base import ListOrder, check_run_messages
+from agentkit.stores.base import (
+    DRIVEN_RUN_STATUSES,
+    CallRecord,
+    Lease,
+    ListOrder,
+    check_run_messages,
+    refuses_terminal_change,
+)
 from agentkit.stores.memory_files import MemoryFiles
+from agentkit.stores.memory_ledger import RunLedger
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
@@ -48,6 +56,7 @@ class _Data:
     run_steps: dict[str, list[str]] = field(default_factory=dict)
     assistants: dict[str, _Row] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ledger: RunLedger = field(default_factory=RunLedger)
 
 
 class MemoryStore(AssistantsStore, MemoryFiles):
@@ -98,6 +107,7 @@ class MemoryStore(AssistantsStore, MemoryFiles):
             self._data.messages.pop(message_id, None)
         for run_id in self._data.thread_runs.pop(thread_id, []):
             self._data.runs.pop(run_id, None)
+            self._data.ledger.forget(run_id)
             for step_id in self._data.run_steps.pop(run_id, []):
                 self._data.steps.pop(step_id, None)
         del self._data.threads[thread_id]
@@ -169,25 +179,37 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         return row
 
     async def create_run(
-        self, run: Run, state: dict[str, Any], messages: Sequence[Message] = ()
+        self,
+        run: Run,
+        state: dict[str, Any],
+        messages: Sequence[Message] = (),
+        *,
+        lease: Lease | None = None,
     ) -> Run:
         self._thread(run.thread_id)
         if (active := self._active_run(run.thread_id)) is not None:
             raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active}.")
         _refuse_duplicate(self._data.runs, run.id, "run")
-        check_run_messages(run, messages)
-        for message in messages:
-            _refuse_duplicate(self._data.messages, message.id, "message")
-        # Serialized before any change, so a message that cannot be stored changes nothing.
-        rows = [_message_row(message) for message in messages]
+        rows = self._message_rows(run, messages)
         run_row = _run_row(run, json.dumps(state))
-        for message, row in zip(messages, rows, strict=True):
-            self._data.messages[message.id] = row
-            self._data.thread_messages[message.thread_id].append(message.id)
+        self._add_messages(messages, rows)
         self._data.runs[run.id] = run_row
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
+        self._data.ledger.settle(run.id, run.status, lease)
         return run
+
+    def _message_rows(self, run: Run, messages: Sequence[Message]) -> list[_Row]:
+        """The rows of a run's new messages, checked before anything changes."""
+        check_run_messages(run, messages)
+        for message in messages:
+            _refuse_duplicate(self._data.messages, message.id, "message")
+        return [_message_row(message) for message in messages]
+
+    def _add_messages(self, messages: Sequence[Message], rows: Sequence[_Row]) -> None:
+        for message, row in zip(messages, rows, strict=True):
+            self._data.messages[message.id] = row
+            self._data.thread_messages[message.thread_id].append(message.id)
 
     async def get_run(self, run_id: str) -> Run:
         return self._run(run_id).load(Run)
@@ -196,8 +218,16 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         state: dict[str, Any] = json.loads(self._run(run_id).state)
         return state
 
-    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
+    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> bool:
         old = self._run(run.id)
+        if refuses_terminal_change(old.status, run.status):
+            return False
+        self._put_run(run, old, state, None)
+        return True
+
+    def _put_run(
+        self, run: Run, old: _Row, state: dict[str, Any] | None, lease: Lease | None
+    ) -> None:
         if (
             run.status in ACTIVE_RUN_STATUSES
             and old.status not in ACTIVE_RUN_STATUSES
@@ -206,6 +236,7 @@ class MemoryStore(AssistantsStore, MemoryFiles):
             raise ActiveRunError(f"Thread {old.thread_id} already has an active run {active}.")
         new_state = old.state if state is None else json.dumps(state)
         self._data.runs[run.id] = _run_row(run, new_state)
+        self._data.ledger.settle(run.id, run.status, lease)
 
     async def transition_run(
         self,
@@ -214,13 +245,23 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         expected: Collection[str],
         state: dict[str, Any] | None = None,
         steps: Sequence[RunStep] = (),
+        messages: Sequence[Message] = (),
+        lease: Lease | None = None,
     ) -> bool:
-        if self._run(run.id).status not in expected:
+        old = self._run(run.id)
+        if (
+            old.status not in expected
+            or refuses_terminal_change(old.status, run.status)
+            or not self._data.ledger.allows(run.id, lease)
+        ):
             return False
-        rows = [self._step_row(step) for step in steps]  # checked before any change
-        await self.save_run(run, state)
-        for step, row in zip(steps, rows, strict=True):
+        # Checked before any change: a step or message that cannot be stored changes nothing.
+        step_rows = [self._step_row(step) for step in steps]
+        message_rows = self._message_rows(run, messages)
+        self._put_run(run, old, state, lease)
+        for step, row in zip(steps, step_rows, strict=True):
             self._put_step(step, row)
+        self._add_messages(messages, message_rows)
         return True
 
     async def list_runs(
@@ -244,6 +285,46 @@ class MemoryStore(AssistantsStore, MemoryFiles):
             if row.status in ACTIVE_RUN_STATUSES
             and self._data.threads[row.thread_id].project == self.project
         ]
+
+    # -- leases ----------------------------------------------------------------------------
+    async def driven_runs(self) -> list[tuple[Run, Lease | None]]:
+        leases = self._data.ledger.leases
+        return [
+            (row.load(Run), leases.get(row.id))
+            for row in self._data.runs.values()
+            if row.status in DRIVEN_RUN_STATUSES
+            and self._data.threads[row.thread_id].project == self.project
+        ]
+
+    async def claim_run(self, run_id: str, lease: Lease, *, current: Lease | None) -> bool:
+        return self._data.ledger.claim(run_id, self._run(run_id).status, lease, current)
+
+    async def renew_lease(self, run_id: str, lease: Lease) -> bool:
+        status = self._status_if_found(run_id)
+        return status is not None and self._data.ledger.renew(run_id, status, lease)
+
+    def _status_if_found(self, run_id: str) -> str | None:
+        try:
+            return self._run(run_id).status
+        except NotFoundError:
+            return None
+
+    # -- tool calls ------------------------------------------------------------------------
+    async def mark_call_started(
+        self, run_id: str, step_id: str, call_id: str, *, owner: str
+    ) -> bool:
+        status = self._status_if_found(run_id)
+        return status is not None and self._data.ledger.mark(
+            run_id, step_id, call_id, status, owner
+        )
+
+    async def record_call_outcome(self, run_id: str, step_id: str, call: FunctionToolCall) -> bool:
+        self._run(run_id)
+        return self._data.ledger.record(run_id, step_id, call)
+
+    async def call_records(self, run_id: str, step_id: str) -> list[CallRecord]:
+        self._run(run_id)
+        return self._data.ledger.records(run_id, step_id)
 
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:

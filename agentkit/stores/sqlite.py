@@ -13,12 +13,20 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
+from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
+from agentkit.stores import sqlite_runs
 from agentkit.stores.assistants import AssistantsStore
-from agentkit.stores.base import ListOrder, check_run_messages
+from agentkit.stores.base import (
+    DRIVEN_RUN_STATUSES,
+    CallRecord,
+    Lease,
+    ListOrder,
+    check_run_messages,
+)
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
 from agentkit.stores.sqlite_files import SQLiteFiles
 from agentkit.stores.sqlite_schema import (
@@ -29,11 +37,16 @@ from agentkit.stores.sqlite_schema import (
     RUN_EXISTS,
     THREAD_EXISTS,
     UPSERT_ASSISTANT,
-    UPSERT_STEP,
+    compact_json,
+    insert,
+    message_params,
     page_query,
+    upsert_step,
 )
 
 __all__ = ["SQLiteStore"]
+
+T = TypeVar("T")
 
 
 class SQLiteStore(AssistantsStore, SQLiteFiles):
@@ -128,8 +141,8 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
                     raise NotFoundError(f"No thread found with id {thread_id!r}.")
                 if refuse and (active := conn.execute(ACTIVE_RUN, (thread_id,)).fetchone()):
                     raise ActiveRunError(refuse(active[0]))
-                for insert in inserts:
-                    _insert(conn, *insert)
+                for statement in inserts:
+                    insert(conn, *statement)
 
         await self._db.run(op)
 
@@ -154,7 +167,7 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
     async def create_thread(self, thread: Thread) -> Thread:
         params = (thread.id, self.project, thread.model_dump_json())
         await self._db.run(
-            lambda conn: _insert(
+            lambda conn: insert(
                 conn, "INSERT INTO threads (id, project, data) VALUES (?, ?, ?)", params, "thread"
             )
         )
@@ -189,7 +202,7 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
 
         await self._insert_on_thread(
             thread_id,
-            [(INSERT_MESSAGE, _message_params(message, self.project), "message")],
+            [(INSERT_MESSAGE, message_params(message, self.project), "message")],
             refuse if require_idle else None,
         )
         return message
@@ -226,14 +239,21 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
 
     # -- runs ------------------------------------------------------------------------------
     async def create_run(
-        self, run: Run, state: dict[str, Any], messages: Sequence[Message] = ()
+        self,
+        run: Run,
+        state: dict[str, Any],
+        messages: Sequence[Message] = (),
+        *,
+        lease: Lease | None = None,
     ) -> Run:
         check_run_messages(run, messages)
         data, thread_id = run.model_dump_json(), run.thread_id
         active_thread = thread_id if run.status in ACTIVE_RUN_STATUSES else None
-        params = (run.id, self.project, thread_id, run.status, active_thread, data, _json(state))
+        held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
+        params: tuple[Any, ...] = (run.id, self.project, thread_id, run.status, active_thread)
+        params += (data, compact_json(state), held and held.owner, held and held.expires_at)
         # Serialized before the transaction, so a message that cannot be stored changes nothing.
-        inserts = [(INSERT_MESSAGE, _message_params(m, self.project), "message") for m in messages]
+        inserts = [(INSERT_MESSAGE, message_params(m, self.project), "message") for m in messages]
         await self._insert_on_thread(
             thread_id,
             [*inserts, (INSERT_RUN, params, "run")],
@@ -248,9 +268,8 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
         state: dict[str, Any] = json.loads(await self._data("runs", "run", run_id, "state"))
         return state
 
-    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> None:
-        if not await self._update_run(run, state, None):
-            raise NotFoundError(f"No run found with id {run.id!r}.")
+    async def save_run(self, run: Run, state: dict[str, Any] | None = None) -> bool:
+        return await self._update_run(run, state, None)
 
     async def transition_run(
         self,
@@ -259,8 +278,10 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
         expected: Collection[str],
         state: dict[str, Any] | None = None,
         steps: Sequence[RunStep] = (),
+        messages: Sequence[Message] = (),
+        lease: Lease | None = None,
     ) -> bool:
-        return await self._update_run(run, state, tuple(expected), steps)
+        return await self._update_run(run, state, tuple(expected), steps, messages, lease)
 
     async def _update_run(
         self,
@@ -268,39 +289,21 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
         state: dict[str, Any] | None,
         expected: tuple[str, ...] | None,
         steps: Sequence[RunStep] = (),
+        messages: Sequence[Message] = (),
+        lease: Lease | None = None,
     ) -> bool:
-        """Write the run (if its stored status is in ``expected``); whether a row changed.
+        """Write the run (if the contract's conditions hold); whether a row changed.
 
-        ``steps`` are saved in the same transaction when the run is.
+        ``steps`` and ``messages`` are saved in the same transaction when the run is.
         """
-        keep, flip = _run_updates(run, state, expected, self.project)
-        step_params = [self._step_params(step) for step in steps]
-
-        def update(conn: sqlite3.Connection) -> bool:
-            changed = conn.execute(*keep).rowcount
-            if not changed:
-                try:
-                    changed = conn.execute(*flip).rowcount
-                except sqlite3.IntegrityError as exc:  # active_thread is UNIQUE
-                    active = conn.execute(ACTIVE_RUN, (run.thread_id,)).fetchone()
-                    other = active[0] if active else "(another run)"
-                    raise ActiveRunError(
-                        f"Thread {run.thread_id} already has an active run {other}."
-                    ) from exc
-            if not changed and conn.execute(RUN_EXISTS, (run.id, self.project)).fetchone() is None:
-                raise NotFoundError(f"No run found with id {run.id!r}.")
-            if changed:
-                for params in step_params:
-                    _upsert_step(conn, params)
-            return bool(changed)
-
-        def op(conn: sqlite3.Connection) -> bool:
-            if not step_params:
-                return update(conn)
-            with immediate(conn):
-                return update(conn)
-
-        return await self._db.run(op)
+        check_run_messages(run, messages)
+        text = None if state is None else compact_json(state)
+        updates = sqlite_runs.run_updates(run, text, expected, self.project, lease)
+        rows = sqlite_runs.RunRows(
+            [self._step_params(step) for step in steps],
+            [message_params(m, self.project) for m in messages],
+        )
+        return await self._db.run(partial(sqlite_runs.update_run, run, self.project, updates, rows))
 
     async def list_runs(
         self,
@@ -322,10 +325,42 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
         )
         return [Run.model_validate_json(row[0]) for row in rows]
 
+    # -- leases and tool calls -------------------------------------------------------------
+    async def driven_runs(self) -> list[tuple[Run, Lease | None]]:
+        return await self._db.run(partial(sqlite_runs.driven_runs, project=self.project))
+
+    async def claim_run(self, run_id: str, lease: Lease, *, current: Lease | None) -> bool:
+        op = partial(sqlite_runs.claim_run, run_id=run_id, project=self.project)
+        return self._found(await self._db.run(partial(op, lease=lease, current=current)), run_id)
+
+    async def renew_lease(self, run_id: str, lease: Lease) -> bool:
+        op = partial(sqlite_runs.renew_lease, run_id=run_id, project=self.project, lease=lease)
+        return await self._db.run(op)
+
+    async def mark_call_started(
+        self, run_id: str, step_id: str, call_id: str, *, owner: str
+    ) -> bool:
+        op = partial(sqlite_runs.mark_call_started, run_id=run_id, project=self.project)
+        return await self._db.run(partial(op, step_id=step_id, call_id=call_id, owner=owner))
+
+    async def record_call_outcome(self, run_id: str, step_id: str, call: FunctionToolCall) -> bool:
+        op = partial(sqlite_runs.record_call_outcome, run_id=run_id, project=self.project)
+        return self._found(await self._db.run(partial(op, step_id=step_id, call=call)), run_id)
+
+    async def call_records(self, run_id: str, step_id: str) -> list[CallRecord]:
+        op = partial(sqlite_runs.call_records, run_id=run_id, project=self.project)
+        return self._found(await self._db.run(partial(op, step_id=step_id)), run_id)
+
+    @staticmethod
+    def _found(result: T | None, run_id: str) -> T:
+        if result is None:
+            raise NotFoundError(f"No run found with id {run_id!r}.")
+        return result
+
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:
         params = self._step_params(step)
-        await self._db.run(lambda conn: _upsert_step(conn, params))
+        await self._db.run(lambda conn: upsert_step(conn, params))
 
     def _step_params(self, step: RunStep) -> tuple[str, str, str, str]:
         return (step.id, step.model_dump_json(), step.run_id, self.project)
@@ -349,7 +384,7 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
 
     # -- assistants ------------------------------------------------------------------------
     async def save_assistant(self, assistant: dict[str, Any]) -> None:
-        params = (assistant["id"], self.project, _json(assistant))
+        params = (assistant["id"], self.project, compact_json(assistant))
         await self._change_one(UPSERT_ASSISTANT, params, "assistant", assistant["id"])
 
     async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
@@ -375,51 +410,3 @@ class SQLiteStore(AssistantsStore, SQLiteFiles):
         )
         rows = await self._db.run(lambda conn: conn.execute(sql, params).fetchall())
         return [json.loads(row[0]) for row in rows]
-
-
-def _run_updates(
-    run: Run, state: dict[str, Any] | None, expected: tuple[str, ...] | None, project: str
-) -> tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]]:
-    """Two UPDATEs of a run: one that keeps it active (or finished), one that flips that.
-
-    Most saves keep a run active, or finished; the first statement then leaves the indexed
-    ``active_thread`` column alone, which is three times cheaper. Only when it matches no row
-    is the second one needed. Each is a compare-and-set on its own.
-    """
-    sets, values = "status = ?, data = ?", [run.status, run.model_dump_json()]
-    if state is not None:
-        sets += ", state = ?"
-        values.append(_json(state))
-    where, keys = "id = ? AND project = ?", [run.id, project]
-    if expected is not None:
-        where += f" AND status IN ({', '.join('?' * len(expected))})"
-        keys += expected
-    active = run.status in ACTIVE_RUN_STATUSES
-    keep = f"UPDATE runs SET {sets} WHERE {where} AND (active_thread IS NOT NULL) = ?"
-    flip = f"UPDATE runs SET {sets}, active_thread = CASE WHEN ? THEN thread_id END WHERE {where}"
-    return (keep, (*values, *keys, active)), (flip, (*values, active, *keys))
-
-
-def _upsert_step(conn: sqlite3.Connection, params: tuple[str, str, str, str]) -> None:
-    if conn.execute(UPSERT_STEP, params).rowcount:
-        return
-    step_id, _, run_id, project = params
-    if conn.execute(RUN_EXISTS, (run_id, project)).fetchone() is None:
-        raise NotFoundError(f"No run found with id {run_id!r}.")
-    raise NotFoundError(f"No run step found with id {step_id!r} on run {run_id!r}.")
-
-
-def _message_params(message: Message, project: str) -> tuple[Any, ...]:
-    data = message.model_dump_json()
-    return (message.id, project, message.thread_id, message.run_id, data)
-
-
-def _insert(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], what: str) -> None:
-    try:
-        conn.execute(sql, params)
-    except sqlite3.IntegrityError as exc:
-        raise UserError(f"A {what} with id {params[0]!r} already exists.") from exc
-
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":"))

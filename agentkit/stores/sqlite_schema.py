@@ -11,10 +11,12 @@ only the columns that queries filter on.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any, Literal
 
-from agentkit.exceptions import StoreError
+from agentkit.exceptions import NotFoundError, StoreError, UserError
+from agentkit.records import Message
 
 __all__ = [
     "ACTIVE_RUN",
@@ -27,8 +29,12 @@ __all__ = [
     "THREAD_STEPS",
     "UPSERT_ASSISTANT",
     "UPSERT_STEP",
+    "compact_json",
     "connect",
+    "insert",
+    "message_params",
     "page_query",
+    "upsert_step",
 ]
 
 # ``seq INTEGER PRIMARY KEY`` without AUTOINCREMENT: a new row gets max(seq) + 1, which keeps
@@ -87,8 +93,25 @@ _V2 = (
     "CREATE INDEX files_by_project ON files (project, seq)",
 )
 
+# Version 3: runs carry a lease (who drives them, until when), and tool calls are recorded
+# one by one as they start and finish (see the contract in `agentkit.stores.base`). Runs a
+# version 2 file held in a driven status get no owner: they are orphans, for `recover`.
+_V3 = (
+    "ALTER TABLE runs ADD COLUMN owner TEXT",
+    "ALTER TABLE runs ADD COLUMN lease_expires_at REAL",
+    """CREATE TABLE tool_calls (
+        seq INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step_id TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        started INTEGER NOT NULL DEFAULT 0,
+        -- The finished call (a FunctionToolCall) as JSON; NULL until it is recorded.
+        outcome TEXT,
+        UNIQUE (run_id, step_id, call_id))""",
+)
+
 # MIGRATIONS[n] upgrades a file from version n to n + 1; version 0 is an empty file.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -175,8 +198,9 @@ ACTIVE_RUNS = "SELECT data FROM runs WHERE project = ? AND active_thread IS NOT 
 INSERT_MESSAGE = (
     "INSERT INTO messages (id, project, thread_id, run_id, data) VALUES (?, ?, ?, ?, ?)"
 )
-INSERT_RUN = """INSERT INTO runs (id, project, thread_id, status, active_thread, data, state)
-    VALUES (?, ?, ?, ?, ?, ?, ?)"""
+INSERT_RUN = """INSERT INTO runs
+    (id, project, thread_id, status, active_thread, data, state, owner, lease_expires_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 # The run row supplies the project check; the WHERE on the update keeps another project's or
 # another run's step with the same id untouched (0 rows changed).
 UPSERT_STEP = """INSERT INTO steps (id, project, run_id, data)
@@ -213,3 +237,32 @@ def page_query(
             params += [cursor_id, *scope_params]
     sql += f" ORDER BY seq {'ASC' if ascending else 'DESC'} LIMIT ?"
     return sql, (*params, -1 if limit is None else limit)
+
+
+def upsert_step(conn: sqlite3.Connection, params: tuple[str, str, str, str]) -> None:
+    """Insert or replace a step (``UPSERT_STEP``); NotFoundError naming what is missing."""
+    if conn.execute(UPSERT_STEP, params).rowcount:
+        return
+    step_id, _, run_id, project = params
+    if conn.execute(RUN_EXISTS, (run_id, project)).fetchone() is None:
+        raise NotFoundError(f"No run found with id {run_id!r}.")
+    raise NotFoundError(f"No run step found with id {step_id!r} on run {run_id!r}.")
+
+
+def message_params(message: Message, project: str) -> tuple[Any, ...]:
+    """The parameters of ``INSERT_MESSAGE`` for ``message``."""
+    data = message.model_dump_json()
+    return (message.id, project, message.thread_id, message.run_id, data)
+
+
+def insert(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], what: str) -> None:
+    """Run an INSERT; a duplicate id (``params[0]``) is a UserError naming ``what``."""
+    try:
+        conn.execute(sql, params)
+    except sqlite3.IntegrityError as exc:
+        raise UserError(f"A {what} with id {params[0]!r} already exists.") from exc
+
+
+def compact_json(value: dict[str, Any]) -> str:
+    """``value`` as JSON without spaces (how objects and states are stored)."""
+    return json.dumps(value, separators=(",", ":"))

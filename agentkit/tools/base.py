@@ -23,11 +23,15 @@ class Tool(ABC):
         max_model_retries: failed calls in a row the model may retry before the run fails,
             or None for the agent's ``limits.max_model_retries``.
         retry: a `ToolRetry` policy retrying transient failures (`ToolRetryMiddleware`).
+        idempotent: running a call twice has the same effect as once, so a call that was
+            in flight when its process died is run again on recovery; otherwise the model
+            is told it was ``interrupted`` (see the durability docs).
     """
 
     timeout: float | None = None
     max_model_retries: int | None = None
     retry: Any = None
+    idempotent: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

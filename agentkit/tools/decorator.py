@@ -57,6 +57,7 @@ class FunctionTool(Tool, Generic[P, R]):
         show_errors: bool = False,
         retry: ToolRetry | None = None,
         max_retries: int | None = None,
+        idempotent: bool = False,
     ) -> None:
         if not callable(func):
             raise UserError(f"@tool needs a function, got {func!r}")
@@ -71,6 +72,7 @@ class FunctionTool(Tool, Generic[P, R]):
         self.max_model_retries = _check_max_model_retries(max_model_retries, where)
         self.show_errors = show_errors
         self.retry = _check_retry(retry, where)
+        self.idempotent = _check_idempotent(idempotent, where)
         self._is_async = inspect.iscoroutinefunction(func)
         try:
             docs = parse_docstring(func.__doc__, docstring_format)
@@ -194,6 +196,12 @@ def _check_retry(retry: ToolRetry | None, where: str) -> ToolRetry | None:
     return retry
 
 
+def _check_idempotent(value: bool, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise UserError(f"{where}: idempotent must be True or False, got {value!r}")
+    return value
+
+
 def _check_max_model_retries(value: int | None, where: str) -> int | None:
     if value is not None and (not isinstance(value, int) or value < 0):
         raise UserError(f"{where}: max_model_retries must be an int >= 0, got {value!r}")
@@ -255,6 +263,7 @@ def tool(
     show_errors: bool = False,
     retry: ToolRetry | None = None,
     max_retries: int | None = None,
+    idempotent: bool = False,
 ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
 
 
@@ -271,6 +280,7 @@ def tool(
     show_errors: bool = False,
     retry: ToolRetry | None = None,
     max_retries: int | None = None,
+    idempotent: bool = False,
 ) -> Any:
     """Turn a typed function (sync or async) into a tool the model can call.
 
@@ -294,6 +304,10 @@ def tool(
         retry: call the function again on the transient errors this `ToolRetry` names
             (only for idempotent tools; see `ToolRetryMiddleware`).
         max_retries: deprecated name of ``max_model_retries``.
+        idempotent: calling the function twice with the same arguments does no more than
+            calling it once (a lookup, an upsert). A call in flight when its process died is
+            then run again on recovery; otherwise it is reported to the model as
+            ``interrupted`` and not run again.
 
     Raises:
         UserError: bad name, misplaced `RunContext`, unsupported annotation, or strict=True
@@ -309,6 +323,7 @@ def tool(
         "max_retries": max_retries,
         "show_errors": show_errors,
         "retry": retry,
+        "idempotent": idempotent,
     }
     if func is not None:
         return FunctionTool(func, **options)

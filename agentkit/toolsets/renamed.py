@@ -24,6 +24,7 @@ class RenamedTool(Tool):
         self.timeout = inner.timeout
         self.max_model_retries = inner.max_model_retries
         self.retry = inner.retry
+        self.idempotent = inner.idempotent
         where = f"renaming {inner.name!r} ({inner.source})"
         self._definition = dataclasses.replace(
             inner.definition, name=check_tool_name(name, where=where)

@@ -9,9 +9,8 @@ import httpx2
 
 from agentkit.models.function import FunctionInfo
 from agentkit.models.request import ModelRequest
-from agentkit.records import Run, Thread, now
+from agentkit.records import Message, Run, Thread, now
 from agentkit.server import ServerConfig, create_app, offline_model_factory
-from agentkit.server.sweeper import close_orphans
 from agentkit.stores import SQLiteStore
 from agentkit.testing import FunctionModel
 from tests.server.conftest import KEYS, create_quiz_assistant, http_client
@@ -60,16 +59,27 @@ async def test_a_run_paused_before_a_restart_completes_after_it(config: ServerCo
     assert [a["name"] for a in assistants["data"]] == ["Math Tutor"]
 
 
-async def test_startup_fails_runs_a_previous_process_left_in_progress(db_path: str) -> None:
-    async with SQLiteStore(db_path) as root:
+async def test_startup_continues_runs_a_previous_process_left_in_progress(
+    config: ServerConfig,
+) -> None:
+    async with SQLiteStore(config.db_path) as root:
         store = root.scoped("alpha")
         thread = await store.create_thread(Thread())
+        await store.add_message(Message.of_text(thread.id, "user", "Quiz"))
         orphan = Run(thread_id=thread.id, assistant_id="asst_x", status="in_progress")
-        await store.create_run(orphan, {})
-        assert await close_orphans([store]) == 1
-        ended = await store.get_run(orphan.id)
-    assert ended.status == "failed"
-    assert ended.last_error is not None and ended.last_error.code == "server_error"
+        # No lease: as a file written before leases has it, or a process that died.
+        await store.create_run(orphan, {"turn": 0})
+
+    app = create_app(config)
+    async with app.router.lifespan_context(app), http_client(app) as http:
+        for _ in range(500):
+            ended = (await http.get(f"/v1/threads/{thread.id}/runs/{orphan.id}")).json()
+            if ended["status"] != "in_progress":
+                break
+            await asyncio.sleep(0.01)
+        messages = (await http.get(f"/v1/threads/{thread.id}/messages?order=asc")).json()
+    assert ended["status"] == "completed"
+    assert [m["role"] for m in messages["data"]] == ["user", "assistant"]
 
 
 async def test_a_paused_run_past_expires_at_reads_as_expired(db_path: str) -> None:
@@ -133,24 +143,34 @@ async def _never_answers(request: ModelRequest, info: FunctionInfo) -> str:
     return "unreachable"
 
 
-async def test_shutdown_cancels_the_runs_still_being_driven(db_path: str) -> None:
-    config = ServerConfig(
-        db_path=db_path, api_keys=KEYS, model_factory=lambda name: FunctionModel(_never_answers)
-    )
+async def test_shutdown_releases_the_runs_being_driven_and_the_next_start_ends_them(
+    db_path: str,
+) -> None:
+    answers = {"m": FunctionModel(_never_answers)}
+    config = ServerConfig(db_path=db_path, api_keys=KEYS, model_factory=lambda name: answers[name])
     app = create_app(config)
     async with app.router.lifespan_context(app), http_client(app) as http:
         assistant = (await http.post("/v1/assistants", json={"model": "m"})).json()
         thread = (await http.post("/v1/threads", json={})).json()
-        run = (
-            await http.post(
-                f"/v1/threads/{thread['id']}/runs", json={"assistant_id": assistant["id"]}
-            )
-        ).json()
+        path = f"/v1/threads/{thread['id']}/runs"
+        run = (await http.post(path, json={"assistant_id": assistant["id"]})).json()
         for _ in range(500):
-            current = (await http.get(f"/v1/threads/{thread['id']}/runs/{run['id']}")).json()
+            current = (await http.get(f"{path}/{run['id']}")).json()
             if current["status"] == "in_progress":
                 break
             await asyncio.sleep(0.01)
     async with SQLiteStore(db_path, project="alpha") as store:
-        ended = await store.get_run(run["id"])
-    assert ended.status == "cancelled"
+        released = await store.get_run(run["id"])
+        [(_, lease)] = await store.driven_runs()
+    assert released.status == "in_progress"
+    assert lease is not None and lease.lapsed()
+
+    answers["m"] = FunctionModel(lambda request, info: "answered after the restart")
+    again = create_app(config)
+    async with again.router.lifespan_context(again), http_client(again) as http:
+        for _ in range(500):
+            ended = (await http.get(f"{path}/{run['id']}")).json()
+            if ended["status"] != "in_progress":
+                break
+            await asyncio.sleep(0.01)
+    assert ended["status"] == "completed"

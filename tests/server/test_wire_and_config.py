@@ -94,3 +94,11 @@ def test_a_key_file_entry_without_a_key_is_named_by_position_not_content(tmp_pat
 def test_a_server_without_keys_is_refused() -> None:
     with pytest.raises(UserError, match="at least one API key"):
         ServerConfig(db_path="x.db", api_keys={}, model_factory=offline_model_factory)
+
+
+@pytest.mark.parametrize("ttl", [0, 1, -5])
+def test_a_lease_ttl_of_a_second_or_less_is_refused(ttl: float) -> None:
+    with pytest.raises(UserError, match="lease_ttl must be more than 1 second"):
+        ServerConfig(
+            db_path="x.db", api_keys={"k": "p"}, model_factory=offline_model_factory, lease_ttl=ttl
+        )

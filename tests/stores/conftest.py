@@ -7,6 +7,10 @@ import pytest
 
 from agentkit.records import Message, Run, RunStep, Thread, ToolCallsStepDetails
 from agentkit.stores import AssistantsStore, MemoryStore, SQLiteStore
+from agentkit.stores.base import Lease
+
+# 2100-01-01: a lease that does not lapse during a test.
+FAR = 4102444800.0
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -48,6 +52,20 @@ async def thread_with_run(store: AssistantsStore, status: str = "queued") -> tup
     thread = await store.create_thread(Thread())
     run = await store.create_run(new_run(thread.id, status), {"turn": 0})
     return thread, run
+
+
+def lease(owner: str = "driver", expires_at: float = FAR) -> Lease:
+    return Lease(owner, expires_at)
+
+
+async def leased_run(
+    store: AssistantsStore, status: str = "in_progress", owner: str = "driver"
+) -> tuple[Thread, Run, Lease]:
+    """A thread with a run in ``status`` created with ``owner``'s lease."""
+    thread = await store.create_thread(Thread())
+    held = lease(owner)
+    run = await store.create_run(new_run(thread.id, status), {"turn": 0}, lease=held)
+    return thread, run, held
 
 
 def ids(objects: Sequence[Thread | Message | Run | RunStep]) -> list[str]:

@@ -14,9 +14,9 @@ import pytest
 from agentkit.exceptions import StoreError, UserError
 from agentkit.records import Thread
 from agentkit.stores import SQLiteStore
-from agentkit.stores.sqlite_schema import SCHEMA_VERSION
+from agentkit.stores.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
-from .conftest import new_step, thread_with_run
+from .conftest import new_run, new_step, thread_with_run
 
 # -- the file --------------------------------------------------------------------------------
 
@@ -36,6 +36,7 @@ async def test_file_is_in_wal_mode_with_the_current_schema_version(db_path: Path
         "runs",
         "steps",
         "threads",
+        "tool_calls",
     ]
     conn.close()
 
@@ -209,3 +210,33 @@ async def test_the_wal_is_checkpointed_under_sustained_writes(db_path: Path) -> 
 
         # Without checkpoints these writes leave a WAL of about 45 MB.
         assert await asyncio.to_thread(os.path.getsize, f"{db_path}-wal") < 20_000_000
+
+
+async def test_a_version_1_file_opens_and_its_runs_in_flight_become_orphans(
+    db_path: Path,
+) -> None:
+    conn = sqlite3.connect(db_path)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    thread, run = Thread(), new_run("", "in_progress")
+    run.thread_id = thread.id
+    conn.execute(
+        "INSERT INTO threads (id, project, data) VALUES (?, '', ?)",
+        (thread.id, thread.model_dump_json()),
+    )
+    conn.execute(
+        "INSERT INTO runs (id, project, thread_id, status, active_thread, data, state)"
+        " VALUES (?, '', ?, 'in_progress', ?, ?, '{}')",
+        (run.id, thread.id, thread.id, run.model_dump_json()),
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    async with SQLiteStore(db_path) as store:
+        assert await store.driven_runs() == [(run, None)]
+        assert await store.call_records(run.id, "step_1") == []
+
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    conn.close()

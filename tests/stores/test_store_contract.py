@@ -246,14 +246,14 @@ async def test_save_run_with_state_replaces_the_state(store: AssistantsStore) ->
     assert await store.get_run_state(run.id) == {"turn": 2}
 
 
-async def test_save_run_refuses_to_make_a_second_run_active(store: AssistantsStore) -> None:
+async def test_save_run_never_reopens_a_finished_run(store: AssistantsStore) -> None:
     thread, finished = await thread_with_run(store, "completed")
     active = await store.create_run(new_run(thread.id), {})
     finished.status = "in_progress"
 
-    with pytest.raises(ActiveRunError, match=active.id):
-        await store.save_run(finished)
+    assert not await store.save_run(finished)
     assert (await store.get_run(finished.id)).status == "completed"
+    assert ids(await store.active_runs()) == [active.id]
 
 
 async def test_save_unknown_run_is_not_found(store: AssistantsStore) -> None:

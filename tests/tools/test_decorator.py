@@ -33,6 +33,17 @@ def test_decorator_with_options_sets_them() -> None:
     assert (wrapped.timeout, wrapped.max_model_retries) == (2.5, 3)
 
 
+def test_tools_are_not_idempotent_unless_declared() -> None:
+    assert tool(add).idempotent is False
+    assert tool(idempotent=True)(add).idempotent is True
+    assert tool(idempotent=True)(add).with_name("sum2").idempotent is True
+
+
+def test_a_non_bool_idempotent_is_a_user_error_naming_the_function() -> None:
+    with pytest.raises(UserError, match=r"test_decorator:add: idempotent must be True or False"):
+        tool(idempotent="yes")(add)  # type: ignore[call-overload]
+
+
 def test_decorated_function_is_still_callable_as_the_function() -> None:
     assert tool(add)(2, b=3) == 5
 

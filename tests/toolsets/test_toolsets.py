@@ -185,6 +185,15 @@ async def test_renaming_a_hand_written_tool_wraps_it_and_renames_its_errors() ->
     assert info.value.tool_name == "echo"
 
 
+def test_a_renamed_tool_keeps_its_idempotence() -> None:
+    class IdempotentEcho(EchoTool):
+        idempotent = True
+
+    renamed = FunctionToolset([IdempotentEcho()]).renamed({"echo_raw": "echo"}).get("echo")
+
+    assert isinstance(renamed, RenamedTool) and renamed.idempotent
+
+
 def test_wrappers_compose() -> None:
     toolset: Toolset = (
         FunctionToolset([add, shout]).filtered(lambda d: d.name == "add").prefixed("m")
