@@ -19,6 +19,7 @@ from agentkit.events import ToolCallFinishedEvent
 from agentkit.exceptions import ToolsetError
 from agentkit.mcp import MCPToolset
 from agentkit.models import ModelRequest, ToolOutputItem
+from agentkit.stores import SQLiteStore
 from agentkit.testing import FunctionInfo, FunctionModel, ModelTurn, call_tool, text
 from tests.mcp.conftest import child_processes, sdk_command
 from tests.soak.invariants import Leftovers
@@ -135,3 +136,43 @@ def test_a_toolset_used_from_a_second_event_loop_starts_its_server_again() -> No
     ]
     assert outputs == ["2", "2"]
     assert child_processes() == before
+
+
+async def test_a_run_recovered_by_another_runner_starts_the_mcp_server_again(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "hang"
+
+    def script(request: ModelRequest, info: FunctionInfo) -> ModelTurn:
+        outputs = [i.output for i in request.items if isinstance(i, ToolOutputItem)]
+        if not outputs:
+            return ModelTurn(tool_calls=(call_tool("hang", {"marker": str(marker)}),))
+        if len(outputs) == 1:
+            return ModelTurn(tool_calls=(call_tool("add", {"a": 20, "b": 22}),))
+        return text(" | ".join(outputs))
+
+    def agent() -> Agent[None]:  # one per process: each starts its own server
+        toolset = MCPToolset(sdk_command(), name="sdk", strict=False)
+        return Agent(name="durable", model=FunctionModel(script), tools=[toolset])
+
+    leftovers = Leftovers()
+    first = Runner(SQLiteStore(tmp_path / "runs.db"))
+    started = asyncio.create_task(first.run(agent(), "go"))
+    deadline = time.monotonic() + 30
+    while not marker.exists():  # noqa: ASYNC110 - the server writes it
+        assert time.monotonic() < deadline, "the hanging call never started"
+        await asyncio.sleep(0.02)
+    [released] = await first.release()  # as if this process stopped mid-call
+    with suppress(asyncio.CancelledError):
+        await started
+    await first.aclose()
+
+    async with Runner(SQLiteStore(tmp_path / "runs.db")) as second:
+        [run] = await second.recover([agent()])
+        [message] = (await second.store.list_messages(run.thread_id))[-1:]
+
+    assert (run.id, run.status) == (released, "completed")
+    interrupted, added = message.text.split(" | ")
+    assert interrupted.startswith("Error: the call to 'hang' was interrupted")
+    assert added == "42"  # called on the server the recovering runner started
+    assert await leftovers.problems(settle=1.0) == []
