@@ -105,6 +105,7 @@ class Agent(Generic[DepsT, OutputT]):
         self._handoffs: tuple[Handoff, ...] = ()
         self.toolset: Toolset = self._own_tools
         self.add_handoffs(*handoffs)
+        self._wired: tuple[ToolDefinition, ...] = ()
         self._wire_tools: list[dict[str, Any]] | None = None
         self.tool_choice = as_policy(tool_choice)
         self.parallel_tool_calls = parallel_tool_calls
@@ -154,9 +155,19 @@ class Agent(Generic[DepsT, OutputT]):
         return AgentTool(self, name=name, description=description, timeout=timeout)
 
     def wire_tools(self) -> list[dict[str, Any]]:
-        """The tool definitions in the Assistants API shape (computed once)."""
-        if self._wire_tools is None:
-            self._wire_tools = [d.to_assistants() for d in self.toolset.definitions()]
+        """The tool definitions in the Assistants API shape.
+
+        Computed again only when the definitions change (an MCP server's tool list).
+        """
+        definitions = tuple(self.toolset.definitions())
+        wired = self._wired
+        if (
+            self._wire_tools is None
+            or len(definitions) != len(wired)
+            or any(new is not old for new, old in zip(definitions, wired, strict=True))
+        ):
+            self._wired = definitions
+            self._wire_tools = [d.to_assistants() for d in definitions]
         return self._wire_tools
 
     @property

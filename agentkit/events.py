@@ -22,6 +22,7 @@ __all__ = [
     "FinalOutputEvent",
     "HandoffEvent",
     "HostedCallEvent",
+    "MCPServerRestartedEvent",
     "MessageCompletedEvent",
     "MessageCreatedEvent",
     "RetryEvent",
@@ -207,6 +208,25 @@ class SubRunEvent:
     kind: Literal["sub_run"] = "sub_run"
 
 
+@dataclass(frozen=True, slots=True)
+class MCPServerRestartedEvent:
+    """An MCP server had stopped and was started again for a tool call of this run.
+
+    The server crashed, was killed, or lost its connection since its last use; the call
+    that found it stopped started it again.
+
+    Attributes:
+        server: the toolset's name for the server.
+        reason: how it had stopped (``the process exited with status 3``...).
+        restarts: how many times it has been restarted since the toolset first started it.
+    """
+
+    server: str
+    reason: str
+    restarts: int
+    kind: Literal["mcp.server_restarted"] = "mcp.server_restarted"
+
+
 RunEvent: TypeAlias = (
     RunStatusEvent
     | StepCreatedEvent
@@ -222,5 +242,6 @@ RunEvent: TypeAlias = (
     | FinalOutputEvent
     | HandoffEvent
     | SubRunEvent
+    | MCPServerRestartedEvent
 )
 """Every event a run can stream."""

@@ -21,7 +21,9 @@ The tree::
     │   ├── ToolOutputsMismatchError  submitted outputs do not cover the pending calls exactly once
     │   ├── ApprovalsMismatchError    submitted approvals do not decide the waiting calls once each
     │   └── OutputUnavailableError    ``result.output`` of a run that did not complete
-    └── StoreError                    the store's file is unusable (schema version, corruption)
+    ├── StoreError                    the store's file is unusable (schema version, corruption)
+    └── ToolsetError                  a toolset could not make its tools known (an MCP server
+                                      did not start, or failed to list its tools)
 
 Signals live outside the tree so that a broad ``except AgentkitError`` never swallows them:
 
@@ -59,6 +61,7 @@ __all__ = [
     "ToolOutputsMismatchError",
     "ToolTimeoutError",
     "ToolValidationError",
+    "ToolsetError",
     "UnknownToolError",
     "UsageLimitExceeded",
     "UserError",
@@ -275,6 +278,14 @@ class OutputUnavailableError(RunError):
 
 class StoreError(AgentkitError):
     """The store cannot be used (for example, its schema version is newer than this agentkit)."""
+
+
+class ToolsetError(AgentkitError):
+    """A toolset could not make its tools known before a run (`Toolset.prepare` failed).
+
+    Raised to the caller before the run is created (or before a paused run resumes), so
+    nothing is stored and the run can simply be started again.
+    """
 
 
 class ModelRetry(Exception):

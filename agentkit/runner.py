@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
@@ -24,6 +25,7 @@ from agentkit.runs.external import (
     expire_if_due,
     expire_overdue_paused,
 )
+from agentkit.runs.handoffs import handoff_graph
 from agentkit.runs.history import history_items
 from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.loop import drive
@@ -43,6 +45,7 @@ from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
 from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
 from agentkit.stores.memory import MemoryStore
+from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
@@ -100,6 +103,9 @@ class Runner:
         self.terms = LeaseTerms(owner or new_owner(), lease_ttl, heartbeat)
         self._default_retries = middleware is None
         self._driving: dict[str, tuple[EventPump, RunState]] = {}
+        # Toolsets prepared for this runner's runs, closed with it (weakly held: agents
+        # built per request must not pile up here).
+        self._toolsets: weakref.WeakSet[Toolset] = weakref.WeakSet()
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -172,7 +178,7 @@ class Runner:
             run_fields,
             additional_messages,
         )
-        return self._stream(start, middleware, resumed=False)
+        return self._stream(agent, start, middleware, resumed=False)
 
     async def run(
         self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
@@ -204,7 +210,7 @@ class Runner:
         run_id = run if isinstance(run, str) else run.id
         ctx = RunContext(deps=deps, agent_name=agent.name)
         resume = partial(prepare_resume, self.store, agent, run_id, outputs, ctx, self.terms)
-        return self._stream(resume, middleware, resumed=True)
+        return self._stream(agent, resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
         self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
@@ -237,7 +243,7 @@ class Runner:
         run_id = run if isinstance(run, str) else run.id
         ctx = RunContext(deps=deps, agent_name=agent.name)
         resume = partial(prepare_approval, self.store, agent, run_id, approvals, ctx, self.terms)
-        return self._stream(resume, middleware, resumed=True)
+        return self._stream(agent, resume, middleware, resumed=True)
 
     async def submit_tool_approvals(
         self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
@@ -296,7 +302,7 @@ class Runner:
             )
         ctx = RunContext(deps=deps, agent_name=agent.name)
         prepare = partial(prepare_recovery, self.store, agent, orphan, ctx, self.terms)
-        return self._stream(prepare, middleware, resumed=True)
+        return self._stream(agent, prepare, middleware, resumed=True)
 
     async def recover(
         self,
@@ -354,9 +360,15 @@ class Runner:
         return released
 
     async def aclose(self) -> None:
-        """Cancel the runs still being driven and close the store (and the execution)."""
+        """Cancel the runs still being driven, close the toolsets, the execution and the store.
+
+        The toolsets are those its runs prepared (`Toolset.aclose` stops MCP servers).
+        """
         for run_id in list(self._driving):
-            await self.cancel(run_id)
+            with contextlib.suppress(InvalidRunStateError):  # it ended meanwhile
+                await self.cancel(run_id)
+        for toolset in list(self._toolsets):
+            await toolset.aclose()
         if self.execution is not None:
             await self.execution.aclose()
         await self.store.aclose()
@@ -421,13 +433,19 @@ class Runner:
 
     async def _stream(
         self,
+        agent: Agent[Any],
         prepare: Callable[[], Awaitable[RunState]],
         middleware: Sequence[Middleware],
         *,
         resumed: bool,
     ) -> AsyncGenerator[RunEvent, None]:
-        # Preparing (thread, message, run records) happens at the first `anext`, so errors
-        # such as ActiveRunError reach the caller from the stream, as from `run()`.
+        # Preparing (tools, then thread, message, run records) happens at the first `anext`,
+        # so errors such as ActiveRunError reach the caller from the stream, as from `run()`.
+        # The tools first: the run records them, and a toolset that cannot list its tools
+        # (ToolsetError) leaves nothing behind.
+        for each in handoff_graph(agent).values():  # the agents the run may hand over to
+            await each.toolset.prepare()
+            self._toolsets.add(each.toolset)
         state = await prepare()
         if self.execution is not None:
             stack = middleware_stack(

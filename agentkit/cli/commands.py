@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from agentkit.cli.chat import chat
+from agentkit.cli.mcp import mcp
 from agentkit.cli.run import run
 from agentkit.cli.serve import serve
 from agentkit.cli.threads import threads
@@ -21,3 +22,4 @@ ALL.append(chat)
 ALL.append(run)
 ALL.append(threads)
 ALL.append(worker)
+ALL.append(mcp)

@@ -88,11 +88,22 @@ class ToolCallItem:
 
 @dataclass(frozen=True, slots=True)
 class ToolOutputItem:
-    """The output sent back for a function call."""
+    """The output sent back for a function call.
+
+    Attributes:
+        images: image URLs (``https://`` or ``data:``) the tool attached to its output
+            (`agentkit.tools.images`); adapters whose API takes images in tool outputs send
+            them after the text, the others send the text only.
+    """
 
     call_id: str
     output: str
+    images: tuple[str, ...] = ()
     kind: Literal["tool_output"] = "tool_output"
+
+    def __post_init__(self) -> None:
+        if type(self.images) is not tuple:  # read back from JSON as a list
+            object.__setattr__(self, "images", tuple(self.images))
 
 
 ModelItem: TypeAlias = UserMessageItem | AssistantMessageItem | ToolCallItem | ToolOutputItem

@@ -87,11 +87,22 @@ def responses_input(items: tuple[ModelItem, ...] | list[ModelItem]) -> list[dict
                         "arguments": arguments,
                     }
                 )
-            case ToolOutputItem(call_id=call_id, output=output):
+            case ToolOutputItem(call_id=call_id, output=output, images=images):
                 result.append(
-                    {"type": "function_call_output", "call_id": call_id, "output": output}
+                    {
+                        "type": "function_call_output",
+                        "call_id": call_id,
+                        "output": _with_images(output, images) if images else output,
+                    }
                 )
     return result
+
+
+def _with_images(output: str, images: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A tool output with attached images: its text, then each image."""
+    parts: list[dict[str, Any]] = [{"type": "input_text", "text": output}]
+    parts += [{"type": "input_image", "image_url": url} for url in images]
+    return parts
 
 
 def _input_part(part: str | InputImage) -> dict[str, Any]:

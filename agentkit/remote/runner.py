@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import replace
@@ -31,6 +32,7 @@ from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 from agentkit.tool_choice.base import TurnInfo
+from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
@@ -84,6 +86,7 @@ class RemoteRunner:
         self._synced: dict[str, SyncedAssistant] = {}
         self._active: dict[int, tuple[RemoteRun, EventPump]] = {}
         self._paused: dict[str, RemoteRun] = {}
+        self._toolsets: weakref.WeakSet[Toolset] = weakref.WeakSet()
 
     # -- assistants, threads, messages -------------------------------------------------------
     async def sync(self, agent: Agent[Any, Any]) -> SyncedAssistant:
@@ -150,6 +153,8 @@ class RemoteRunner:
         """
         _check_remote(agent)
         stack = self._stack(agent, middleware)
+        await agent.toolset.prepare()
+        self._toolsets.add(agent.toolset)
         synced = await self.sync(agent)
         thread_id = await self._thread_for(thread, input)
         params = self._params(agent, synced.id, additional_instructions, metadata)
@@ -264,12 +269,15 @@ class RemoteRunner:
         return cancelled
 
     async def aclose(self) -> None:
-        """Cancel the runs this runner is driving (on the service too).
+        """Cancel the runs this runner is driving (on the service too); close its toolsets.
 
-        The client is the caller's and stays open.
+        The toolsets its runs prepared are closed (stopping MCP servers); the client is the
+        caller's and stays open.
         """
         for _, pump in list(self._active.values()):
             await pump.cancel()
+        for toolset in list(self._toolsets):
+            await toolset.aclose()
 
     async def __aenter__(self) -> RemoteRunner:
         return self

@@ -49,6 +49,7 @@ from agentkit.runs.tool_calls import count_failures, split_calls
 from agentkit.stores.base import DRIVEN_RUN_STATUSES
 from agentkit.tool_choice.base import TurnInfo, wire_tool_choice
 from agentkit.tools.definition import ToolDefinition
+from agentkit.tools.images import take_images
 from agentkit.usage import Usage
 
 __all__ = [
@@ -319,7 +320,10 @@ async def close_tool_step(state: RunState) -> None:
     assert state.pending_step is not None
     step = state.pending_step.model_copy(update={"status": "completed", "completed_at": now()})
     calls = _calls(step)
-    state.items.extend(ToolOutputItem(c.id, c.function.output or "") for c in calls)
+    attached = state.ctx.state
+    state.items.extend(
+        ToolOutputItem(c.id, c.function.output or "", take_images(attached, c.id)) for c in calls
+    )
     state.tool_history.extend(calls)
     state.last_turn_calls = tuple(calls)
     state.pending_step = None

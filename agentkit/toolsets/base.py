@@ -50,11 +50,29 @@ class Toolset(ABC):
     Implement `tools`; `get` and `definitions` derive from it. The wrappers `prefixed`,
     `filtered`, `renamed` and `approval_required` return new toolsets and leave this one
     unchanged.
+
+    A toolset whose tools are known only after some async work (starting an MCP server,
+    asking it for its tools) does that work in `prepare`, which the runner awaits before a
+    run's first turn, and releases it in `aclose`, which the runner awaits when it closes.
     """
 
     @abstractmethod
     def tools(self) -> Sequence[AnyTool]:
         """Every tool in the set, in the order the model should see them."""
+
+    async def prepare(self) -> None:  # noqa: B027 - optional: most toolsets need nothing
+        """Make the tools known before a run uses them (start a server, read its tool list).
+
+        The runner awaits it before every run starts or resumes, so it must return at once
+        when nothing needs doing; `tools` may still change later. The default does nothing;
+        wrappers prepare the toolsets they wrap.
+
+        Raises:
+            ToolsetError: the tools could not be made known.
+        """
+
+    async def aclose(self) -> None:  # noqa: B027 - optional, as prepare
+        """Release what `prepare` started; a later `prepare` starts it again."""
 
     def get(self, name: str) -> AnyTool | None:
         """The tool called ``name``, or None."""

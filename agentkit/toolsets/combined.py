@@ -26,6 +26,16 @@ class CombinedToolset(Toolset):
         self.toolsets = tuple(toolsets)
         self.tools()
 
+    async def prepare(self) -> None:
+        # One after the other: a no-op prepare costs nothing, a task per toolset would.
+        for toolset in self.toolsets:
+            await toolset.prepare()
+        self.tools()
+
+    async def aclose(self) -> None:
+        for toolset in self.toolsets:
+            await toolset.aclose()
+
     def tools(self) -> Sequence[AnyTool]:
         combined = [item for toolset in self.toolsets for item in toolset.tools()]
         check_unique_names(combined, hint=" (in different toolsets)")

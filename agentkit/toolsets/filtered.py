@@ -20,5 +20,11 @@ class FilteredToolset(Toolset):
         self.toolset = toolset
         self.predicate = predicate
 
+    async def prepare(self) -> None:
+        await self.toolset.prepare()
+
+    async def aclose(self) -> None:
+        await self.toolset.aclose()
+
     def tools(self) -> Sequence[AnyTool]:
         return tuple(t for t in self.toolset.tools() if self.predicate(definition_of(t)))

@@ -24,6 +24,12 @@ class PrefixedToolset(Toolset):
         self.prefix = prefix
         self.tools()
 
+    async def prepare(self) -> None:
+        await self.toolset.prepare()
+
+    async def aclose(self) -> None:
+        await self.toolset.aclose()
+
     def tools(self) -> Sequence[AnyTool]:
         return tuple(
             rename_tool(item, f"{self.prefix}_{definition_of(item).name}")

@@ -62,16 +62,30 @@ class RenamedToolset(Toolset):
 
     Raises:
         UserError: ``mapping`` names a tool the toolset lacks, a new name is invalid, or a
-            rename collides with another tool.
+            rename collides with another tool. For a toolset whose tools are known only
+            once prepared (an MCP server), the names are checked by `prepare`.
     """
 
     def __init__(self, toolset: Toolset, mapping: Mapping[str, str]) -> None:
         self.toolset = toolset
         self.mapping = dict(mapping)
-        missing = sorted(set(self.mapping) - set(toolset.names()))
-        if missing:
-            raise UserError(f"cannot rename {missing}: the toolset has {sorted(toolset.names())}")
+        if toolset.tools():
+            self._check_mapping()
         self.tools()
+
+    async def prepare(self) -> None:
+        await self.toolset.prepare()
+        self._check_mapping()
+        self.tools()
+
+    async def aclose(self) -> None:
+        await self.toolset.aclose()
+
+    def _check_mapping(self) -> None:
+        names = self.toolset.names()
+        missing = sorted(set(self.mapping) - set(names))
+        if missing:
+            raise UserError(f"cannot rename {missing}: the toolset has {sorted(names)}")
 
     def tools(self) -> Sequence[AnyTool]:
         renamed = [

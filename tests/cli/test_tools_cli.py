@@ -137,7 +137,7 @@ def test_target_and_pack_together_or_neither_is_a_usage_error(args: list[str]) -
     code, _, err = show(*args)
 
     assert code == 2
-    assert "give exactly one of TARGET or --pack NAME" in err
+    assert "give exactly one of TARGET, --pack, --mcp or --mcp-url" in err
 
 
 def test_show_pack_through_the_installed_script(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The soak's end-of-run checks: every run ended with a reason, every call answered once, the
-SQLite file consistent, and nothing (tasks, threads, descriptors, memory) left behind."""
+SQLite file consistent, and nothing (tasks, threads, descriptors, child processes, memory)
+left behind."""
 
 from __future__ import annotations
 
@@ -103,9 +104,11 @@ class Leftovers:
 
     threads: set[int] = field(default_factory=lambda: {t.ident or 0 for t in threading.enumerate()})
     fds: int = field(default_factory=lambda: len(os.listdir("/proc/self/fd")))
+    children: set[str] = field(default_factory=lambda: set(child_processes()))
 
     async def problems(self, *, settle: float = 5.0) -> list[str]:
-        """Tasks, threads and descriptors left behind (waits for abandoned tool threads)."""
+        """Tasks, threads, descriptors and child processes (MCP servers: running or zombie)
+        left behind (waits for abandoned tool threads)."""
         tasks = asyncio.all_tasks() - {asyncio.current_task()}
         deadline = time.monotonic() + settle
         while self._new_threads() and time.monotonic() < deadline:  # noqa: ASYNC110 - threads
@@ -116,6 +119,9 @@ class Leftovers:
         fds = len(os.listdir("/proc/self/fd"))
         if fds > self.fds:
             problems.append(f"{fds - self.fds} file descriptors left open")
+        problems += [
+            f"child process left: {c}" for c in child_processes() if c not in self.children
+        ]
         return problems
 
     def _new_threads(self) -> list[str]:
@@ -130,6 +136,24 @@ class Leftovers:
 
 
 _LOOP_EXECUTOR = re.compile(r"asyncio_\d+")
+
+
+def child_processes() -> list[str]:
+    """This process's children, zombies included, as ``pid state command``."""
+    me = str(os.getpid())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it ended while we looked
+            continue
+        name_end = stat.rindex(")")
+        state, parent = stat[name_end + 2 :].split()[:2]
+        if parent == me:
+            found.append(f"{entry.name} {state} {stat[stat.index('(') + 1 : name_end]}")
+    return sorted(found)
 
 
 @dataclass

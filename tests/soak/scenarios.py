@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import subprocess
 import threading
 from collections import defaultdict
 from collections.abc import Mapping
@@ -21,12 +22,15 @@ from typing import Any
 from tenacity import stop_after_attempt, wait_none
 
 from agentkit import Agent, RunLimits, tool
+from agentkit.mcp import MCPToolset
 from agentkit.middleware import RetryMiddleware
 from agentkit.models import ResponsesModel
 from agentkit.records import RunStatus
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
+from agentkit.toolsets import Toolset
+from tests.mcp.conftest import sdk_command
 
 OUTPUT_CAP = 2_000
 # Only the tools meant to time out have a short timeout. On the soak's crowded event loop a
@@ -214,6 +218,14 @@ SCENARIOS: dict[str, Scenario] = {
         attempts={0: 1, 5: 1},
     ),
     "ask": _one_call("ask_human", HUMAN_ANSWER),
+    # Through an MCP server process (the official SDK's), shared by every run.
+    "mcp_tool": Scenario(
+        "completed", calls=(FakeToolCall("mcp_add", {"a": 1, "b": 2}),), outputs=("3",)
+    ),
+    "mcp_cancel": Scenario(
+        "cancelled", calls=(FakeToolCall("mcp_hang", {"marker": "/dev/null"}),), outputs=(),
+        attempts=None, cancel=True, final=None,
+    ),
 }  # fmt: skip
 
 
@@ -285,11 +297,14 @@ def make_agents(fake_url: str, client_options: dict[str, Any] | None = None) -> 
         tool_timeout=60, max_tool_output_chars=OUTPUT_CAP, timeout=600, max_model_retries=2
     )
 
+    # One MCP server for every agent's runs; the runner stops it when it closes.
+    mcp = MCPToolset(sdk_command(), name="soak", strict=False, stderr=subprocess.DEVNULL)
+    mcp_tools = mcp.filtered(lambda d: d.name in ("add", "hang")).prefixed("mcp")
+
     def agent(name: str, stream: bool, run_limits: RunLimits) -> Agent[None]:
         model = ResponsesModel("gpt-soak", client=client, stream=stream)
-        return Agent(
-            name=name, model=model, tools=[*TOOLS, ASKED], limits=run_limits, middleware=[retry()]
-        )
+        tools: list[Tool | ToolDefinition | Toolset] = [*TOOLS, ASKED, mcp_tools]
+        return Agent(name=name, model=model, tools=tools, limits=run_limits, middleware=[retry()])
 
     return Agents(
         streamed=agent("soak-streamed", True, limits),
