@@ -140,6 +140,9 @@ class DBOSWorker:
                 await self.store.scoped(state.store.project).renew_lease(
                     state.run.id, Lease(runtime.terms.owner, 0.0)
                 )
+        for toolset in list(runtime.toolsets):
+            await toolset.aclose()
+        runtime.toolsets.clear()
         if self._reaper is not None:
             await self._reaper.stop()
             self._reaper = None

@@ -26,7 +26,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dbos import DBOS
 
@@ -40,11 +40,16 @@ from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Run
 from agentkit.runs.external import expire_if_due
+from agentkit.runs.handoffs import handoff_graph
 from agentkit.runs.lease import LeaseTerms
 from agentkit.runs.loop import drive
 from agentkit.runs.recovery import Orphan, fail_orphan, prepare_recovery
 from agentkit.runs.state import RunState
 from agentkit.stores.base import Store
+from agentkit.toolsets.base import Toolset
+
+if TYPE_CHECKING:
+    from agentkit.agent import Agent
 
 __all__ = ["RESUME_TOPIC", "WorkerRuntime", "install_runtime", "run_workflow"]
 
@@ -83,6 +88,7 @@ class WorkerRuntime:
     stopping: bool = False
     waiting: set[asyncio.Task[Any]] = field(default_factory=set)
     driving: set[asyncio.Task[Any]] = field(default_factory=set)
+    toolsets: set[Toolset] = field(default_factory=set)
 
     @contextlib.contextmanager
     def busy(self, tasks: set[asyncio.Task[Any]]) -> Iterator[None]:
@@ -197,6 +203,7 @@ async def _drive(runtime: WorkerRuntime, store: Store, run: Run, key: str) -> st
             return None
         try:
             agent = await runtime.resolve_agent(run, store)
+            await _prepare_toolsets(runtime, agent)
         except Exception as exc:
             # No worker of this deployment can drive it: end it, saying why.
             reason = f"{type(exc).__name__}: {exc}"
@@ -225,6 +232,16 @@ async def _drive(runtime: WorkerRuntime, store: Store, run: Run, key: str) -> st
     if state.run.status == "requires_action" and state.pending_step is not None:
         return state.pending_step.id
     return None
+
+
+async def _prepare_toolsets(runtime: WorkerRuntime, agent: Agent[Any, Any]) -> None:
+    """Prepare the toolsets of the agent and of those it may hand over to, as a runner does.
+
+    The worker closes them when it stops (`Toolset.aclose` stops MCP servers).
+    """
+    for each in handoff_graph(agent).values():
+        await each.toolset.prepare()
+        runtime.toolsets.add(each.toolset)
 
 
 async def _as_orphan(store: Store, run_id: str) -> Orphan | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from agentkit import Agent, RunContext, tool
 from agentkit.models import Model, ModelRequest, ModelResponseDone, ModelTextDelta, TestModel
 from agentkit.models.request import ToolOutputItem
 from agentkit.tools.definition import ToolDefinition
+from agentkit.toolsets import AnyTool, Toolset
 from agentkit.usage import Usage
 
 
@@ -89,3 +90,33 @@ lookup = ToolDefinition(
 )
 asker = Agent(name="asker", id="asst_asker", model=TestModel(), tools=[lookup])
 """Pauses in requires_action for the caller's ``lookup``, then answers from its output."""
+
+
+class LateToolset(Toolset):
+    """Knows its tool only once prepared (as an MCP server does); counts the preparations."""
+
+    def __init__(self) -> None:
+        self.prepared = 0
+        self.closed = 0
+        self._tools: tuple[AnyTool, ...] = ()
+
+    def tools(self) -> Sequence[AnyTool]:
+        return self._tools
+
+    async def prepare(self) -> None:
+        self.prepared += 1
+        self._tools = (add,)
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def late_agent(tools: LateToolset) -> Agent:
+    """An agent whose only tool comes from a `LateToolset`."""
+    return Agent(name="late", id="asst_late", model=TestModel(), tools=[tools])
+
+
+late = late_agent(LateToolset())
+"""The caller's instance; the worker drives `late_on_worker`, with a toolset of its own."""
+late_on_worker_tools = LateToolset()
+late_on_worker = late_agent(late_on_worker_tools)

@@ -40,7 +40,7 @@ async def worker(dbos_url: str) -> AsyncIterator[DBOSWorker]:
     store = PostgresStore(dbos_url)
     running = DBOSWorker(
         store,
-        [agents.calc, agents.batch, agents.talker, agents.asker],
+        [agents.calc, agents.batch, agents.talker, agents.asker, agents.late_on_worker],
         settings=settings,
         concurrency=8,
     )

@@ -152,3 +152,17 @@ async def test_a_cancel_from_another_process_ends_a_paused_runs_workflow(
 async def test_settings_refuse_a_database_that_is_not_postgres() -> None:
     with pytest.raises(UserError, match="postgresql://"):
         DBOSSettings("sqlite:///runs.db")
+
+
+async def test_a_worker_prepares_the_toolsets_of_the_agents_it_drives(
+    worker: DBOSWorker, runner: Runner
+) -> None:
+    result = await runner.run(agents.late, "add")
+
+    assert result.status == "completed"
+    steps = await runner.store.list_steps(result.run.id)
+    details = steps[0].step_details
+    assert isinstance(details, ToolCallsStepDetails)
+    assert details.tool_calls[0].error is None
+    assert details.tool_calls[0].function.output == "2"
+    assert agents.late_on_worker_tools.prepared >= 1
