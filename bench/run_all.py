@@ -207,6 +207,16 @@ def run_w4(runs: int, results: dict[str, Any]) -> None:
         )  # fmt: skip
     table.note(f"ms; server poll_after_ms={data['poll_after_ms']}")
     table.show()
+    whole = Table("W4 whole runs against the raw SDK loops (alternating; default PollPolicy)")
+    whole.header("contender", "run ms", "p95", "client CPU ms", "HTTP requests/run")
+    for name, row in data["whole runs"].items():
+        run_ms = row["run ms"]
+        whole.row(
+            name, f"{run_ms['median']:.1f}", f"{run_ms['p95']:.1f}",
+            f"{row['client CPU ms']['median']:.2f}",
+            f"{row['http_requests_per_run']['median']:.0f}",
+        )  # fmt: skip
+    whole.show()
     results["w4"] = data
 
 

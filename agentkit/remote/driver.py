@@ -274,8 +274,11 @@ class RemoteRun:
         if not _stopped(run):
             self.mirror.on_run(run)
             self._arm()
+        waited = -1  # the first retrieve goes at once
         while not _stopped(run):
-            await self.settings.poll.sleep(self.settings.poll.interval(headers))
+            if waited >= 0:
+                await self.settings.poll.sleep(self.settings.poll.interval(headers, waited))
+            waited += 1
             sdk_run, headers = await self.calls.retrieve_run(self.thread_id, run.id)
             run = run_from(sdk_run, self.mirror.flavor)
             if not _stopped(run):

@@ -147,8 +147,11 @@ class RemoteRunner:
         """
         stack = self._stack(agent, middleware)
         synced = await self.sync(agent)
-        thread_id = await self._thread_for(thread, input)
+        thread_id = await self._thread_for(thread)
         params = self._params(agent, synced.id, additional_instructions, metadata)
+        if input is not None:
+            # Sent with the run: one request fewer than adding the message first.
+            params["additional_messages"] = [_user_message(thread_id, input)]
         ctx: RunContext[Any] = RunContext(deps=deps, thread_id=thread_id, agent_name=agent.name)
         answerer = ToolAnswerer(agent, ctx, stack, dispatch)
         driver = RemoteRun(
@@ -247,27 +250,10 @@ class RemoteRunner:
         await self.aclose()
 
     # -- internals ---------------------------------------------------------------------------
-    async def _thread_for(self, thread: Thread | str | None, input: UserInput | None) -> str:
+    async def _thread_for(self, thread: Thread | str | None) -> str:
         if thread is None:
-            thread_id = (await self.create_thread()).id
-        else:
-            thread_id = thread if isinstance(thread, str) else thread.id
-        if isinstance(input, str):
-            await self.add_message(thread_id, input)
-        elif input is not None:
-            await self._add_parts(thread_id, Message.of_input(thread_id, input))
-        return thread_id
-
-    async def _add_parts(self, thread_id: str, said: Message) -> None:
-        # The create-message body spells a text part {"type": "text", "text": str}.
-        parts = [
-            {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
-            for p in said.content
-        ]
-        try:
-            await self.calls.add_message(thread_id, parts)
-        except _SERVICE_ERRORS as exc:
-            raise start_error(exc) from exc
+            return (await self.create_thread()).id
+        return thread if isinstance(thread, str) else thread.id
 
     def _params(
         self,
@@ -337,3 +323,15 @@ class RemoteRunner:
 
 def _discard(event: object) -> None:
     """Events before the run's stream exists have nowhere to go (replaced in `_stream`)."""
+
+
+def _user_message(thread_id: str, input: UserInput) -> dict[str, Any]:
+    """The user's input as an ``additional_messages`` item of the run-create body."""
+    if isinstance(input, str):
+        return {"role": "user", "content": input}
+    # The create-message body spells a text part {"type": "text", "text": str}.
+    parts = [
+        {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
+        for p in Message.of_input(thread_id, input).content
+    ]
+    return {"role": "user", "content": parts}
