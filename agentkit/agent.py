@@ -18,13 +18,17 @@ from agentkit.records import Thread, TruncationStrategy, UserInput
 from agentkit.runner import Runner
 from agentkit.runs.protocol import AgentRunner
 from agentkit.runs.result import RunResult
+from agentkit.stores.memory import MemoryStore
 from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
 from agentkit.toolsets.base import Toolset
 from agentkit.toolsets.combined import toolset_from
 
-__all__ = ["Agent"]
+__all__ = ["DEFAULT_RETAINED_THREADS", "Agent"]
+
+DEFAULT_RETAINED_THREADS = 1000
+"""How many threads the agent's own runner keeps (the most recently used; see `Agent.runner`)."""
 
 ToolLike = Tool | ToolDefinition | Toolset | Callable[..., Any]
 
@@ -130,9 +134,15 @@ class Agent(Generic[DepsT]):
 
     @property
     def runner(self) -> Runner:
-        """The agent's own in-memory runner, created on first use."""
+        """The agent's own in-memory runner, created on first use.
+
+        Its store keeps the `DEFAULT_RETAINED_THREADS` most recently used threads (with their
+        messages, runs and steps) and forgets older ones, so that an agent run many times
+        does not grow without bound. Its runs live in this process only and cannot be
+        recovered after it ends; pass ``runner=Runner(store)`` to keep them.
+        """
         if self._runner is None:
-            self._runner = Runner()
+            self._runner = Runner(MemoryStore(max_threads=DEFAULT_RETAINED_THREADS))
         return self._runner
 
     def iter_run(
