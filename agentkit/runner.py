@@ -174,10 +174,19 @@ class Runner:
         return self._stream(start, middleware, resumed=False)
 
     async def run(
-        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
+        self,
+        agent: Agent[Any],
+        input: UserInput | None = None,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult:
-        """Start a run, drain its events, and return the result; see `iter_run`."""
-        return await collect(self.iter_run(agent, input, **options))
+        """Start a run, drain its events, and return the result; see `iter_run`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_run(agent, input, **options)
+        return await collect(events, keep_events=keep_events)
 
     def iter_submit_tool_outputs(
         self,
@@ -206,10 +215,20 @@ class Runner:
         return self._stream(resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
+        self,
+        agent: Agent[Any],
+        run: Run | str,
+        outputs: ToolOutputs,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult:
-        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
-        return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_submit_tool_outputs(agent, run, outputs, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.

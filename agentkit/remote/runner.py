@@ -162,10 +162,19 @@ class RemoteRunner:
                 yield event
 
     async def run(
-        self, agent: Agent[Any], input: UserInput | None = None, **options: Any
+        self,
+        agent: Agent[Any],
+        input: UserInput | None = None,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult:
-        """Start a remote run, drain its events and return the result; see `iter_run`."""
-        return await collect(self.iter_run(agent, input, **options))
+        """Start a remote run, drain its events and return the result; see `iter_run`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_run(agent, input, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def iter_submit_tool_outputs(
         self,
@@ -204,10 +213,20 @@ class RemoteRunner:
                 yield event
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any], run: Run | str, outputs: ToolOutputs, **options: Any
+        self,
+        agent: Agent[Any],
+        run: Run | str,
+        outputs: ToolOutputs,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult:
-        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
-        return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_submit_tool_outputs(agent, run, outputs, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run on the service; a run this runner is driving ends ``cancelled``.
