@@ -25,11 +25,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import openai
 from openai import AsyncStream
-from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 from agentkit.exceptions import ModelError
 from agentkit.models.errors import model_error_from
@@ -53,6 +52,9 @@ from agentkit.remote.objects import message_from, run_from, step_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.runs.resume import ToolOutputs, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
+
+if TYPE_CHECKING:  # the Assistants types take ~0.4 s to import; the SDK loads them when used
+    from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 __all__ = ["RemoteRun", "RemoteSettings"]
 
