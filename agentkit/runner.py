@@ -23,7 +23,7 @@ from agentkit.runs.external import (
     expire_if_due,
     expire_overdue_paused,
 )
-from agentkit.runs.history import history_items
+from agentkit.runs.history_cache import HistoryCache
 from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.loop import drive
 from agentkit.runs.new_run import new_run
@@ -99,6 +99,7 @@ class Runner:
         self.terms = LeaseTerms(owner or new_owner(), lease_ttl, heartbeat)
         self._default_retries = middleware is None
         self._driving: dict[str, tuple[EventPump, RunState]] = {}
+        self._history = HistoryCache()
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -381,9 +382,8 @@ class Runner:
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
         state.terms = self.terms
-        messages = [*await store.list_messages(thread_id), *new_messages]
-        state.history = history_items(
-            messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
+        state.history = await self._history.history(
+            store, thread_id, new_messages, agent.truncation, run.max_prompt_tokens
         )
         # Creating the run (with its input messages, atomically) is the last await before the
         # loop takes over, so a run is never left queued with nobody to drive it.

@@ -56,6 +56,7 @@ class _Data:
     run_steps: dict[str, list[str]] = field(default_factory=dict)
     assistants: dict[str, _Row] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    message_edits: dict[str, int] = field(default_factory=dict)
     ledger: RunLedger = field(default_factory=RunLedger)
 
 
@@ -134,6 +135,7 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         self._drop_thread(thread_id)
 
     def _drop_thread(self, thread_id: str) -> None:
+        self._data.message_edits.pop(thread_id, None)
         for message_id in self._data.thread_messages.pop(thread_id, []):
             self._data.messages.pop(message_id, None)
         for run_id in self._data.thread_runs.pop(thread_id, []):
@@ -177,13 +179,29 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         return self._message(message_id).load(Message)
 
     async def update_message(self, message: Message) -> None:
-        self._message(message.id)
+        row = self._message(message.id)
         self._data.messages[message.id] = _message_row(message)
+        self._edited(row.thread_id)
 
     async def delete_message(self, message_id: str) -> None:
         row = self._message(message_id)
         self._data.thread_messages[row.thread_id].remove(message_id)
         del self._data.messages[message_id]
+        self._edited(row.thread_id)
+
+    def _edited(self, thread_id: str) -> None:
+        edits = self._data.message_edits
+        edits[thread_id] = edits.get(thread_id, 0) + 1
+
+    def history_version(self, thread_id: str) -> tuple[int, int]:
+        """(edits and deletions so far, number of messages) of a thread's messages.
+
+        The runner keeps a thread's converted history while only additions happened
+        (`agentkit.runs.history_cache`).
+        """
+        self._thread(thread_id)
+        count = len(self._data.thread_messages[thread_id])
+        return self._data.message_edits.get(thread_id, 0), count
 
     async def list_messages(
         self,
