@@ -27,7 +27,7 @@ __all__ = ["HistoryCache", "VersionedHistory"]
 class VersionedHistory(Protocol):
     """A store that can say whether a thread's messages changed other than by additions."""
 
-    def history_version(self, thread_id: str) -> tuple[int, int]:
+    async def history_version(self, thread_id: str) -> tuple[int, int]:
         """(edits and deletions so far, number of messages) of the thread's messages."""
         ...
 
@@ -75,13 +75,16 @@ class HistoryCache:
         return select_history(items, tokens, truncation, max_prompt_tokens)
 
     async def _entry(self, store: Store, thread_id: str) -> _Entry:
-        # Not isinstance(store, VersionedHistory): a runtime protocol check costs ~15 µs.
+        # Not isinstance(store, VersionedHistory): a runtime protocol check costs ~15 µs. A
+        # method, awaited, so that stores wrapping a MemoryStore pass it on as they do others.
         version = getattr(store, "history_version", None)
         if version is None:
             return await _loaded(store, thread_id, edits=0)
-        edits, count = version(thread_id)
+        edits, count = await version(thread_id)
         entry = self._entries.pop(thread_id) if thread_id in self._entries else None
-        if entry is None or entry.edits != edits or len(entry.ids) > count:
+        if count == 0:  # a new thread: nothing to load
+            entry = _Entry(edits=edits)
+        elif entry is None or entry.edits != edits or len(entry.ids) > count:
             entry = await _loaded(store, thread_id, edits=edits)
         elif len(entry.ids) < count:
             after = entry.ids[-1] if entry.ids else None

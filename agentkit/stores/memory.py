@@ -193,7 +193,7 @@ class MemoryStore(AssistantsStore, MemoryFiles):
         edits = self._data.message_edits
         edits[thread_id] = edits.get(thread_id, 0) + 1
 
-    def history_version(self, thread_id: str) -> tuple[int, int]:
+    async def history_version(self, thread_id: str) -> tuple[int, int]:
         """(edits and deletions so far, number of messages) of a thread's messages.
 
         The runner keeps a thread's converted history while only additions happened
