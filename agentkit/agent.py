@@ -20,6 +20,7 @@ from agentkit.runs.agent_tool import AgentTool
 from agentkit.runs.handoffs import Handoff, handoff_graph
 from agentkit.runs.protocol import AgentRunner
 from agentkit.runs.result import OutputT, RunResult
+from agentkit.stores.memory import MemoryStore
 from agentkit.tool_choice.base import ToolChoicePolicy, as_policy
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition, check_tool_name
@@ -28,7 +29,10 @@ from agentkit.toolsets.base import Toolset
 from agentkit.toolsets.combined import CombinedToolset, toolset_from
 from agentkit.toolsets.function import FunctionToolset
 
-__all__ = ["Agent"]
+__all__ = ["DEFAULT_RETAINED_THREADS", "Agent"]
+
+DEFAULT_RETAINED_THREADS = 1000
+"""How many threads the agent's own runner keeps (the most recently used; see `Agent.runner`)."""
 
 ToolLike = Tool | ToolDefinition | Toolset | Callable[..., Any]
 
@@ -199,9 +203,15 @@ class Agent(Generic[DepsT, OutputT]):
 
     @property
     def runner(self) -> Runner:
-        """The agent's own in-memory runner, created on first use."""
+        """The agent's own in-memory runner, created on first use.
+
+        Its store keeps the `DEFAULT_RETAINED_THREADS` most recently used threads (with their
+        messages, runs and steps) and forgets older ones, so that an agent run many times
+        does not grow without bound. Its runs live in this process only and cannot be
+        recovered after it ends; pass ``runner=Runner(store)`` to keep them.
+        """
         if self._runner is None:
-            self._runner = Runner()
+            self._runner = Runner(MemoryStore(max_threads=DEFAULT_RETAINED_THREADS))
         return self._runner
 
     def iter_run(

@@ -115,7 +115,7 @@ def now() -> int:
 
 
 class _Object(BaseModel):
-    model_config = ConfigDict(extra="ignore", validate_assignment=False)
+    model_config = ConfigDict(extra="ignore", validate_assignment=False, defer_build=True)
 
     def wire(self) -> dict[str, Any]:
         """The object as the Assistants API would send it."""

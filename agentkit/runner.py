@@ -26,7 +26,7 @@ from agentkit.runs.external import (
     expire_overdue_paused,
 )
 from agentkit.runs.handoffs import handoff_graph
-from agentkit.runs.history import history_items
+from agentkit.runs.history_cache import HistoryCache
 from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.loop import drive
 from agentkit.runs.new_run import new_run
@@ -106,6 +106,7 @@ class Runner:
         # Toolsets prepared for this runner's runs, closed with it (weakly held: agents
         # built per request must not pile up here).
         self._toolsets: weakref.WeakSet[Toolset] = weakref.WeakSet()
+        self._history = HistoryCache()
 
     # -- threads and messages --------------------------------------------------------------
     async def create_thread(
@@ -181,10 +182,19 @@ class Runner:
         return self._stream(agent, start, middleware, resumed=False)
 
     async def run(
-        self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
+        self,
+        agent: Agent[Any, OutputT],
+        input: UserInput | None = None,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult[OutputT]:
-        """Start a run, drain its events, and return the result; see `iter_run`."""
-        return await collect(self.iter_run(agent, input, **options))
+        """Start a run, drain its events, and return the result; see `iter_run`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_run(agent, input, **options)
+        return await collect(events, keep_events=keep_events)
 
     def iter_submit_tool_outputs(
         self,
@@ -213,10 +223,20 @@ class Runner:
         return self._stream(agent, resume, middleware, resumed=True)
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+        self,
+        agent: Agent[Any, OutputT],
+        run: Run | str,
+        outputs: ToolOutputs,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult[OutputT]:
-        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
-        return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_submit_tool_outputs(agent, run, outputs, **options)
+        return await collect(events, keep_events=keep_events)
 
     def iter_submit_tool_approvals(
         self,
@@ -246,10 +266,20 @@ class Runner:
         return self._stream(agent, resume, middleware, resumed=True)
 
     async def submit_tool_approvals(
-        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+        self,
+        agent: Agent[Any, OutputT],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult[OutputT]:
-        """Resume a run waiting for approvals and wait for it; see `iter_submit_tool_approvals`."""
-        return await collect(self.iter_submit_tool_approvals(agent, run, approvals, **options))
+        """Resume a run waiting for approvals and wait for it; see `iter_submit_tool_approvals`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_submit_tool_approvals(agent, run, approvals, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run: in-flight model and tool calls stop; the run ends ``cancelled``.
@@ -408,9 +438,8 @@ class Runner:
         ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
         state.terms = self.terms
-        messages = [*await store.list_messages(thread_id), *new_messages]
-        state.history = history_items(
-            messages, agent.truncation, max_prompt_tokens=run.max_prompt_tokens
+        state.history = await self._history.history(
+            store, thread_id, new_messages, agent.truncation, run.max_prompt_tokens
         )
         # Creating the run (with its input messages, atomically) is the last await before the
         # loop takes over, so a run is never left queued with nobody to drive it.

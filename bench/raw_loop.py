@@ -3,6 +3,14 @@
 create -> function_call items -> run the tools (all at once) -> create with the
 ``function_call_output`` items (full replay, as agentkit's default) -> final text.
 
+Two versions of the loop, both measured:
+
+- plain (``shortcut=False``): the loop as an SDK user writes it; the SDK walks ``input`` and
+  ``tools`` through its request transform on every call.
+- shortcut (``shortcut=True``): the same loop sending ``input`` and ``tools`` through
+  ``extra_body``, past the transform, exactly as agentkit's adapters do. This is the like-for-
+  like floor: agentkit against it measures agentkit's own cost, not the SDK path it skips.
+
 It imports nothing from agentkit, so the peers' virtualenv can run it too.
 """
 
@@ -128,8 +136,12 @@ async def raw_run(
     question: str,
     *,
     stream: bool,
+    shortcut: bool = False,
 ) -> str:
-    """One run: until the model answers with text; returns the text."""
+    """One run: until the model answers with text; returns the text.
+
+    With ``shortcut``, ``input`` and ``tools`` go through ``extra_body`` (see the module doc).
+    """
     definition = {
         "type": "function",
         "name": tool_name,
@@ -140,7 +152,15 @@ async def raw_run(
     items: list[Any] = [{"role": "user", "content": question}]
     base = {"model": "gpt-bench", "instructions": INSTRUCTIONS, "tools": [definition]}
     while True:
-        calls, text = await _create(client, stream, input=items, **base)
+        if shortcut:
+            params = {
+                "model": base["model"],
+                "instructions": base["instructions"],
+                "extra_body": {"input": items, "tools": base["tools"]},
+            }
+        else:
+            params = {**base, "input": items}
+        calls, text = await _create(client, stream, **params)
         if not calls:
             return text
         outputs = await asyncio.gather(

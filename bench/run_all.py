@@ -55,12 +55,20 @@ def _peer(url: str, peer: str, workload: str, runs: int, connections: int = 100)
     return json.loads(lines[-1])
 
 
+def _w1_floor(name: str) -> str:
+    """The raw loop a W1 row is compared with: same streaming mode, same SDK path."""
+    from workloads import raw_name
+
+    stream = "(stream" in name or name.startswith("agentkit default")
+    return raw_name(stream, shortcut="plain SDK" not in name)
+
+
 def run_w1(url: str, runs: int, results: dict[str, Any]) -> None:
-    from workloads import w1
+    from workloads import raw_name, w1
 
     with tempfile.TemporaryDirectory() as tmp:
         own, cpu = asyncio.run(w1(url, runs=runs, sqlite_dir=Path(tmp)))
-    for peer in PEERS:
+    for peer in PEERS if PEERS_PYTHON.exists() else ():
         data = _peer(url, peer, "w1", runs)
         own[f"{peer} (non-stream)"] = (
             summarize(data["samples"]) if "samples" in data else Summary(float("nan"), 0, 0)
@@ -68,16 +76,24 @@ def run_w1(url: str, runs: int, results: dict[str, Any]) -> None:
         if "error" in data:
             results.setdefault("errors", {})[f"w1 {peer}"] = data["error"]
     table = Table("W1 overhead: 1 instant tool call + answer, sequential runs (ms per run)")
-    table.header("contender", "median", "p95", "ratio (median)", "client CPU", "CPU ratio", "n")
+    table.header(
+        "contender", "median", "p95", "vs floor", "vs plain loop", "client CPU", "CPU vs floor", "n"
+    )
+    plain = own[raw_name(stream=False, shortcut=False)].median
     for name, summary in own.items():
-        floor_name = "raw openai (stream)" if "(stream" in name else "raw openai (non-stream)"
+        floor_name = _w1_floor(name)
         ratio = summary.median / own[floor_name].median
         used = cpu.get(name)
         cpu_cells = ["-", "-"]
         if used is not None:
             cpu_cells = [f"{used.median:.2f}", f"{used.median / cpu[floor_name].median:.3f}x"]
-        table.row(name, *_ms(summary), f"{ratio:.3f}x", *cpu_cells, str(summary.n))
-    table.note("ratio: against the raw loop in the same mode (stream / non-stream)")
+        vs_plain = f"{summary.median / plain:.3f}x"
+        table.row(name, *_ms(summary), f"{ratio:.3f}x", vs_plain, *cpu_cells, str(summary.n))
+    table.note(
+        "vs floor: against the raw loop with agentkit's extra_body shortcut in the same "
+        "streaming mode (like for like); the plain-SDK raw rows against the plain loop"
+    )
+    table.note("vs plain loop: against the non-streamed plain SDK loop a user would write")
     table.note(
         "client CPU: median CPU ms this process spent per run (the server, in its own process, "
         "and other load left out); peers run in a subprocess and are not measured"
@@ -126,30 +142,41 @@ def _w3_own(url: str, impl: str, n: int, connections: int) -> Any:
     return json.loads(lines[-1]) if lines else {"error": done.stderr.strip()[-300:]}
 
 
+def _w3_cells(rows: dict[str, Any], name: str, n: int) -> list[str]:
+    row = rows[name]
+    cells = [f"{(n - row['failed']) / row['elapsed_s']:.1f}"]
+    for floor in ("raw", "raw-extra_body"):
+        elapsed = rows[floor].get("elapsed_s")
+        cells.append(f"{elapsed / row['elapsed_s']:.3f}" if elapsed else "-")
+    kib = row["rss_peak_kib"]
+    return [*cells, f"{kib / 1024:.1f}", f"{kib / n:.0f}"]
+
+
 def run_w3(url: str, sizes: list[int], connections: int, results: dict[str, Any]) -> None:
     title = f"W3 concurrency: N runs at once in one event loop, non-stream, {connections} conns"
     table = Table(title)
-    table.header("N", "contender", "runs/s", "vs raw", "peak RSS delta MiB", "failed")
+    table.header(
+        "N", "contender", "runs/s", "vs plain raw", "vs extra_body raw", "peak RSS delta MiB",
+        "KiB/run", "failed",
+    )  # fmt: skip
     data: dict[str, Any] = {}
     for n in sizes:
-        rows = {impl: _w3_own(url, impl, n, connections) for impl in ("raw", "agentkit")}
-        rows["agentkit-sqlite"] = _w3_own(url, "agentkit-sqlite", n, connections)
-        rows["agentkit-synctool"] = _w3_own(url, "agentkit-synctool", n, connections)
+        impls = ("raw", "raw-extra_body", "agentkit", "agentkit-sqlite", "agentkit-synctool")
+        rows = {impl: _w3_own(url, impl, n, connections) for impl in impls}
+        rows["agentkit-default"] = _w3_own(url, "agentkit-default", n, connections)
         for peer in PEERS:
             rows[peer] = _peer(url, peer, "w3", n, connections)
-        floor = rows["raw"].get("elapsed_s")
         for name, row in rows.items():
             if "error" in row:
-                table.row(str(n), name, "-", "-", "-", row["error"][:60])
+                table.row(str(n), name, "-", "-", "-", "-", "-", row["error"][:60])
                 continue
-            rate = (n - row["failed"]) / row["elapsed_s"]
-            ratio = f"{floor / row['elapsed_s']:.3f}" if floor else "-"
-            table.row(
-                str(n), name, f"{rate:.1f}", ratio, f"{row['rss_peak_kib'] / 1024:.1f}",
-                str(row["failed"]),
-            )  # fmt: skip
+            table.row(str(n), name, *_w3_cells(rows, name, n), str(row["failed"]))
         data[str(n)] = rows
-    table.note("vs raw: throughput ratio (1.0 = the raw loop's runs/s); one process per cell")
+    table.note(
+        "vs ...: throughput ratio (1.0 = that raw loop's runs/s); raw = the plain SDK loop, "
+        "raw-extra_body = with agentkit's shortcut; agentkit-default = agent.run() (streamed), "
+        "the other agentkit rows non-streamed; one process per cell"
+    )
     table.show()
     results["w3"] = data
 
@@ -180,6 +207,16 @@ def run_w4(runs: int, results: dict[str, Any]) -> None:
         )  # fmt: skip
     table.note(f"ms; server poll_after_ms={data['poll_after_ms']}")
     table.show()
+    whole = Table("W4 whole runs against the raw SDK loops (alternating; default PollPolicy)")
+    whole.header("contender", "run ms", "p95", "client CPU ms", "HTTP requests/run")
+    for name, row in data["whole runs"].items():
+        run_ms = row["run ms"]
+        whole.row(
+            name, f"{run_ms['median']:.1f}", f"{run_ms['p95']:.1f}",
+            f"{row['client CPU ms']['median']:.2f}",
+            f"{row['http_requests_per_run']['median']:.0f}",
+        )  # fmt: skip
+    whole.show()
     results["w4"] = data
 
 

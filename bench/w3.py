@@ -3,7 +3,8 @@
 ``python bench/w3.py --url URL --impl agentkit --n 2000`` prints
 ``{"elapsed_s", "runs_per_s", "rss_peak_kib", "failed"}``. A fresh process per measurement
 makes the peak RSS (``VmHWM``) belong to this burst alone. Non-streamed model calls, as the
-peers make by default.
+peers make by default, except ``agentkit-default``: ``agent.run()`` with no options (streamed).
+``raw`` is the plain SDK loop, ``raw-extra_body`` the same loop with agentkit's shortcut.
 """
 
 from __future__ import annotations
@@ -19,19 +20,38 @@ from typing import Any
 from measure import peak_rss_kib, rss_kib
 from raw_loop import ToolClock, make_client, make_tools, raw_run
 
-IMPLS = ("raw", "agentkit", "agentkit-sqlite", "agentkit-synctool")
+IMPLS = (
+    "raw",
+    "raw-extra_body",
+    "agentkit",
+    "agentkit-sqlite",
+    "agentkit-synctool",
+    "agentkit-default",
+)
 
 
 async def _burst(url: str, impl: str, n: int, connections: int, tmp: Path) -> dict[str, Any]:
     clock = ToolClock()
-    if impl == "raw":
+    if impl.startswith("raw"):
         client = make_client(url, connections)
         tools = make_tools(clock, 0.1)
+        shortcut = impl == "raw-extra_body"
 
         async def run() -> Any:
-            return await raw_run(client, tools, "lookup", "calls=1", stream=False)
+            return await raw_run(
+                client, tools, "lookup", "calls=1", stream=False, shortcut=shortcut
+            )
 
         close = client.close
+    elif impl == "agentkit-default":
+        from workloads import default_contender
+
+        contender = default_contender(url, clock=clock, connections=connections)
+
+        async def run() -> Any:
+            await contender.run("calls=1")
+
+        close = contender.aclose
     else:
         from workloads import agentkit_agent
 

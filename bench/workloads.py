@@ -25,7 +25,16 @@ from agentkit.stores.base import Store
 
 RunFn = Callable[[str], Awaitable[Any]]
 
-__all__ = ["Contender", "agentkit_contender", "raw_contender", "store_costs", "w1", "w2"]
+__all__ = [
+    "Contender",
+    "agentkit_contender",
+    "default_contender",
+    "raw_contender",
+    "raw_name",
+    "store_costs",
+    "w1",
+    "w2",
+]
 
 
 @dataclass
@@ -42,17 +51,47 @@ class Contender:
 
 
 def raw_contender(
-    url: str, *, stream: bool, tool_name: str, clock: ToolClock, sleep_s: float = 0.1
+    url: str,
+    *,
+    stream: bool,
+    tool_name: str,
+    clock: ToolClock,
+    sleep_s: float = 0.1,
+    shortcut: bool = True,
 ) -> Contender:
-    """The floor: the hand-written loop of `raw_loop`."""
+    """The floor: the hand-written loop of `raw_loop` (by default with agentkit's shortcut)."""
     client = make_client(url)
     tools = make_tools(clock, sleep_s)
 
     async def run(question: str) -> None:
-        await raw_run(client, tools, tool_name, question, stream=stream)
+        await raw_run(client, tools, tool_name, question, stream=stream, shortcut=shortcut)
 
-    label = "stream" if stream else "non-stream"
-    return Contender(f"raw openai ({label})", run, [client.close])
+    return Contender(raw_name(stream, shortcut), run, [client.close])
+
+
+def raw_name(stream: bool, shortcut: bool) -> str:
+    """The raw loop's row label: its streaming mode and SDK path."""
+    mode = "stream" if stream else "non-stream"
+    return f"raw openai ({mode}, {'extra_body' if shortcut else 'plain SDK'})"
+
+
+def default_contender(url: str, *, clock: ToolClock, connections: int = 100) -> Contender:
+    """agentkit as a user gets it: ``agent.run()`` with no options (its own runner, streamed)."""
+    func = make_tools(clock, 0.1)["lookup_async"]
+    agent: Agent[None] = Agent(
+        name="bench",
+        model=ResponsesModel("gpt-bench", client=make_client(url, connections)),
+        instructions=INSTRUCTIONS,
+        tools=[tool(name="lookup", description="A benchmark tool.")(func)],
+    )
+
+    async def run(question: str) -> None:
+        result = await agent.run(question)
+        if result.status != "completed":
+            raise RuntimeError(f"agentkit run ended {result.status}: {result.run.last_error}")
+
+    assert isinstance(agent.model, ResponsesModel)
+    return Contender("agentkit default: agent.run()", run, [agent.model.client.close])
 
 
 def agentkit_agent(
@@ -140,6 +179,7 @@ async def w1(
     contenders = []
     for stream in (False, True):
         contenders += [
+            raw_contender(url, stream=stream, tool_name="lookup", clock=clock, shortcut=False),
             raw_contender(url, stream=stream, tool_name="lookup", clock=clock),
             agentkit_contender(url, stream=stream, tool_name="lookup_async", clock=clock),
             agentkit_contender(
@@ -154,6 +194,7 @@ async def w1(
             contenders.append(
                 agentkit_contender(url, stream=stream, tool_name="lookup", clock=clock)
             )
+    contenders.append(default_contender(url, clock=clock))
     try:
         cpu: dict[str, list[float]] = {}
         samples = await interleaved(contenders, "calls=1", runs=runs, warmup=20, cpu=cpu)

@@ -16,6 +16,7 @@ goes on in its worker (cancel it with ``runner.cancel``). Workers must have the 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
@@ -24,14 +25,20 @@ from dbos import DBOSClient
 from agentkit.durable.publisher import START_KEY, read_events, resume_key
 from agentkit.durable.settings import QUEUE_NAME, WORKFLOW_NAME, WORKFLOW_VERSION, DBOSSettings
 from agentkit.durable.workflow import RESUME_TOPIC
-from agentkit.events import RunEvent, RunStatusEvent
+from agentkit.events import MessageCompletedEvent, RunEvent, RunStatusEvent, StepCompletedEvent
 from agentkit.exceptions import UserError
 from agentkit.middleware.base import Middleware
-from agentkit.records import LastError, now
+from agentkit.records import LastError, Run, now
 from agentkit.runs.execution import RunExecution
 from agentkit.runs.state import RunState
+from agentkit.stores.base import Store
 
 __all__ = ["DBOSExecution"]
+
+_log = logging.getLogger("agentkit.durable")
+
+_SETTLE_POLL = 0.2
+"""Seconds between looks at the store while following a run whose stream ended early."""
 
 
 class DBOSExecution(RunExecution):
@@ -80,8 +87,20 @@ class DBOSExecution(RunExecution):
             key = START_KEY
             await self._enqueue(client, state)
         yield RunStatusEvent(run)
+        last, seen = run, set[str]()
         async for event in read_events(client, run.id, key):
+            if isinstance(event, RunStatusEvent):
+                last = event.run
+            elif isinstance(event, MessageCompletedEvent):
+                seen.add(event.message.id)
             yield event
+        if not _settled(last):
+            # The segment's stream ended before the run did: the worker driving it lost it
+            # to another (a worker taken for dead under load, then reaped). The run goes on
+            # there; its ending is read from the store.
+            _log.warning("the event stream of run %s ended early; following the store", run.id)
+            async for event in _settle_from_store(state.store, run.id, seen):
+                yield event
 
     async def _enqueue(self, client: DBOSClient, state: RunState) -> None:
         run = state.run
@@ -107,3 +126,24 @@ class DBOSExecution(RunExecution):
         if self._client is not None:
             client, self._client = self._client, None
             await asyncio.to_thread(client.destroy)
+
+
+def _settled(run: Run) -> bool:
+    """Whether the run has ended or paused (a segment's stream ends there)."""
+    return run.is_terminal or run.status == "requires_action"
+
+
+async def _settle_from_store(
+    store: Store, run_id: str, seen: set[str]
+) -> AsyncGenerator[RunEvent, None]:
+    """Wait for the run to end or pause; then its steps, unseen messages and status."""
+    run = await store.get_run(run_id)
+    while not _settled(run):
+        await asyncio.sleep(_SETTLE_POLL)  # another process drives it: nothing to wait on here
+        run = await store.get_run(run_id)
+    for step in await store.list_steps(run_id):
+        yield StepCompletedEvent(step)
+    for message in await store.list_messages(run.thread_id):
+        if message.run_id == run_id and message.role == "assistant" and message.id not in seen:
+            yield MessageCompletedEvent(message)
+    yield RunStatusEvent(run)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-import structlog
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -51,7 +51,6 @@ __all__ = [
     "wait_retry_after",
 ]
 
-_log = structlog.get_logger("agentkit.retry")
 _stdlib_log = logging.getLogger("agentkit.retry")
 
 
@@ -61,8 +60,11 @@ def _warn(message: str, **fields: Any) -> None:
     # until the application configures it (agentkit's logger has a NullHandler). The line
     # reads as ``retrying: target=model attempt=1 ...``; handlers get the fields as
     # ``record.agentkit``.
-    if structlog.is_configured():
-        _log.warning(message, **fields)
+    # structlog is only looked up, not imported: an application that configured it has
+    # imported it, and importing it with agentkit would slow every program's start.
+    structlog = sys.modules.get("structlog")
+    if structlog is not None and structlog.is_configured():
+        structlog.get_logger("agentkit.retry").warning(message, **fields)
     else:
         pairs = " ".join(f"{key}={value!r}" for key, value in fields.items())
         _stdlib_log.warning("%s: %s", message, pairs, extra={"agentkit": fields})

@@ -25,9 +25,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import structlog
-from structlog.contextvars import bound_contextvars
-
 from agentkit.calls import (
     ModelCall,
     ModelHandler,
@@ -66,15 +63,20 @@ class TracingMiddleware(Middleware):
     """
 
     def __init__(self, *, log_content: bool = False, logger: Any = None) -> None:
+        # structlog is imported here, not with agentkit: most programs never trace.
+        import structlog
+        from structlog.contextvars import bound_contextvars
+
         self.log_content = log_content
         self.log: Any = logger if logger is not None else structlog.get_logger("agentkit.trace")
+        self._bound = bound_contextvars
 
     def _content(self, text: str) -> str:
         return redact(text)
 
     async def wrap_run(self, ctx: RunContext[Any], call: RunCall, next: RunHandler) -> Run:
         ids = {"run_id": ctx.run_id, "thread_id": ctx.thread_id, "agent": ctx.agent_name}
-        with bound_contextvars(**ids):
+        with self._bound(**ids):
             self.log.info("run started", **ids, model=call.run.model, resumed=call.resumed)
             started = time.perf_counter()
             try:
@@ -138,7 +140,7 @@ class TracingMiddleware(Middleware):
         fields: dict[str, Any] = {"run_id": ctx.run_id, **ids, "attempt": current_attempt()}
         if self.log_content:
             fields["arguments"] = self._content(call.arguments)
-        with bound_contextvars(**ids):
+        with self._bound(**ids):
             started = time.perf_counter()
             try:
                 output = await next(call)

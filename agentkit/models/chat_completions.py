@@ -87,7 +87,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         wire = chat_params(
             request, model_name=self.model_name, max_tokens_param=self.max_tokens_param
         )
-        params = prebuilt(wire, "messages", "tools", required=("messages",))
+        params = prebuilt(wire, "messages", "tools", "tool_choice", required=("messages",))
         limit = 1 if request.parallel_tool_calls is False else None
         if self.streaming:
             if self.include_usage:

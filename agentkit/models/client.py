@@ -25,12 +25,12 @@ def prebuilt(
 ) -> dict[str, Any]:
     """``params`` with ``fields`` sent as agentkit built them, past the SDK's request transform.
 
-    The adapters build these fields (the conversation, the tools) in wire shape already. The
-    SDK would walk each item against the union of every item type it knows on every call,
-    which costs more CPU than the rest of the call put together; sent through ``extra_body``
-    they reach the server unchanged (a test compares both bodies). A list the SDK's signature
-    requires stays there empty, and the ``extra_body`` value replaces it. Fields the caller
-    put in ``extra_body`` win.
+    The adapters build these fields (the conversation, the tools, the tool choice) in wire
+    shape already. The SDK would walk each item against the union of every item type it
+    knows on every call, which costs more CPU than the rest of the call put together; sent
+    through ``extra_body`` they reach the server unchanged (a test compares both bodies). A
+    list the SDK's signature requires stays there empty, and the ``extra_body`` value
+    replaces it. Fields the caller put in ``extra_body`` win.
     """
     sent = {key: params[key] for key in fields if key in params}
     if not sent:

@@ -126,7 +126,7 @@ class ResponsesModel(OpenAIClientModel):
             conversation=self.conversation,
         )
         echo = _echo_check(wire)
-        params = prebuilt(wire, "input", "tools")
+        params = prebuilt(wire, "input", "tools", "tool_choice")
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
         if self.streaming:
             async for event in self._stream_events(params, state, echo):

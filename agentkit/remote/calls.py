@@ -8,17 +8,19 @@ caller can honour ``openai-poll-after-ms`` on every response.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from openai import AsyncOpenAI, AsyncStream, omit
-from openai._response import AsyncAPIResponse
-from openai.types.beta.assistant_stream_event import AssistantStreamEvent
-from openai.types.beta.thread import Thread as SdkThread
-from openai.types.beta.threads.message import Message as SdkMessage
-from openai.types.beta.threads.run import Run as SdkRun
-from openai.types.beta.threads.runs.run_step import RunStep as SdkRunStep
 
 from agentkit.remote.sdk import assistants_api
+
+if TYPE_CHECKING:  # the Assistants types take ~0.4 s to import; the SDK loads them when used
+    from openai._response import AsyncAPIResponse
+    from openai.types.beta.assistant_stream_event import AssistantStreamEvent
+    from openai.types.beta.thread import Thread as SdkThread
+    from openai.types.beta.threads.message import Message as SdkMessage
+    from openai.types.beta.threads.run import Run as SdkRun
+    from openai.types.beta.threads.runs.run_step import RunStep as SdkRunStep
 
 __all__ = ["AssistantsCalls", "Headers"]
 

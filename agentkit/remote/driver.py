@@ -26,10 +26,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from openai import AsyncStream
-from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 from agentkit.exceptions import InvalidRunStateError, ModelError
 from agentkit.models.errors import model_error_from
@@ -55,6 +54,9 @@ from agentkit.remote.polling import PollPolicy
 from agentkit.runs.approvals import Approvals, match_approvals
 from agentkit.runs.resume import ToolOutputs, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
+
+if TYPE_CHECKING:  # the Assistants types take ~0.4 s to import; the SDK loads them when used
+    from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 __all__ = ["RemoteRun", "RemoteSettings"]
 
@@ -346,8 +348,11 @@ class RemoteRun:
         if not _stopped(run):
             self.mirror.on_run(run)
             self._arm()
+        waited = -1  # the first retrieve goes at once
         while not _stopped(run):
-            await self.settings.poll.sleep(self.settings.poll.interval(headers))
+            if waited >= 0:
+                await self.settings.poll.sleep(self.settings.poll.interval(headers, waited))
+            waited += 1
             sdk_run, headers = await self.calls.retrieve_run(self.thread_id, run.id)
             run = run_from(sdk_run, self.mirror.flavor)
             if not _stopped(run):

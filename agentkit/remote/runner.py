@@ -156,8 +156,11 @@ class RemoteRunner:
         await agent.toolset.prepare()
         self._toolsets.add(agent.toolset)
         synced = await self.sync(agent)
-        thread_id = await self._thread_for(thread, input)
+        thread_id = await self._thread_for(thread)
         params = self._params(agent, synced.id, additional_instructions, metadata)
+        if input is not None:
+            # Sent with the run: one request fewer than adding the message first.
+            params["additional_messages"] = [_user_message(thread_id, input)]
         ctx: RunContext[Any] = RunContext(deps=deps, thread_id=thread_id, agent_name=agent.name)
         answerer = ToolAnswerer(agent, ctx, stack, dispatch)
         driver = RemoteRun(
@@ -168,10 +171,19 @@ class RemoteRunner:
                 yield event
 
     async def run(
-        self, agent: Agent[Any, OutputT], input: UserInput | None = None, **options: Any
+        self,
+        agent: Agent[Any, OutputT],
+        input: UserInput | None = None,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult[OutputT]:
-        """Start a remote run, drain its events and return the result; see `iter_run`."""
-        return await collect(self.iter_run(agent, input, **options))
+        """Start a remote run, drain its events and return the result; see `iter_run`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_run(agent, input, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def iter_submit_tool_outputs(
         self,
@@ -201,10 +213,20 @@ class RemoteRunner:
                 yield event
 
     async def submit_tool_outputs(
-        self, agent: Agent[Any, OutputT], run: Run | str, outputs: ToolOutputs, **options: Any
+        self,
+        agent: Agent[Any, OutputT],
+        run: Run | str,
+        outputs: ToolOutputs,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult[OutputT]:
-        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`."""
-        return await collect(self.iter_submit_tool_outputs(agent, run, outputs, **options))
+        """Resume a paused run and wait for it; see `iter_submit_tool_outputs`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_submit_tool_outputs(agent, run, outputs, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def iter_submit_tool_approvals(
         self,
@@ -237,10 +259,20 @@ class RemoteRunner:
                 yield event
 
     async def submit_tool_approvals(
-        self, agent: Agent[Any, OutputT], run: Run | str, approvals: Approvals, **options: Any
+        self,
+        agent: Agent[Any, OutputT],
+        run: Run | str,
+        approvals: Approvals,
+        *,
+        keep_events: bool = False,
+        **options: Any,
     ) -> RunResult[OutputT]:
-        """Resume a run paused for approvals and wait for it; see `iter_submit_tool_approvals`."""
-        return await collect(self.iter_submit_tool_approvals(agent, run, approvals, **options))
+        """Resume a run paused for approvals and wait for it; see `iter_submit_tool_approvals`.
+
+        With ``keep_events``, the result keeps every event (`RunResult.events`).
+        """
+        events = self.iter_submit_tool_approvals(agent, run, approvals, **options)
+        return await collect(events, keep_events=keep_events)
 
     async def cancel(self, run: Run | str) -> Run:
         """Cancel a run on the service; a run this runner is driving ends ``cancelled``.
@@ -312,27 +344,10 @@ class RemoteRunner:
             answerer.layers = self._stack(agent, middleware)
         return self._stream(driver, drive)
 
-    async def _thread_for(self, thread: Thread | str | None, input: UserInput | None) -> str:
+    async def _thread_for(self, thread: Thread | str | None) -> str:
         if thread is None:
-            thread_id = (await self.create_thread()).id
-        else:
-            thread_id = thread if isinstance(thread, str) else thread.id
-        if isinstance(input, str):
-            await self.add_message(thread_id, input)
-        elif input is not None:
-            await self._add_parts(thread_id, Message.of_input(thread_id, input))
-        return thread_id
-
-    async def _add_parts(self, thread_id: str, said: Message) -> None:
-        # The create-message body spells a text part {"type": "text", "text": str}.
-        parts = [
-            {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
-            for p in said.content
-        ]
-        try:
-            await self.calls.add_message(thread_id, parts)
-        except _SERVICE_ERRORS as exc:
-            raise start_error(exc) from exc
+            return (await self.create_thread()).id
+        return thread if isinstance(thread, str) else thread.id
 
     def _params(
         self,
@@ -418,3 +433,15 @@ def _check_remote(agent: Agent[Any, Any]) -> None:
 
 def _discard(event: object) -> None:
     """Events before the run's stream exists have nowhere to go (replaced in `_stream`)."""
+
+
+def _user_message(thread_id: str, input: UserInput) -> dict[str, Any]:
+    """The user's input as an ``additional_messages`` item of the run-create body."""
+    if isinstance(input, str):
+        return {"role": "user", "content": input}
+    # The create-message body spells a text part {"type": "text", "text": str}.
+    parts = [
+        {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
+        for p in Message.of_input(thread_id, input).content
+    ]
+    return {"role": "user", "content": parts}

@@ -13,7 +13,7 @@ from agentkit.records import (
     TruncationStrategy,
 )
 
-__all__ = ["estimate_tokens", "history_items"]
+__all__ = ["estimate_tokens", "history_items", "message_item", "select_history"]
 
 
 def estimate_tokens(text: str) -> int:
@@ -35,24 +35,37 @@ def history_items(
     everything that fits ``max_prompt_tokens`` (estimated), dropping the oldest first but
     never the newest message.
     """
-    kept = list(messages)
+    items = [message_item(message) for message in messages]
+    tokens = [estimate_tokens(message.text) for message in messages]
+    return select_history(items, tokens, truncation, max_prompt_tokens)
+
+
+def select_history(
+    items: Sequence[ModelItem],
+    tokens: Sequence[int],
+    truncation: TruncationStrategy,
+    max_prompt_tokens: int | None,
+) -> list[ModelItem]:
+    """The items (one per message, with its estimated tokens) the truncation keeps."""
     if truncation.type == "last_messages" and truncation.last_messages is not None:
-        kept = kept[-truncation.last_messages :]
-    elif max_prompt_tokens is not None:
-        kept = _fit(kept, max_prompt_tokens)
-    return [_item(message) for message in kept]
+        return list(items[-truncation.last_messages :])
+    if max_prompt_tokens is not None:
+        return list(items[_fit(tokens, max_prompt_tokens) :])
+    return list(items)
 
 
-def _fit(messages: list[Message], budget: int) -> list[Message]:
-    total = sum(estimate_tokens(m.text) for m in messages)
+def _fit(tokens: Sequence[int], budget: int) -> int:
+    """Where the kept items start: drop the oldest until the rest fit, never the newest."""
+    total = sum(tokens)
     start = 0
-    while total > budget and start < len(messages) - 1:
-        total -= estimate_tokens(messages[start].text)
+    while total > budget and start < len(tokens) - 1:
+        total -= tokens[start]
         start += 1
-    return messages[start:]
+    return start
 
 
-def _item(message: Message) -> ModelItem:
+def message_item(message: Message) -> ModelItem:
+    """A thread's message as the model sees it."""
     if message.role == "user":
         return _user_item(message)
     return AssistantMessageItem(message.text)

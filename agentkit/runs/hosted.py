@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -45,7 +46,11 @@ __all__ = [
 HostedResults = dict[str, HostedResult]
 """Results of the hosted calls of the current turn, by call id, until the step records them."""
 
-_TARGET = TypeAdapter(FilePath | FileCitation)
+
+@cache
+def _target() -> TypeAdapter[FilePath | FileCitation]:
+    """Built at first use: a TypeAdapter costs milliseconds at import, and most runs have none."""
+    return TypeAdapter(FilePath | FileCitation)
 
 
 def pending_record(tool: object, call: FunctionToolCall) -> FunctionToolCall:
@@ -106,7 +111,7 @@ class MessageParts:
         return cls(
             [ImageFileContent.model_validate(part) for part in data.get("content", [])],
             [
-                TextMarker(entry["text"], _TARGET.validate_python(entry["target"]))
+                TextMarker(entry["text"], _target().validate_python(entry["target"]))
                 for entry in data.get("markers", [])
             ],
         )

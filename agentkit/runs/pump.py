@@ -86,9 +86,16 @@ class EventPump:
         self._channel.put(None)
 
 
-async def collect(events: AsyncGenerator[RunEvent, None]) -> RunResult[Any]:
-    """Drain a run's events into its `RunResult` (what every runner's ``run()`` does)."""
-    builder = RunResultBuilder()
+async def collect(
+    events: AsyncGenerator[RunEvent, None], *, keep_events: bool = False
+) -> RunResult[Any]:
+    """Drain a run's events into its `RunResult` (what every runner's ``run()`` does).
+
+    Args:
+        events: the run's event stream.
+        keep_events: keep every event in the result (`RunResult.events`).
+    """
+    builder = RunResultBuilder(keep_events=keep_events)
     async with aclosing(events) as stream:
         async for event in stream:
             builder.add(event)

@@ -14,8 +14,9 @@ from agentkit.events import (
     RunStatusEvent,
     StepCompletedEvent,
     StepCreatedEvent,
+    UsageEvent,
 )
-from agentkit.exceptions import OutputUnavailableError
+from agentkit.exceptions import OutputUnavailableError, UserError
 from agentkit.records import (
     FunctionToolCall,
     LastError,
@@ -44,15 +45,33 @@ class RunResult(Generic[OutputT]):
         run: the run as it ended (or paused in ``requires_action``).
         steps: its steps in order, the last version of each.
         messages: the assistant messages it wrote.
-        events: every event the run streamed, in order.
+        kept_events: every event the run streamed, in order, when the run was asked to keep
+            them (``keep_events=True``); otherwise None. Read them as `events`.
+        model_requests: how many model requests the run made.
         typed_output: the validated answer of a typed agent (see `output`).
     """
 
     run: Run
     steps: list[RunStep]
     messages: list[Message]
-    events: list[RunEvent] = field(repr=False)
+    kept_events: list[RunEvent] | None = field(default=None, repr=False)
+    model_requests: int = 0
     typed_output: Any = field(default=_TEXT, repr=False)
+
+    @property
+    def events(self) -> list[RunEvent]:
+        """Every event the run streamed, in order (kept only when asked).
+
+        Raises:
+            UserError: the run was not asked to keep its events.
+        """
+        if self.kept_events is None:
+            raise UserError(
+                "RunResult.events: this run's events were not kept (they cost memory for every "
+                "result held); pass keep_events=True to run() or submit_tool_outputs(), or "
+                "read them as they come with iter_run()"
+            )
+        return self.kept_events
 
     @property
     def output(self) -> OutputT:
@@ -98,10 +117,9 @@ class RunResult(Generic[OutputT]):
     def usage(self) -> Usage:
         """Tokens and model requests used."""
         usage = self.run.usage
-        requests = sum(e.usage.requests for e in self.events if e.kind == "usage")
         if usage is None:
-            return Usage(requests=requests)
-        return Usage(requests, usage.prompt_tokens, usage.completion_tokens)
+            return Usage(requests=self.model_requests)
+        return Usage(self.model_requests, usage.prompt_tokens, usage.completion_tokens)
 
     @property
     def tool_calls(self) -> list[FunctionToolCall]:
@@ -133,19 +151,28 @@ class RunResult(Generic[OutputT]):
 
 
 class RunResultBuilder:
-    """Collects a run's events into a `RunResult`."""
+    """Collects a run's events into a `RunResult`.
 
-    def __init__(self) -> None:
-        self.events: list[RunEvent] = []
+    Args:
+        keep_events: keep every event for `RunResult.events` (otherwise only what the
+            result's other fields need).
+    """
+
+    def __init__(self, *, keep_events: bool = False) -> None:
+        self.events: list[RunEvent] | None = [] if keep_events else None
         self._run: Run | None = None
         self._steps: dict[str, RunStep] = {}
         self._messages: list[Message] = []
         self._output: Any = _TEXT
+        self._requests = 0
 
     def add(self, event: RunEvent) -> None:
         """Take one event into account."""
-        self.events.append(event)
-        if isinstance(event, RunStatusEvent):
+        if self.events is not None:
+            self.events.append(event)
+        if isinstance(event, UsageEvent):
+            self._requests += event.usage.requests
+        elif isinstance(event, RunStatusEvent):
             self._run = event.run
         elif isinstance(event, StepCreatedEvent | StepCompletedEvent):
             self._steps[event.step.id] = event.step
@@ -158,4 +185,6 @@ class RunResultBuilder:
         """The result so far (the run must have emitted at least one status)."""
         assert self._run is not None, "a run always emits its status first"
         steps = list(self._steps.values())
-        return RunResult(self._run, steps, self._messages, self.events, self._output)
+        return RunResult(
+            self._run, steps, self._messages, self.events, self._requests, self._output
+        )

@@ -57,6 +57,7 @@ class _Data:
     run_steps: dict[str, list[str]] = field(default_factory=dict)
     assistants: dict[str, _Row] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    message_edits: dict[str, int] = field(default_factory=dict)
     ledger: RunLedger = field(default_factory=RunLedger)
     vector_stores: VectorStoreTables = field(default_factory=VectorStoreTables)
 
@@ -69,17 +70,27 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
 
     Args:
         project: the project whose objects this store sees.
+        max_threads: keep at most this many threads (None: all). Creating one more forgets
+            the least recently used thread without an active run, with its messages, runs
+            and steps, so memory stays bounded however many runs are made. The agent's own
+            runner (``agent.run()`` without a runner) uses a bounded store.
+
+    Raises:
+        UserError: ``max_threads`` is less than 1.
     """
 
-    def __init__(self, *, project: str = "") -> None:
+    def __init__(self, *, project: str = "", max_threads: int | None = None) -> None:
+        if max_threads is not None and max_threads < 1:
+            raise UserError(f"MemoryStore: max_threads must be at least 1, not {max_threads}")
         self.project = project
+        self.max_threads = max_threads
         self._data = _Data()
         self._files = self._data.files
         self._vector_tables = self._data.vector_stores
 
     def scoped(self, project: str) -> MemoryStore:
         """A view of the same data for another project."""
-        view = MemoryStore(project=project)
+        view = MemoryStore(project=project, max_threads=self.max_threads)
         view._data = self._data
         view._files = self._data.files
         view._vector_tables = self._data.vector_stores
@@ -89,15 +100,33 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     def _thread(self, thread_id: str) -> _Row:
         row = self._data.threads.get(thread_id)
         if row is None or row.project != self.project:
-            raise NotFoundError(f"No thread found with id {thread_id!r}.")
+            raise NotFoundError(f"No thread found with id {thread_id!r}.{self._forgotten()}")
         return row
+
+    def _touch(self, thread_id: str) -> None:
+        """Mark a thread as just used (a bounded store forgets the least recently used)."""
+        if self.max_threads is not None:
+            threads = self._data.threads
+            threads[thread_id] = threads.pop(thread_id)
 
     async def create_thread(self, thread: Thread) -> Thread:
         _refuse_duplicate(self._data.threads, thread.id, "thread")
         self._data.threads[thread.id] = _Row(thread.id, thread.model_dump_json(), self.project)
         self._data.thread_messages[thread.id] = []
         self._data.thread_runs[thread.id] = []
+        if self.max_threads is not None and len(self._data.threads) > self.max_threads:
+            self._forget_idle_thread(keep=thread.id)
         return thread
+
+    def _forget_idle_thread(self, keep: str) -> None:
+        """Drop the least recently used thread without an active run (if there is one)."""
+        for thread_id in self._data.threads:
+            if thread_id != keep and self._active_run(thread_id) is None:
+                self._drop_thread(thread_id)
+                return
+
+    def _forgotten(self) -> str:
+        return "" if self.max_threads is None else _FORGOTTEN.format(self.max_threads)
 
     async def get_thread(self, thread_id: str) -> Thread:
         return self._thread(thread_id).load(Thread)
@@ -108,6 +137,10 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
 
     async def delete_thread(self, thread_id: str) -> None:
         self._thread(thread_id)
+        self._drop_thread(thread_id)
+
+    def _drop_thread(self, thread_id: str) -> None:
+        self._data.message_edits.pop(thread_id, None)
         for message_id in self._data.thread_messages.pop(thread_id, []):
             self._data.messages.pop(message_id, None)
         for run_id in self._data.thread_runs.pop(thread_id, []):
@@ -137,6 +170,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         _refuse_duplicate(self._data.messages, message.id, "message")
         self._data.messages[message.id] = _message_row(message)
         self._data.thread_messages[message.thread_id].append(message.id)
+        self._touch(message.thread_id)
         return message
 
     def _message(self, message_id: str) -> _Row:
@@ -150,13 +184,29 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         return self._message(message_id).load(Message)
 
     async def update_message(self, message: Message) -> None:
-        self._message(message.id)
+        row = self._message(message.id)
         self._data.messages[message.id] = _message_row(message)
+        self._edited(row.thread_id)
 
     async def delete_message(self, message_id: str) -> None:
         row = self._message(message_id)
         self._data.thread_messages[row.thread_id].remove(message_id)
         del self._data.messages[message_id]
+        self._edited(row.thread_id)
+
+    def _edited(self, thread_id: str) -> None:
+        edits = self._data.message_edits
+        edits[thread_id] = edits.get(thread_id, 0) + 1
+
+    async def history_version(self, thread_id: str) -> tuple[int, int]:
+        """(edits and deletions so far, number of messages) of a thread's messages.
+
+        The runner keeps a thread's converted history while only additions happened
+        (`agentkit.runs.history_cache`).
+        """
+        self._thread(thread_id)
+        count = len(self._data.thread_messages[thread_id])
+        return self._data.message_edits.get(thread_id, 0), count
 
     async def list_messages(
         self,
@@ -179,7 +229,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     def _run(self, run_id: str) -> _Row:
         row = self._data.runs.get(run_id)
         if row is None:
-            raise NotFoundError(f"No run found with id {run_id!r}.")
+            raise NotFoundError(f"No run found with id {run_id!r}.{self._forgotten()}")
         self._thread(row.thread_id)
         return row
 
@@ -202,6 +252,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
         self._data.ledger.settle(run.id, run.status, lease)
+        self._touch(run.thread_id)
         return run
 
     def _message_rows(self, run: Run, messages: Sequence[Message]) -> list[_Row]:
@@ -401,6 +452,12 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         mine = [row for row in self._data.assistants.values() if row.project == self.project]
         selected = page(mine, key=_id, order=order, after=after, before=before, limit=limit)
         return [json.loads(row.json) for row in selected]
+
+
+_FORGOTTEN = (
+    " This store keeps only the {} most recently used threads (max_threads) and may have "
+    "forgotten it; keep threads with a Runner over a store of your own."
+)
 
 
 def _id(row: _Row) -> str:

@@ -5,33 +5,41 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
-import docstring_parser
-from docstring_parser import epydoc, numpydoc, rest
-from docstring_parser.google import DEFAULT_SECTIONS, GoogleParser, Section, SectionType
+if TYPE_CHECKING:
+    import docstring_parser
 
 __all__ = ["DocstringFormat", "DocstringWarning", "ParsedDocstring", "parse_docstring"]
 
 DocstringFormat = Literal["auto", "google", "numpy", "rest", "epydoc"]
+_FORMATS = ("rest", "google", "numpy", "epydoc")
 
-# Google's keyword-argument sections (as napoleon reads them) document parameters too.
-_GOOGLE = GoogleParser(
-    [
-        *DEFAULT_SECTIONS,
-        *(
-            Section(title, "param", SectionType.MULTIPLE)
-            for title in ("Keyword Args", "Keyword Arguments", "Kwargs", "Other Parameters")
-        ),
-    ]
-)
-# In docstring_parser's own order, which breaks ties in "auto".
-_PARSERS: dict[str, Callable[[str], docstring_parser.Docstring]] = {
-    "rest": rest.parse,
-    "google": _GOOGLE.parse,
-    "numpy": numpydoc.parse,
-    "epydoc": epydoc.parse,
-}
+
+@cache
+def _parsers() -> dict[str, Callable[[str], docstring_parser.Docstring]]:
+    """docstring_parser's parsers, imported at the first tool (not with agentkit)."""
+    from docstring_parser import epydoc, numpydoc, rest
+    from docstring_parser.google import DEFAULT_SECTIONS, GoogleParser, Section, SectionType
+
+    # Google's keyword-argument sections (as napoleon reads them) document parameters too.
+    google = GoogleParser(
+        [
+            *DEFAULT_SECTIONS,
+            *(
+                Section(title, "param", SectionType.MULTIPLE)
+                for title in ("Keyword Args", "Keyword Arguments", "Kwargs", "Other Parameters")
+            ),
+        ]
+    )
+    # In docstring_parser's own order (_FORMATS), which breaks ties in "auto".
+    return {
+        "rest": rest.parse,
+        "google": google.parse,
+        "numpy": numpydoc.parse,
+        "epydoc": epydoc.parse,
+    }
 
 
 class DocstringWarning(UserWarning):
@@ -60,9 +68,9 @@ def parse_docstring(doc: str | None, docstring_format: DocstringFormat = "auto")
     """
     if not doc or not doc.strip():
         return ParsedDocstring()
-    if docstring_format != "auto" and docstring_format not in _PARSERS:
+    if docstring_format != "auto" and docstring_format not in _FORMATS:
         raise ValueError(
-            f"docstring_format must be one of {sorted(['auto', *_PARSERS])}, "
+            f"docstring_format must be one of {sorted(['auto', *_FORMATS])}, "
             f"got {docstring_format!r}"
         )
     # The parsers clean the text again, dedenting every line but the first by the others'
@@ -82,10 +90,13 @@ def parse_docstring(doc: str | None, docstring_format: DocstringFormat = "auto")
 
 
 def _parse(text: str, docstring_format: DocstringFormat) -> docstring_parser.Docstring:
+    import docstring_parser
+
+    parsers = _parsers()
     if docstring_format != "auto":
-        return _PARSERS[docstring_format](text)
+        return parsers[docstring_format](text)
     found: list[docstring_parser.Docstring] = []
-    for parse in _PARSERS.values():
+    for parse in parsers.values():
         try:
             found.append(parse(text))
         except docstring_parser.ParseError:

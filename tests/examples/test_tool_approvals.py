@@ -41,6 +41,29 @@ def test_a_second_process_edits_the_amount_and_the_tool_runs_with_it(tmp_path: P
     )
 
 
+@pytest.mark.parametrize(
+    ("decision", "answer"),
+    [
+        (["approve"], "Refund request answered: refunded 30 EUR on order 42"),
+        (
+            ["deny", "No receipt."],
+            "Refund request answered: The call was not run: the user denied it. "
+            "Reason: No receipt.",
+        ),
+    ],
+)
+def test_a_second_process_approves_or_denies_the_waiting_call(
+    tmp_path: Path, decision: list[str], answer: str
+) -> None:
+    out = run_example(SCRIPT, "start", "Refund 30 EUR on order 42", cwd=tmp_path)
+    match = re.match(r"run (run_\w+) is requires_action\n", out)
+    assert match, out
+
+    out = run_example(SCRIPT, decision[0], match[1], *decision[1:], cwd=tmp_path)
+
+    assert out == f"run {match[1]} is completed: {answer}\n"
+
+
 async def test_small_refunds_run_and_a_denied_one_tells_the_model_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -27,7 +27,7 @@ async def test_the_three_lookups_all_start_before_any_finishes() -> None:
     finally:
         sys.path.remove(str(EXAMPLES))
 
-    result = await travel_planner.agent.run("Plan a trip")
+    result = await travel_planner.agent.run("Plan a trip", keep_events=True)
 
     tool_events = (ToolCallStartedEvent, ToolCallFinishedEvent)
     kinds = [type(e) for e in result.events if isinstance(e, tool_events)]

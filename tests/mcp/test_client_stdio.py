@@ -159,7 +159,7 @@ async def test_a_call_past_the_tool_timeout_is_cancelled_on_the_server(
         limits=RunLimits(tool_timeout=0.3),
     )
 
-    result = await agent.run("wait for it", runner=Runner(middleware=[]))
+    result = await agent.run("wait for it", runner=Runner(middleware=[]), keep_events=True)
 
     [finished] = [e for e in result.events if isinstance(e, ToolCallFinishedEvent)]
     assert finished.error is not None and finished.error.code == "tool_timeout"
@@ -253,7 +253,7 @@ async def test_a_50_mb_result_reaches_the_model_truncated_like_any_tool_output(
     )
 
     started = time.monotonic()
-    result = await agent.run("read", runner=Runner(middleware=[]))
+    result = await agent.run("read", runner=Runner(middleware=[]), keep_events=True)
 
     [finished] = [e for e in result.events if isinstance(e, ToolCallFinishedEvent)]
     assert finished.error is None

@@ -126,10 +126,10 @@ def test_a_toolset_used_from_a_second_event_loop_starts_its_server_again() -> No
     toolset = MCPToolset(sdk_command(), name="sdk")
     agent = Agent(name="adder", model=FunctionModel(_adder), tools=[toolset])
 
-    first = asyncio.run(agent.run("one", runner=Runner()))
+    first = asyncio.run(agent.run("one", runner=Runner(), keep_events=True))
     # asyncio.run ended the loop: its cancellation stopped the server, nothing was closed.
     assert child_processes() == before
-    second = asyncio.run(agent.run("two", runner=Runner()))
+    second = asyncio.run(agent.run("two", runner=Runner(), keep_events=True))
 
     outputs = [
         e.output for r in (first, second) for e in r.events if isinstance(e, ToolCallFinishedEvent)

@@ -65,7 +65,7 @@ def test_retry_after_is_capped_at_max_wait() -> None:
 async def test_a_diverging_retry_keeps_the_shown_text_and_stores_the_new_answer() -> None:
     model = FlakyModel("Hello wor", "Hi there, friend.")
     agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_none())])
-    result = await agent.run("hi")
+    result = await agent.run("hi", keep_events=True)
 
     deltas = "".join(e.text for e in result.events if isinstance(e, TextDeltaEvent))
     assert deltas == "Hello wor"
@@ -75,7 +75,7 @@ async def test_a_diverging_retry_keeps_the_shown_text_and_stores_the_new_answer(
 async def test_each_retry_emits_a_retry_event() -> None:
     model = FlakyModel("Hel", "Hello")
     agent = Agent(name="a", model=model, middleware=[RetryMiddleware(wait=wait_fixed(0.001))])
-    result = await agent.run("hi")
+    result = await agent.run("hi", keep_events=True)
 
     retries = [e for e in result.events if isinstance(e, RetryEvent)]
     assert retries == [
@@ -132,7 +132,7 @@ async def test_adapters_send_requests_with_the_sdk_retries_off() -> None:
 async def test_a_runner_retries_transient_model_errors_by_default() -> None:
     fake = FakeOpenAI([FakeReply.error(503, retry_after=0.01), "recovered"])
     model = ResponsesModel("m", client=fake.client(max_retries=2))
-    result = await Agent(name="a", model=model).run("hi", runner=Runner())
+    result = await Agent(name="a", model=model).run("hi", runner=Runner(), keep_events=True)
     assert result.status == "completed"
     assert result.output_text == "recovered"
     assert len(fake.requests) == 2

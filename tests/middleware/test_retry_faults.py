@@ -52,7 +52,7 @@ def _retry(**options: Any) -> RetryMiddleware:
 
 
 async def _run(agent: Agent[Any], runner: Runner | None = None) -> RunResult:
-    builder = RunResultBuilder()
+    builder = RunResultBuilder(keep_events=True)
     async for event in agent.iter_run("Tell me about the fox.", runner=runner):
         builder.add(event)
     return builder.result()

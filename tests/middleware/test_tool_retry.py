@@ -25,7 +25,7 @@ def _script(request: ModelRequest, info: FunctionInfo) -> Any:
 
 async def _run(fetch: Tool, *layers: ToolRetryMiddleware) -> RunResult:
     agent = Agent(name="a", model=FunctionModel(_script), tools=[fetch], middleware=layers)
-    return await agent.run("go")
+    return await agent.run("go", keep_events=True)
 
 
 def _flaky(failures: int, error: type[Exception] = ConnectionError) -> tuple[Tool, list[int]]:
@@ -162,7 +162,9 @@ async def test_the_tool_decorator_takes_a_retry_policy_used_by_default() -> None
             return call_tool("fetch", {"url": "https://example.test"})
         return text("done")
 
-    result = await Agent(name="a", model=FunctionModel(script), tools=[fetch]).run("go")
+    result = await Agent(name="a", model=FunctionModel(script), tools=[fetch]).run(
+        "go", keep_events=True
+    )
     assert result.tool_calls[0].function.output == "page"
     assert len(attempts) == 3
     assert [e.kind for e in result.events].count("retry") == 2

@@ -164,6 +164,9 @@ class Double:
     # -- runs --------------------------------------------------------------------------------
     async def create_run(self, request: Request) -> Response:
         body = await self._record(request)
+        if request.path_params["tid"] not in self.threads:
+            error = {"message": "No thread found.", "type": "invalid_request_error"}
+            return self._json({"error": {**error, "code": None, "param": None}}, 404)
         if self.foundry and body.get("tool_choice") == "required":
             return self._json(
                 {

@@ -50,7 +50,7 @@ async def test_remote_run_against_agentkit_serve(
 ) -> None:
     agent = Agent(name="weather", model=TestModel(), tools=[get_weather])
     runner = RemoteRunner(serve_client, mode=mode, poll=PollPolicy(default=0.02))
-    result = await runner.run(agent, "Weather?")
+    result = await runner.run(agent, "Weather?", keep_events=True)
     assert result.status == "completed", result.last_error
     [call] = result.tool_calls
     assert call.function.name == "get_weather"

@@ -54,7 +54,7 @@ async def test_run_answers_tools_and_completes(
 ) -> None:
     double.arguments["get_weather"] = '{"city": "Oslo"}'
     runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01))
-    result = await runner.run(weather_agent(), "Weather in Oslo?")
+    result = await runner.run(weather_agent(), "Weather in Oslo?", keep_events=True)
     assert result.status == "completed"
     assert result.output_text == "outputs: sunny in Oslo"
     assert kinds(result.events) == [

@@ -40,7 +40,7 @@ async def test_the_sub_run_is_recorded_linked_and_its_usage_counted() -> None:
     parent, researcher = make_agents(ResponsesModel("gpt-test", client=sub.client()))
     runner = Runner()
 
-    result = await runner.run(parent, "Ask the researcher.")
+    result = await runner.run(parent, "Ask the researcher.", keep_events=True)
 
     assert result.output_text == "The researcher says: Oslo."
     assert sub.requests[0].last_user_text == "Capital of Norway?"

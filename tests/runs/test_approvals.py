@@ -225,7 +225,7 @@ async def test_a_rule_decides_per_call_from_the_arguments() -> None:
     )
     agent = Agent(name="r", model=ResponsesModel("m", client=fake.client()), tools=[refund])
 
-    result = await agent.run("Two refunds")
+    result = await agent.run("Two refunds", keep_events=True)
 
     assert [c.id for c in result.pending_approvals] == ["big"]
     ran = [(e.call_id, e.output) for e in result.events if isinstance(e, ToolCallFinishedEvent)]

@@ -198,7 +198,7 @@ async def test_tool_events_pair_up_with_durations() -> None:
         model=FunctionModel(Script([fan_out(2), "done"])),
         tools=ListToolset(FnTool("work", lambda i: i)),
     )
-    result = await Runner().run(agent, "go")
+    result = await Runner().run(agent, "go", keep_events=True)
     started = [e.call_id for e in result.events if isinstance(e, ToolCallStartedEvent)]
     finished = [e for e in result.events if isinstance(e, ToolCallFinishedEvent)]
     assert sorted(started) == ["c0", "c1"]

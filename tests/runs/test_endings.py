@@ -123,7 +123,7 @@ async def test_a_sub_second_deadline_still_gives_the_run_that_long() -> None:
 async def test_expires_at_is_never_sooner_than_the_timeout() -> None:
     agent = Agent(name="a", model=FunctionModel(Script(["ok"])), limits=RunLimits(timeout=1.5))
     started = time.time()
-    result = await Runner().run(agent, "q")
+    result = await Runner().run(agent, "q", keep_events=True)
     first = next(e.run for e in result.events if isinstance(e, RunStatusEvent))
     assert first.expires_at is not None and first.expires_at >= started + 1.5
 

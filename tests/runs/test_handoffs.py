@@ -56,7 +56,7 @@ async def test_after_a_handoff_the_other_agent_answers_and_writes_the_message() 
     team = Team()
     runner = Runner()
 
-    result = await runner.run(team.triage, "My invoice is wrong")
+    result = await runner.run(team.triage, "My invoice is wrong", keep_events=True)
 
     assert result.status == "completed"
     assert result.output_text == "Billing here. How can I help?"
@@ -89,7 +89,7 @@ async def test_the_next_run_continues_with_the_agent_that_has_the_conversation()
     runner = Runner()
     first = await runner.run(team.triage, "My invoice is wrong")
 
-    second = await runner.run(team.triage, "Also, hello", thread=first.thread_id)
+    second = await runner.run(team.triage, "Also, hello", thread=first.thread_id, keep_events=True)
 
     assert len(team.triage_fake.requests) == 1  # triage was not asked again
     assert second.output_text == "Billing here. How can I help?"

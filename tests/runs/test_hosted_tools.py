@@ -143,7 +143,7 @@ async def test_the_answer_gets_the_image_first_and_annotations_where_it_names_th
 
 async def test_the_outputs_event_comes_before_the_call_finishes() -> None:
     agent = Agent(name="a", model=scripted([]), tools=[FakeInterpreter()])
-    result = await agent.run("compute")
+    result = await agent.run("compute", keep_events=True)
     kinds = [
         e.kind for e in result.events if isinstance(e, HostedCallEvent | ToolCallFinishedEvent)
     ]

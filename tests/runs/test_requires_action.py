@@ -169,8 +169,10 @@ async def test_cancel_a_paused_run() -> None:
 async def test_status_events_follow_the_assistants_machine() -> None:
     agent = lookup_agent(two_calls_then("ok"))
     runner = Runner()
-    paused = await runner.run(agent, "go", dispatch="manual")
-    resumed = await runner.submit_tool_outputs(agent, paused.run, {"c1": "A", "c2": "B"})
+    paused = await runner.run(agent, "go", dispatch="manual", keep_events=True)
+    resumed = await runner.submit_tool_outputs(
+        agent, paused.run, {"c1": "A", "c2": "B"}, keep_events=True
+    )
     statuses = [e.status for e in paused.events + resumed.events if isinstance(e, RunStatusEvent)]
     assert statuses == ["queued", "in_progress", "requires_action", "in_progress", "completed"]
 

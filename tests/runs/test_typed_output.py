@@ -43,7 +43,7 @@ async def test_responses_sends_the_schema_as_text_format_and_validates_the_answe
         name="w", model=ResponsesModel("gpt-test", client=fake.client()), output_type=Weather
     )
 
-    result = await agent.run("Weather in Oslo?")
+    result = await agent.run("Weather in Oslo?", keep_events=True)
 
     assert fake.bodies[0]["text"] == {
         "format": {

@@ -83,7 +83,9 @@ class Soak:
             assert paused.required_action is not None
             calls = paused.required_action.submit_tool_outputs.tool_calls
             outputs = {call.id: HUMAN_ANSWER for call in calls}
-            result = await self.runner.submit_tool_outputs(agent, paused.id, outputs)
+            result = await self.runner.submit_tool_outputs(
+                agent, paused.id, outputs, keep_events=True
+            )
             self.events[paused.id] += result.events
 
     async def _drain(

@@ -1,0 +1,70 @@
+"""Import time of the entry points a first run needs, against ``import openai``.
+
+Each statement runs in a fresh interpreter with ``-X importtime``, ``--repeat`` times
+(interleaved, so background load hits all alike); the figure is the median of the summed
+cumulative time of the top-level imports, minus an empty interpreter's (``pass``).
+
+    .venv/bin/python bench/imports.py               # median of 10
+    .venv/bin/python bench/imports.py --repeat 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+
+STATEMENTS = {
+    "(empty)": "pass",
+    "import openai": "import openai",
+    "import agentkit": "import agentkit",
+    "from agentkit import Agent, tool": "from agentkit import Agent, tool",
+    "from agentkit.models import ResponsesModel": "from agentkit.models import ResponsesModel",
+    "from agentkit.models import ChatCompletionsModel": (
+        "from agentkit.models import ChatCompletionsModel"
+    ),
+    "import agentkit.remote": "import agentkit.remote",
+}
+
+
+def import_ms(statement: str) -> float:
+    """Milliseconds the top-level imports of ``statement`` took in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total_us = 0
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = (part for part in line.removeprefix("import time:").split("|"))
+        if not name.startswith("  "):  # top level: its cumulative time includes its imports
+            total_us += int(cumulative)
+    return total_us / 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    samples: dict[str, list[float]] = {name: [] for name in STATEMENTS}
+    for _ in range(args.repeat):
+        for name, statement in STATEMENTS.items():
+            samples[name].append(import_ms(statement))
+    base = statistics.median(samples.pop("(empty)"))
+    medians = {name: statistics.median(values) - base for name, values in samples.items()}
+    openai_ms = medians["import openai"]
+    print(f"\n### Import time (-X importtime, median of {args.repeat}, ms)\n")
+    print("| import | median ms | min ms | vs openai | goal: <= openai + 50 ms |")
+    print("|---|---|---|---|---|")
+    for name, median in medians.items():
+        low = min(samples[name]) - base
+        met = "-" if name == "import openai" else ("yes" if median <= openai_ms + 50 else "no")
+        print(f"| `{name}` | {median:.0f} | {low:.0f} | {median - openai_ms:+.0f} | {met} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""A remote run makes no more HTTP requests, and waits no longer, than a raw SDK loop would.
+
+Polled runs also list their steps at each stop, which the raw loop does not read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+import pytest
+from openai import AsyncOpenAI
+from openai.types.beta.threads.run_submit_tool_outputs_params import ToolOutput
+
+from agentkit.remote import PollPolicy, RemoteRunner
+from agentkit.remote.sdk import assistants_api
+
+from .double import Double
+from .test_runner import weather_agent
+
+Mode = Literal["stream", "poll"]
+
+
+async def raw_poll_loop(client: AsyncOpenAI, assistant_id: str, question: str) -> str:
+    """What an SDK user writes: create the thread with the message, poll, submit, poll, list."""
+    with assistants_api():
+        threads = client.beta.threads
+        thread = await threads.create(messages=[{"role": "user", "content": question}])
+        run = await threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant_id)
+        while run.status == "requires_action" and run.required_action is not None:
+            calls = run.required_action.submit_tool_outputs.tool_calls
+            outputs: list[ToolOutput] = [{"tool_call_id": c.id, "output": "sunny"} for c in calls]
+            run = await threads.runs.submit_tool_outputs_and_poll(
+                run_id=run.id, thread_id=thread.id, tool_outputs=outputs
+            )
+        page = await threads.messages.list(thread.id, run_id=run.id)
+    return json.dumps([m.id for m in page.data])
+
+
+async def raw_stream_loop(client: AsyncOpenAI, assistant_id: str, question: str) -> None:
+    """The streamed raw loop: create the thread with the message, stream, submit streamed."""
+    with assistants_api():
+        threads = client.beta.threads
+        thread = await threads.create(messages=[{"role": "user", "content": question}])
+        stream = await threads.runs.create(thread.id, assistant_id=assistant_id, stream=True)
+        while True:
+            paused = None
+            async for event in stream:
+                if event.event == "thread.run.requires_action":
+                    paused = event.data
+            if paused is None or paused.required_action is None:
+                return
+            calls = paused.required_action.submit_tool_outputs.tool_calls
+            answers: list[ToolOutput] = [{"tool_call_id": c.id, "output": "sunny"} for c in calls]
+            stream = await threads.runs.submit_tool_outputs(
+                paused.id, thread_id=thread.id, tool_outputs=answers, stream=True
+            )
+
+
+@pytest.mark.parametrize("mode", ["poll", "stream"])
+async def test_a_run_makes_no_more_requests_than_the_raw_sdk_loop(
+    client: AsyncOpenAI, double: Double, mode: Mode
+) -> None:
+    if mode == "stream":
+        double.in_progress_polls = 0  # each stream goes on to the run's next stop
+    runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01, jitter=0))
+    agent = weather_agent()
+    await runner.run(agent, "warm up")  # creates the assistant once
+    [assistant_id] = double.assistants
+
+    before = len(double.requests)
+    result = await runner.run(agent, "Weather in Paris?")
+    ours = len(double.requests) - before
+    before = len(double.requests)
+    if mode == "poll":
+        await raw_poll_loop(client, assistant_id, "Weather in Paris?")
+    else:
+        await raw_stream_loop(client, assistant_id, "Weather in Paris?")
+    raw = len(double.requests) - before
+
+    assert result.status == "completed"
+    assert result.output_text.startswith("outputs: ")
+    # Polled, agentkit lists the run's steps at each stop (to report them as events), which
+    # the raw loop never reads: one request per stop (requires_action, completed) more.
+    allowed = raw + 2 if mode == "poll" else raw
+    assert ours <= allowed, [path for _, path, _, _ in double.requests[-(ours + raw) :]]
+
+
+async def test_the_run_is_retrieved_at_once_after_create_and_submit(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    double.in_progress_polls = 0  # the service is done by the first retrieve
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    runner = RemoteRunner(client, mode="poll", poll=PollPolicy(sleep=record))
+    result = await runner.run(weather_agent(), "Weather in Paris?")
+
+    assert result.status == "completed"
+    assert waits == []
+
+
+async def test_the_user_message_goes_with_the_run(client: AsyncOpenAI, double: Double) -> None:
+    runner = RemoteRunner(client, mode="stream")
+    await runner.run(weather_agent(), "Weather in Paris?")
+
+    assert not [p for p in double.paths() if p.endswith("/messages")]
+    [created] = [body for m, p, _, body in double.requests if m == "POST" and p.endswith("/runs")]
+    assert created["additional_messages"] == [{"role": "user", "content": "Weather in Paris?"}]
+
+
+def test_waits_without_the_header_start_small_and_double_up_to_the_default() -> None:
+    policy = PollPolicy(default=0.5, initial=0.05, jitter=0)
+
+    waits = [policy.interval({}, waited) for waited in range(6)]
+
+    assert waits == pytest.approx([0.05, 0.1, 0.2, 0.4, 0.5, 0.5])
+    assert policy.interval({"openai-poll-after-ms": "300"}, 0) == 0.3
