@@ -54,8 +54,8 @@ _SECRET_VARIABLES = (
     default=8,
     show_default=True,
     type=click.IntRange(min=0),
-    help="With --database: runs this process drives at once (0: leave them to "
-    "'agentkit worker' processes).",
+    help="With --database: runs this process drives at once (0: an API front only; the "
+    "other serve processes over the database drive the runs).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -269,7 +269,7 @@ def _database(config: ServerConfig) -> str:
     runs = (
         f"this process drives up to {config.worker_concurrency} runs"
         if config.worker_concurrency
-        else "agentkit worker processes drive the runs"
+        else "other serve processes drive the runs"
     )
     return f"{describe_database(config.database_url)}; {runs}"
     if config.embeddings is not None:

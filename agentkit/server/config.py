@@ -77,7 +77,9 @@ class ServerConfig:
             ``db_path``; runs are then executed by DBOS workers (the ``dbos`` extra), and
             any number of ``serve`` processes may share the database.
         worker_concurrency: with ``database_url``, runs this process drives at once as a
-            DBOS worker (0: none; separate ``agentkit worker`` processes drive them).
+            DBOS worker (0: none, an API front only; the other ``serve`` processes over the
+            database drive the runs: their agents come from the stored assistants, which
+            ``agentkit worker`` does not build).
         embeddings: embeds vector store files and ``file_search`` queries (hybrid search,
             `agentkit.file_search.EmbeddingsClient`); None: full-text search only.
         ingest_concurrency: vector store files ingested at once, across every project.
