@@ -18,6 +18,7 @@ from psycopg import AsyncConnection
 
 from agentkit.exceptions import StoreError
 from agentkit.records import ACTIVE_RUN_STATUSES
+from agentkit.stores.sql_paging import POSTGRES, cursor_page_query
 
 __all__ = [
     "ACTIVE_RUN",
@@ -170,18 +171,5 @@ def page_query(
     before: str | None,
     limit: int | None,
 ) -> tuple[str, tuple[Any, ...]]:
-    """SQL for Assistants-style cursor paging, with the semantics of `stores.paging.page`.
-
-    Cursors are read in the requested order; a cursor id outside ``scope`` makes the subquery
-    NULL, which selects nothing, as an unknown cursor does in `page`.
-    """
-    where, scope_params = scope
-    ascending = order == "asc"
-    sql, params = f"SELECT data FROM agentkit.{table} WHERE {where}", list(scope_params)
-    cursor = f"(SELECT seq FROM agentkit.{table} WHERE id = %s AND {where})"
-    for cursor_id, later in ((after, ascending), (before, not ascending)):
-        if cursor_id is not None:
-            sql += f" AND seq {'>' if later else '<'} {cursor}"
-            params += [cursor_id, *scope_params]
-    sql += f" ORDER BY seq {'ASC' if ascending else 'DESC'} LIMIT %s"
-    return sql, (*params, limit)
+    """`cursor_page_query` in this store's SQL."""
+    return cursor_page_query(POSTGRES, table, scope, order, after, before, limit)

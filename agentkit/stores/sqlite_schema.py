@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from agentkit.exceptions import NotFoundError, StoreError, UserError
 from agentkit.records import Message
+from agentkit.stores.sql_paging import SQLITE, cursor_page_query
 
 __all__ = [
     "ACTIVE_RUN",
@@ -253,21 +254,8 @@ def page_query(
     before: str | None,
     limit: int | None,
 ) -> tuple[str, tuple[Any, ...]]:
-    """SQL for Assistants-style cursor paging, with the semantics of `stores.paging.page`.
-
-    Cursors are read in the requested order; a cursor id outside ``scope`` makes the subquery
-    NULL, which selects nothing, as an unknown cursor does in `page`.
-    """
-    where, scope_params = scope
-    ascending = order == "asc"
-    sql, params = f"SELECT data FROM {table} WHERE {where}", list(scope_params)
-    cursor = f"(SELECT seq FROM {table} WHERE id = ? AND {where})"
-    for cursor_id, later in ((after, ascending), (before, not ascending)):
-        if cursor_id is not None:
-            sql += f" AND seq {'>' if later else '<'} {cursor}"
-            params += [cursor_id, *scope_params]
-    sql += f" ORDER BY seq {'ASC' if ascending else 'DESC'} LIMIT ?"
-    return sql, (*params, -1 if limit is None else limit)
+    """`cursor_page_query` in this store's SQL."""
+    return cursor_page_query(SQLITE, table, scope, order, after, before, limit)
 
 
 def upsert_step(conn: sqlite3.Connection, params: tuple[str, str, str, str]) -> None:
