@@ -246,10 +246,8 @@ async def _prepare_toolsets(runtime: WorkerRuntime, agent: Agent[Any, Any]) -> N
 
 async def _as_orphan(store: Store, run_id: str) -> Orphan | None:
     """The run with the lease it holds now, if it is in a driven status."""
-    for run, lease in await store.driven_runs():
-        if run.id == run_id:
-            return Orphan(run, lease)
-    return None
+    found = await store.driven_run(run_id)
+    return None if found is None else Orphan(*found)
 
 
 async def _wait_for_resume(runtime: WorkerRuntime, store: Store, run: Run) -> None:

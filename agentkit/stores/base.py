@@ -237,6 +237,17 @@ class Store(ABC):
     async def driven_runs(self) -> list[tuple[Run, Lease | None]]:
         """This project's runs in a driven status, each with its lease (None: unowned)."""
 
+    async def driven_run(self, run_id: str) -> tuple[Run, Lease | None] | None:
+        """The run with its lease if it is in a driven status (None: not driven, or no such run).
+
+        What a process taking one run over looks at; stores override it to read one row
+        instead of every driven run.
+        """
+        for run, lease in await self.driven_runs():
+            if run.id == run_id:
+                return run, lease
+        return None
+
     @abstractmethod
     async def claim_run(self, run_id: str, lease: Lease, *, current: Lease | None) -> bool:
         """Take over a run: give it ``lease`` if it is driven and its lease is still ``current``.

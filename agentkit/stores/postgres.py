@@ -349,6 +349,10 @@ class PostgresStore(AssistantsStore, PostgresFiles):
         async with self._db.connection() as conn:
             return await pg_runs.driven_runs(conn, self.project)
 
+    async def driven_run(self, run_id: str) -> tuple[Run, Lease | None] | None:
+        async with self._db.connection() as conn:
+            return await pg_runs.driven_run(conn, run_id, self.project)
+
     async def claim_run(self, run_id: str, lease: Lease, *, current: Lease | None) -> bool:
         async with self._db.connection() as conn:
             claimed = await pg_runs.claim_run(conn, run_id, self.project, lease, current)

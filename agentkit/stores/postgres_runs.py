@@ -79,6 +79,19 @@ async def driven_runs(conn: Conn, project: str) -> list[tuple[Run, Lease | None]
     ]
 
 
+_DRIVEN_RUN = f"""SELECT data, owner, lease_expires_at FROM agentkit.runs
+    WHERE id = %s AND project = %s AND status IN ({_DRIVEN})"""
+
+
+async def driven_run(conn: Conn, run_id: str, project: str) -> tuple[Run, Lease | None] | None:
+    """The run with its lease, if it is in a driven status."""
+    row = await (await conn.execute(_DRIVEN_RUN, (run_id, project))).fetchone()
+    if row is None:
+        return None
+    data, owner, expires_at = row
+    return Run.model_validate_json(data), None if owner is None else Lease(owner, expires_at)
+
+
 # IS NOT DISTINCT FROM: NULL (an unowned run) equals NULL. Lease times are float64 both in
 # Python and in the column, so the comparison is exact.
 _CLAIM = f"""UPDATE agentkit.runs SET owner = %s, lease_expires_at = %s

@@ -41,6 +41,25 @@ async def test_paused_and_finished_runs_are_not_driven(store: AssistantsStore, s
     assert await store.driven_runs() == []
 
 
+async def test_one_driven_run_is_looked_up_with_its_lease(store: AssistantsStore) -> None:
+    thread, run, held = await leased_run(store, "queued")
+    _, unowned = await thread_with_run(store, "in_progress")
+
+    assert await store.driven_run(run.id) == (run, held)
+    assert await store.driven_run(unowned.id) == (unowned, None)
+    assert await store.driven_run("run_missing") is None
+    assert await store.scoped("other").driven_run(run.id) is None
+
+
+@pytest.mark.parametrize("status", ["requires_action", "completed", "cancelled"])
+async def test_a_paused_or_finished_run_is_not_looked_up_as_driven(
+    store: AssistantsStore, status: str
+) -> None:
+    thread, run, held = await leased_run(store, status)
+
+    assert await store.driven_run(run.id) is None
+
+
 async def test_another_projects_runs_are_not_listed(store: AssistantsStore) -> None:
     await leased_run(store)
 
