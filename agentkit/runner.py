@@ -28,6 +28,7 @@ from agentkit.runs.external import (
 from agentkit.runs.handoffs import handoff_graph
 from agentkit.runs.history_cache import HistoryCache
 from agentkit.runs.lease import LeaseTerms, new_owner
+from agentkit.runs.liveness import take_liveness
 from agentkit.runs.loop import drive
 from agentkit.runs.new_run import new_run
 from agentkit.runs.pump import EventPump, collect
@@ -472,10 +473,12 @@ class Runner:
         # so errors such as ActiveRunError reach the caller from the stream, as from `run()`.
         # The tools first: the run records them, and a toolset that cannot list its tools
         # (ToolsetError) leaves nothing behind.
+        live = take_liveness()  # first: the tasks started from here on are live again
         for each in handoff_graph(agent).values():  # the agents the run may hand over to
             await each.toolset.prepare()
             self._toolsets.add(each.toolset)
         state = await prepare()
+        state.live = live
         if self.execution is not None:
             stack = middleware_stack(
                 self.middleware,

@@ -3,7 +3,8 @@
 ``python bench/w3.py --url URL --impl agentkit --n 2000`` prints
 ``{"elapsed_s", "runs_per_s", "rss_peak_kib", "failed"}``. A fresh process per measurement
 makes the peak RSS (``VmHWM``) belong to this burst alone. Non-streamed model calls, as the
-peers make by default, except ``agentkit-default``: ``agent.run()`` with no options (streamed).
+peers make by default; ``agentkit-default`` is ``agent.run()`` with no options (which makes
+plain requests too, since nobody reads its events live).
 ``raw`` is the plain SDK loop, ``raw-extra_body`` the same loop with agentkit's shortcut.
 """
 

@@ -76,7 +76,8 @@ def raw_name(stream: bool, shortcut: bool) -> str:
 
 
 def default_contender(url: str, *, clock: ToolClock, connections: int = 100) -> Contender:
-    """agentkit as a user gets it: ``agent.run()`` with no options (its own runner, streamed)."""
+    """agentkit as a user gets it: ``agent.run()`` with no options (its own runner; its model
+    calls are plain requests, since nobody reads the run live)."""
     func = make_tools(clock, 0.1)["lookup_async"]
     agent: Agent[None] = Agent(
         name="bench",

@@ -25,7 +25,7 @@ from agentkit.models.events import (
     ModelTextDelta,
     ModelToolCall,
 )
-from agentkit.models.request import ModelRequest
+from agentkit.models.request import ModelRequest, StreamMode, streams
 from agentkit.usage import Usage
 
 __all__ = ["ChatCompletionsModel"]
@@ -49,7 +49,10 @@ class ChatCompletionsModel(OpenAIClientModel):
             endpoint from ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``, read at the first
             request, through a client per event loop (see `OpenAIClientModel`).
         endpoint: the API to talk to, instead of a client.
-        stream: stream the response (default) or make one plain request.
+        stream: ``"auto"`` (the default) streams the response when the run's events are read as
+            they come (``iter_run``) and makes one plain request when the caller waits for
+            the result (``run()``, `ModelRequest.live`); True always streams (a proxy that
+            cuts idle connections during a long answer needs it), False never does.
         include_usage: ask for token usage at the end of a stream (``stream_options``); turn off
             for servers that reject ``stream_options``.
         max_tokens_param: the field that carries ``max_output_tokens``. OpenAI wants
@@ -67,7 +70,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         *,
         client: AsyncOpenAI | None = None,
         endpoint: Endpoint | None = None,
-        stream: bool = True,
+        stream: StreamMode = "auto",
         include_usage: bool = True,
         max_tokens_param: MaxTokensParam = "max_completion_tokens",
         structured_output: bool = True,
@@ -78,7 +81,7 @@ class ChatCompletionsModel(OpenAIClientModel):
                 f"{get_args(MaxTokensParam)}, not {max_tokens_param!r}"
             )
         super().__init__(model_name, client=client, endpoint=endpoint)
-        self.streaming = stream
+        self.streaming: StreamMode = stream
         self.include_usage = include_usage
         self.max_tokens_param: MaxTokensParam = max_tokens_param
         self.structured_output = structured_output
@@ -89,7 +92,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         )
         params = prebuilt(wire, "messages", "tools", "tool_choice", required=("messages",))
         limit = 1 if request.parallel_tool_calls is False else None
-        if self.streaming:
+        if streams(self.streaming, request):
             if self.include_usage:
                 params["stream_options"] = {"include_usage": True}
             async for event in self._stream_events(params, limit):

@@ -16,10 +16,12 @@ __all__ = [
     "ModelRequest",
     "ModelSettings",
     "NamedToolChoice",
+    "StreamMode",
     "ToolCallItem",
     "ToolChoice",
     "ToolOutputItem",
     "UserMessageItem",
+    "streams",
 ]
 
 
@@ -174,6 +176,9 @@ class ModelRequest:
         run_id: the agentkit run this call belongs to (for logs and metadata).
         turn: the 1-based index of this model call within the run.
         output: the format a final answer must have (structured output), or None for text.
+        live: whether the run's events are read as they come; when nobody reads them (the
+            caller waits for the result), an adapter left at ``stream="auto"`` makes one
+            plain request instead of streaming.
     """
 
     instructions: str | None
@@ -185,3 +190,13 @@ class ModelRequest:
     run_id: str = ""
     turn: int = 1
     output: OutputFormat | None = None
+    live: bool = True
+
+
+StreamMode: TypeAlias = bool | Literal["auto"]
+"""An adapter's ``stream`` option: always, never, or ``"auto"`` (when the run is read live)."""
+
+
+def streams(mode: StreamMode, request: ModelRequest) -> bool:
+    """Whether an adapter with ``stream=mode`` streams the response to ``request``."""
+    return request.live if mode == "auto" else mode

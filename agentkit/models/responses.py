@@ -47,7 +47,7 @@ from agentkit.models.events import (
     ModelTextDelta,
     ModelToolCall,
 )
-from agentkit.models.request import ModelRequest
+from agentkit.models.request import ModelRequest, StreamMode, streams
 from agentkit.models.responses_wire import Continuation, responses_params
 from agentkit.usage import Usage
 
@@ -75,7 +75,10 @@ class ResponsesModel(OpenAIClientModel):
             continues a conversation the server holds (the Conversations API): it sends only
             what came after the model's last answer or call, and the server adds each turn.
         conversation: the id of the hosted conversation (``conv_…``) to continue.
-        stream: stream the response (default) or make one plain request.
+        stream: ``"auto"`` (the default) streams the response when the run's events are read as
+            they come (``iter_run``) and makes one plain request when the caller waits for
+            the result (``run()``, `ModelRequest.live`); True always streams (a proxy that
+            cuts idle connections during a long answer needs it), False never does.
         store: sent as ``store`` when set; ``None`` leaves the server's default.
         structured_output: whether the server supports ``text.format`` with a JSON Schema.
             False for one that does not: an agent's typed answer is then asked for through
@@ -95,14 +98,14 @@ class ResponsesModel(OpenAIClientModel):
         endpoint: Endpoint | None = None,
         continuation: Continuation | None = None,
         conversation: str | None = None,
-        stream: bool = True,
+        stream: StreamMode = "auto",
         store: bool | None = None,
         structured_output: bool = True,
     ) -> None:
         super().__init__(model_name, client=client, endpoint=endpoint)
         self.continuation: Continuation = _checked_continuation(continuation, conversation, store)
         self.conversation = conversation
-        self.streaming = stream
+        self.streaming: StreamMode = stream
         self.store = store
         self.structured_output = structured_output
 
@@ -128,7 +131,7 @@ class ResponsesModel(OpenAIClientModel):
         echo = _echo_check(wire)
         params = prebuilt(wire, "input", "tools", "tool_choice")
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
-        if self.streaming:
+        if streams(self.streaming, request):
             async for event in self._stream_events(params, state, echo):
                 yield event
             return

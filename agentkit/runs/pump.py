@@ -14,6 +14,7 @@ from typing import Any
 
 from agentkit.events import RunEvent
 from agentkit.runs.channel import Channel
+from agentkit.runs.liveness import drained
 from agentkit.runs.result import RunResult, RunResultBuilder
 
 __all__ = ["EventPump", "collect"]
@@ -96,7 +97,8 @@ async def collect(
         keep_events: keep every event in the result (`RunResult.events`).
     """
     builder = RunResultBuilder(keep_events=keep_events)
-    async with aclosing(events) as stream:
-        async for event in stream:
-            builder.add(event)
+    with drained():  # nothing reads a piece of the answer before the whole
+        async with aclosing(events) as stream:
+            async for event in stream:
+                builder.add(event)
     return builder.result()

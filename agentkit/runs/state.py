@@ -73,6 +73,8 @@ class RunState:
         terms: how the driver holds the run's lease (its owner id, ttl, heartbeat).
         released: the driver is letting the run go unended, for another to continue
             (`Runner.release`); a cancellation then records no ending.
+        live: whether the run's events are read as they come (`agentkit.runs.liveness`);
+            its model requests say so (`ModelRequest.live`).
 
     Middleware and tools keep their own per-run state in ``ctx.state``, saved here too.
     """
@@ -96,6 +98,7 @@ class RunState:
     message_parts: MessageParts = field(default_factory=MessageParts)
     terms: LeaseTerms = field(default_factory=LeaseTerms)
     released: bool = False
+    live: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """The persisted part of the state."""

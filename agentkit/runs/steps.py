@@ -130,6 +130,7 @@ def build_request(
         run_id=state.run.id,
         turn=state.turn,
         output=agent.output.format if agent.output is not None else None,
+        live=state.live,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from contextlib import aclosing, nullcontext
 
 import structlog
 
@@ -21,6 +21,7 @@ from agentkit.files import Files
 from agentkit.records import Run
 from agentkit.runner import Runner
 from agentkit.runs.execution import RunExecution
+from agentkit.runs.liveness import drained
 from agentkit.server.logs import log_failure
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.files import FileStore
@@ -97,13 +98,17 @@ class RunExecutor:
         first: asyncio.Future[Run],
         queue: EventQueue | None,
     ) -> None:
+        # Without a queue, nobody reads a piece of an answer before the whole (the client
+        # polls): the run's model calls need not stream.
+        live = nullcontext() if queue is not None else drained()
         try:
-            async with aclosing(events) as stream:
-                async for event in stream:
-                    if not first.done() and isinstance(event, RunStatusEvent):
-                        first.set_result(event.run)
-                    if queue is not None:
-                        queue.put_nowait(event)
+            with live:
+                async with aclosing(events) as stream:
+                    async for event in stream:
+                        if not first.done() and isinstance(event, RunStatusEvent):
+                            first.set_result(event.run)
+                        if queue is not None:
+                            queue.put_nowait(event)
         except Exception as exc:
             if not first.done():
                 first.set_exception(exc)

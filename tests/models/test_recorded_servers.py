@@ -112,7 +112,7 @@ async def test_sglang_empty_finish_reasons_do_not_end_the_stream_early() -> None
 async def test_a_turn_that_says_tool_calls_but_has_none_fails_the_run() -> None:
     fake = FakeOpenAI([recorded("vllm-hermes/lost-call")])
     async with over_http(fake) as client:
-        model = ChatCompletionsModel("m", client=client)
+        model = ChatCompletionsModel("m", client=client, stream=True)  # recorded as a stream
 
         result = await Runner().run(weather_agent(model), "Weather in Paris and Rome?")
 

@@ -156,3 +156,30 @@ async def test_only_the_sampling_settings_that_were_set_are_sent_upstream(
         assistant.get("temperature", 1.0),
         1.0,
     )
+
+
+async def test_a_run_read_as_a_stream_streams_upstream_and_a_polled_one_does_not(
+    db_path: str,
+) -> None:
+    fake = FakeOpenAI(["Polled.", "Streamed."])
+    async with fake.serve() as base_url:
+        factory, _, client = upstream_model_factory(base_url=base_url, api_key=UPSTREAM_KEY)
+        app = create_app(_config(db_path, factory))
+        async with app.router.lifespan_context(app), http_client(app) as http:
+            assistant = (await http.post("/v1/assistants", json={"model": "gpt-4o"})).json()
+            for stream in (False, True):
+                thread = (
+                    await http.post(
+                        "/v1/threads", json={"messages": [{"role": "user", "content": "Q"}]}
+                    )
+                ).json()
+                base = f"/v1/threads/{thread['id']}/runs"
+                body = {"assistant_id": assistant["id"], "stream": stream}
+                answer = await http.post(base, json=body)
+                if not stream:
+                    await _until_stopped(http, f"{base}/{answer.json()['id']}")
+                else:
+                    assert "thread.run.completed" in answer.text
+        await client.close()
+
+    assert [request.body.get("stream") for request in fake.requests] == [False, True]
