@@ -24,7 +24,13 @@ STATEMENTS = {
     "from agentkit.models import ChatCompletionsModel": (
         "from agentkit.models import ChatCompletionsModel"
     ),
-    "import agentkit.remote": "import agentkit.remote",
+    # The packages load their names on first use, so a bare ``import agentkit.remote`` costs
+    # nothing; what a remote run needs is the runner.
+    "from agentkit.remote import RemoteRunner": "from agentkit.remote import RemoteRunner",
+    # A first local run needs both the agent and an adapter.
+    "a first run: Agent, tool and ResponsesModel": (
+        "from agentkit import Agent, tool; from agentkit.models import ResponsesModel"
+    ),
 }
 
 
