@@ -158,3 +158,35 @@ def test_an_unknown_name_is_a_clear_attribute_error(package: str) -> None:
     module = importlib.import_module(package)
     with pytest.raises(AttributeError, match=f"module '{package}' has no attribute 'Nope'"):
         _ = module.Nope
+
+
+MODULE_FIRST = """
+import importlib, json, pkgutil, sys, traceback
+packages = {packages!r}
+names = []
+for package in packages:
+    module = importlib.import_module(package)
+    names += [package + "." + info.name for info in pkgutil.iter_modules(module.__path__)]
+failures = {{}}
+for name in names:
+    for loaded in [m for m in sys.modules if m == "agentkit" or m.startswith("agentkit.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception:
+        failures[name] = traceback.format_exc()
+print(json.dumps({{"names": names, "failures": failures}}))
+"""
+
+
+def test_each_module_of_a_lazy_package_imports_first_on_its_own() -> None:
+    # The packages no longer import their modules in a fixed order, so a cycle the order
+    # used to hide (e.g. a toolset wrapper imported before `Toolset`) would surface here.
+    packages = [package for package in LAZY_PACKAGES if package != "agentkit"]
+    code = MODULE_FIRST.format(packages=packages)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert "agentkit.toolsets.filtered" in report["names"]
+    assert report["failures"] == {}

@@ -4,8 +4,11 @@ import typing
 
 from agentkit.exports import lazy_exports as _lazy_exports
 
+# `Toolset` builds its wrappers, which subclass it: base imports them once the class exists,
+# so it loads before any of them (``import agentkit.toolsets.filtered`` first included).
+from agentkit.toolsets.base import AnyTool, Toolset, definition_of, source_of
+
 if typing.TYPE_CHECKING:
-    from agentkit.toolsets.base import AnyTool, Toolset, definition_of, source_of
     from agentkit.toolsets.combined import CombinedToolset, toolset_from
     from agentkit.toolsets.filtered import FilteredToolset
     from agentkit.toolsets.function import FunctionToolset
@@ -37,7 +40,6 @@ if not typing.TYPE_CHECKING:
     __getattr__, __dir__ = _lazy_exports(
         globals(),
         {
-            "agentkit.toolsets.base": ["AnyTool", "Toolset", "definition_of", "source_of"],
             "agentkit.toolsets.combined": ["CombinedToolset", "toolset_from"],
             "agentkit.toolsets.filtered": ["FilteredToolset"],
             "agentkit.toolsets.function": ["FunctionToolset"],
