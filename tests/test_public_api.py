@@ -12,7 +12,8 @@ import agentkit.events
 
 
 def _public_names(module: object) -> list[str]:
-    return [name for name in vars(module) if not name.startswith("_")]
+    # dir(), not vars(): the package loads a name's module on first use (agentkit.exports).
+    return [name for name in dir(module) if not name.startswith("_")]
 
 
 def test_all_is_sorted_case_sensitively() -> None:

@@ -17,18 +17,34 @@ every layer sees the value that will be sent.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentkit.middleware.base import Middleware, overrides
-from agentkit.middleware.retry import RetryMiddleware
-from agentkit.middleware.tool_retry import ToolRetryMiddleware
+
+if TYPE_CHECKING:
+    from agentkit.middleware.retry import RetryMiddleware
+    from agentkit.middleware.tool_retry import ToolRetryMiddleware
 
 __all__ = ["RemoteMiddlewareWarning", "middleware_stack", "warn_stages_remote_runs_skip"]
 
-# Both defaults keep no per-run state, so one instance serves every run.
-_DEFAULT_MODEL_RETRY = RetryMiddleware()
-_DEFAULT_TOOL_RETRY = ToolRetryMiddleware()
+
+class _DefaultRetries(NamedTuple):
+    model: RetryMiddleware
+    tool: ToolRetryMiddleware
+
+
+@functools.cache
+def _default_retries() -> _DefaultRetries:
+    # The retry layers import tenacity (which imports tornado when it is installed): load
+    # them when the first run builds its stack, not with `import agentkit`. Both keep no
+    # per-run state, so one instance serves every run.
+    from agentkit.middleware.retry import RetryMiddleware
+    from agentkit.middleware.tool_retry import ToolRetryMiddleware
+
+    return _DefaultRetries(RetryMiddleware(), ToolRetryMiddleware())
 
 
 class RemoteMiddlewareWarning(UserWarning):
@@ -52,12 +68,13 @@ def middleware_stack(
             was given its own middleware list).
     """
     given = (*runner, *agent, *run)
+    defaults = _default_retries()
     outer: tuple[Middleware, ...] = ()
-    if default_retries and not _brings(given, RetryMiddleware):
-        outer = (_DEFAULT_MODEL_RETRY,)
+    if default_retries and not _brings(given, type(defaults.model)):
+        outer = (defaults.model,)
     inner: tuple[Middleware, ...] = ()
-    if not _brings(given, ToolRetryMiddleware):
-        inner = (_DEFAULT_TOOL_RETRY,)
+    if not _brings(given, type(defaults.tool)):
+        inner = (defaults.tool,)
     return (*outer, *given, *inner)
 
 

@@ -12,22 +12,27 @@ name (a `FixedToolChoice`, reset to ``auto`` once a tool was used), or a policy:
 Write your own by subclassing `ToolChoicePolicy`: ``resolve`` is a pure function of `TurnInfo`.
 """
 
-from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
-from agentkit.tool_choice.base import (
-    FixedToolChoice,
-    ToolChoicePolicy,
-    TurnInfo,
-    as_policy,
-    canonical_tool_choice,
-    wire_tool_choice,
-)
-from agentkit.tool_choice.policies import (
-    AllowedToolsPolicy,
-    RequiredUntil,
-    StopAtTools,
-    StopOnFirstTool,
-    ToolFirst,
-)
+import typing
+
+from agentkit.exports import lazy_exports as _lazy_exports
+
+if typing.TYPE_CHECKING:
+    from agentkit.models.request import AllowedTools, NamedToolChoice, ToolChoice
+    from agentkit.tool_choice.base import (
+        FixedToolChoice,
+        ToolChoicePolicy,
+        TurnInfo,
+        as_policy,
+        canonical_tool_choice,
+        wire_tool_choice,
+    )
+    from agentkit.tool_choice.policies import (
+        AllowedToolsPolicy,
+        RequiredUntil,
+        StopAtTools,
+        StopOnFirstTool,
+        ToolFirst,
+    )
 
 __all__ = [
     "AllowedTools",
@@ -45,3 +50,27 @@ __all__ = [
     "canonical_tool_choice",
     "wire_tool_choice",
 ]
+
+# Each name loads its module on first use (see `agentkit.exports`).
+if not typing.TYPE_CHECKING:
+    __getattr__, __dir__ = _lazy_exports(
+        globals(),
+        {
+            "agentkit.models.request": ["AllowedTools", "NamedToolChoice", "ToolChoice"],
+            "agentkit.tool_choice.base": [
+                "FixedToolChoice",
+                "ToolChoicePolicy",
+                "TurnInfo",
+                "as_policy",
+                "canonical_tool_choice",
+                "wire_tool_choice",
+            ],
+            "agentkit.tool_choice.policies": [
+                "AllowedToolsPolicy",
+                "RequiredUntil",
+                "StopAtTools",
+                "StopOnFirstTool",
+                "ToolFirst",
+            ],
+        },
+    )

@@ -7,16 +7,21 @@ subclass); `agentkit.middleware.ToolRetryMiddleware` applies the policies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from tenacity import wait_exponential_jitter, wait_fixed
-from tenacity.wait import wait_base
+from typing import TYPE_CHECKING
 
 from agentkit.exceptions import ToolExecutionError, ToolTimeoutError, UserError
+
+if TYPE_CHECKING:
+    from tenacity.wait import wait_base
 
 __all__ = ["ToolRetry"]
 
 
 def _default_wait() -> wait_base:
+    # tenacity (and tornado, which it imports when installed) loads when a policy is made,
+    # not with `@tool`, which imports this module.
+    from tenacity import wait_exponential_jitter
+
     return wait_exponential_jitter(multiplier=0.2, max=5, jitter=0.2)
 
 
@@ -54,6 +59,9 @@ class ToolRetry:
 
     def wait_policy(self) -> wait_base:
         """``wait`` as a tenacity wait object."""
+        from tenacity import wait_fixed
+        from tenacity.wait import wait_base
+
         if isinstance(self.wait, wait_base):
             return self.wait
         return wait_fixed(float(self.wait))
