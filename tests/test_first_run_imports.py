@@ -113,6 +113,8 @@ def test_a_model_adapter_loads_none_of_the_engine(statement: str) -> None:
 def test_the_remote_runner_loads_neither_the_local_agent_nor_the_run_loop() -> None:
     loaded = loaded_after("from agentkit.remote import RemoteRunner")
     assert {"agentkit.agent", "agentkit.runner", "agentkit.runs.loop"} & loaded == set()
+    # The store contract, not the stores: no SQLite, no in-memory tables.
+    assert loaded_from(loaded, ("agentkit.stores",)) == {"agentkit.stores", "agentkit.stores.base"}
 
 
 def test_the_first_run_loads_the_default_retries() -> None:
@@ -130,6 +132,7 @@ LAZY_PACKAGES = (
     "agentkit.middleware",
     "agentkit.models",
     "agentkit.remote",
+    "agentkit.stores",
     "agentkit.tool_choice",
     "agentkit.tools",
     "agentkit.toolsets",

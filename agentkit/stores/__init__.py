@@ -6,31 +6,18 @@ many processes and machines. All three are also `FileStore`s (file metadata for
 store records for `agentkit.file_search.VectorStores`).
 """
 
-from __future__ import annotations
+import typing
 
-from typing import TYPE_CHECKING, Any
+from agentkit.exports import lazy_exports as _lazy_exports
 
-from agentkit.stores.assistants import AssistantsStore
-from agentkit.stores.base import CallRecord, Lease, ListOrder, Store
-from agentkit.stores.files import FileStore
-from agentkit.stores.memory import MemoryStore
-from agentkit.stores.sqlite import SQLiteStore
-from agentkit.stores.vector_stores import VectorStoreStore
-
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
+    from agentkit.stores.assistants import AssistantsStore
+    from agentkit.stores.base import CallRecord, Lease, ListOrder, Store
+    from agentkit.stores.files import FileStore
+    from agentkit.stores.memory import MemoryStore
     from agentkit.stores.postgres import PostgresStore
-
-# psycopg loads only when the Postgres store is used.
-_LAZY = {"PostgresStore": "agentkit.stores.postgres"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'agentkit.stores' has no attribute {name!r}")
-
+    from agentkit.stores.sqlite import SQLiteStore
+    from agentkit.stores.vector_stores import VectorStoreStore
 
 __all__ = [
     "AssistantsStore",
@@ -44,3 +31,19 @@ __all__ = [
     "Store",
     "VectorStoreStore",
 ]
+
+# Each name loads its module on first use (see `agentkit.exports`): a remote run needs the
+# store contract, not SQLite; psycopg loads only when the Postgres store is used.
+if not typing.TYPE_CHECKING:
+    __getattr__, __dir__ = _lazy_exports(
+        globals(),
+        {
+            "agentkit.stores.assistants": ["AssistantsStore"],
+            "agentkit.stores.base": ["CallRecord", "Lease", "ListOrder", "Store"],
+            "agentkit.stores.files": ["FileStore"],
+            "agentkit.stores.memory": ["MemoryStore"],
+            "agentkit.stores.postgres": ["PostgresStore"],
+            "agentkit.stores.sqlite": ["SQLiteStore"],
+            "agentkit.stores.vector_stores": ["VectorStoreStore"],
+        },
+    )
