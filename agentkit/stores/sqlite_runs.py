@@ -11,22 +11,27 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, NamedTuple
 
-from agentkit.exceptions import ActiveRunError, NotFoundError
+from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, FunctionToolCall, Run
 from agentkit.stores.base import DRIVEN_RUN_STATUSES, CallRecord, Lease
 from agentkit.stores.sqlite_connection import immediate
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
     INSERT_MESSAGE,
+    INSERT_RUN,
+    INSERT_THREAD,
     RUN_EXISTS,
+    THREAD_EXISTS,
     insert,
     upsert_step,
 )
 
 __all__ = [
+    "NewRun",
     "RunRows",
     "call_records",
     "claim_run",
+    "create_run",
     "driven_runs",
     "mark_call_started",
     "record_call_outcome",
@@ -41,6 +46,57 @@ _DRIVEN = ", ".join(f"'{status}'" for status in sorted(DRIVEN_RUN_STATUSES))
 _TERMINAL = ", ".join(f"'{status}'" for status in sorted(TERMINAL_RUN_STATUSES))
 # A stored terminal status may only be saved again as itself.
 _NOT_ENDED_OTHERWISE = f"(status = ? OR status NOT IN ({_TERMINAL}))"
+
+
+class NewRun(NamedTuple):
+    """What `create_run` writes: ``INSERT_RUN``'s parameters, its messages', its thread's."""
+
+    run: tuple[Any, ...]
+    messages: list[tuple[Any, ...]]
+    thread: tuple[str, str, str] | None = None  # (id, project, data): a new thread
+
+
+# The run is written only if its thread is this project's and has no active run: one
+# statement on the path that succeeds; the reason for a refusal is looked up afterwards.
+_INSERT_RUN_ON_IDLE_THREAD = """INSERT INTO runs
+    (id, project, thread_id, status, active_thread, data, state, owner, lease_expires_at)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+    WHERE EXISTS (SELECT 1 FROM threads WHERE id = ? AND project = ?)
+    AND NOT EXISTS (SELECT 1 FROM runs WHERE active_thread = ?)"""
+
+
+def create_run(conn: sqlite3.Connection, new: NewRun) -> None:
+    """Insert a run with its messages (and its new thread) in one transaction.
+
+    Raises:
+        NotFoundError: the run's thread is not this project's (and is not ``new.thread``).
+        ActiveRunError: the thread has an active run.
+        UserError: the thread, the run or a message id exists.
+    """
+    with immediate(conn):
+        if new.thread is not None:
+            # The thread is new in this transaction: it exists and has no run.
+            insert(conn, INSERT_THREAD, new.thread, "thread")
+            insert(conn, INSERT_RUN, new.run, "run")
+        else:
+            _insert_run_on_idle_thread(conn, new.run)
+        for params in new.messages:
+            insert(conn, INSERT_MESSAGE, params, "message")
+
+
+def _insert_run_on_idle_thread(conn: sqlite3.Connection, params: tuple[Any, ...]) -> None:
+    _, project, thread_id = params[:3]
+    sql, checks = _INSERT_RUN_ON_IDLE_THREAD, (thread_id, project, thread_id)
+    try:
+        written = conn.execute(sql, (*params, *checks)).rowcount
+    except sqlite3.IntegrityError as exc:
+        raise UserError(f"A run with id {params[0]!r} already exists.") from exc
+    if written:
+        return
+    if conn.execute(THREAD_EXISTS, (thread_id, project)).fetchone() is None:
+        raise NotFoundError(f"No thread found with id {thread_id!r}.")
+    active = conn.execute(ACTIVE_RUN, (thread_id,)).fetchone()
+    raise ActiveRunError(f"Thread {thread_id} already has an active run {active[0]}.")
 
 
 def run_updates(
