@@ -127,7 +127,9 @@ def run_updates(
     where = f"id = ? AND project = ? AND {_NOT_ENDED_OTHERWISE}"
     keys = [run.id, project, run.status]
     if expected is not None:
-        where += f" AND status IN ({', '.join('?' * len(expected))})"
+        # Not "status IN (?, ?, ?)": SQLite builds a temporary index for an IN list of three
+        # or more at every execution, which made the whole UPDATE twice as slow.
+        where += f" AND ({' OR '.join(['status = ?'] * len(expected)) or 'FALSE'})"
         keys += expected
     if lease is not None:
         where += " AND (owner IS NULL OR owner = ?)"
