@@ -17,11 +17,10 @@ from functools import partial
 from typing import Any, TypeVar
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
+from agentkit.records import FunctionToolCall, Message, Run, RunStep, Thread
 from agentkit.stores import sqlite_runs
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import (
-    DRIVEN_RUN_STATUSES,
     CallRecord,
     Lease,
     ListOrder,
@@ -267,15 +266,7 @@ class SQLiteStore(AssistantsStore, SQLiteFiles, SQLiteVectorStores):
     def _new_run(
         self, run: Run, state: dict[str, Any], messages: Sequence[Message], lease: Lease | None
     ) -> sqlite_runs.NewRun:
-        # Serialized before the transaction, so a message that cannot be stored changes nothing.
-        check_run_messages(run, messages)
-        thread_id = run.thread_id
-        active_thread = thread_id if run.status in ACTIVE_RUN_STATUSES else None
-        held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
-        params: tuple[Any, ...] = (run.id, self.project, thread_id, run.status, active_thread)
-        params += (run.model_dump_json(), compact_json(state))
-        params += (held and held.owner, held and held.expires_at)
-        return sqlite_runs.NewRun(params, [message_params(m, self.project) for m in messages])
+        return sqlite_runs.new_run(run, state, messages, lease, self.project)
 
     async def get_run(self, run_id: str) -> Run:
         return Run.model_validate_json(await self._data("runs", "run", run_id))

@@ -9,11 +9,18 @@ the write are one step whatever other process writes to the file.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.records import ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, FunctionToolCall, Run
-from agentkit.stores.base import DRIVEN_RUN_STATUSES, CallRecord, Lease
+from agentkit.records import (
+    ACTIVE_RUN_STATUSES,
+    TERMINAL_RUN_STATUSES,
+    FunctionToolCall,
+    Message,
+    Run,
+)
+from agentkit.stores.base import DRIVEN_RUN_STATUSES, CallRecord, Lease, check_run_messages
 from agentkit.stores.sqlite_connection import immediate
 from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
@@ -22,7 +29,9 @@ from agentkit.stores.sqlite_schema import (
     INSERT_THREAD,
     RUN_EXISTS,
     THREAD_EXISTS,
+    compact_json,
     insert,
+    message_params,
     upsert_step,
 )
 
@@ -34,6 +43,7 @@ __all__ = [
     "create_run",
     "driven_runs",
     "mark_call_started",
+    "new_run",
     "record_call_outcome",
     "renew_lease",
     "run_updates",
@@ -63,6 +73,28 @@ _INSERT_RUN_ON_IDLE_THREAD = """INSERT INTO runs
     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
     WHERE EXISTS (SELECT 1 FROM threads WHERE id = ? AND project = ?)
     AND NOT EXISTS (SELECT 1 FROM runs WHERE active_thread = ?)"""
+
+
+def new_run(
+    run: Run,
+    state: dict[str, Any],
+    messages: Sequence[Message],
+    lease: Lease | None,
+    project: str,
+) -> NewRun:
+    """What `create_run` writes for ``run``, serialized before the transaction begins.
+
+    Raises:
+        UserError: a message is not on the run's thread (nothing is written).
+    """
+    check_run_messages(run, messages)
+    thread_id = run.thread_id
+    active_thread = thread_id if run.status in ACTIVE_RUN_STATUSES else None
+    held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
+    params: tuple[Any, ...] = (run.id, project, thread_id, run.status, active_thread)
+    params += (run.model_dump_json(), compact_json(state))
+    params += (held and held.owner, held and held.expires_at)
+    return NewRun(params, [message_params(m, project) for m in messages])
 
 
 def create_run(conn: sqlite3.Connection, new: NewRun) -> None:
