@@ -426,8 +426,11 @@ class Runner:
         store = self.store
         # Checked before anything is stored: a bad input leaves no thread behind.
         said = None if input is None else Message.of_input("", input)
+        # A new thread is stored with the run, in one write (`Store.create_thread_and_run`).
+        new_thread = None
         if thread is None:
-            thread_id = (await store.create_thread(Thread())).id
+            new_thread = Thread()
+            thread_id = new_thread.id
         else:
             thread_id = thread if isinstance(thread, str) else thread.id
         new_messages = list(additional_messages)
@@ -440,20 +443,33 @@ class Runner:
         state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
         state.terms = self.terms
         state.history = await self._history.history(
-            store, thread_id, new_messages, agent.truncation, run.max_prompt_tokens
+            store,
+            thread_id,
+            new_messages,
+            agent.truncation,
+            run.max_prompt_tokens,
+            new_thread=new_thread is not None,
         )
         # Creating the run (with its input messages, atomically) is the last await before the
         # loop takes over, so a run is never left queued with nobody to drive it.
         try:
-            await self._create(state, new_messages)
+            await self._create(state, new_messages, new_thread)
         except asyncio.CancelledError:
             await asyncio.shield(_cancel_if_created(store, run))
             raise
         return state
 
-    async def _create(self, state: RunState, messages: Sequence[Message]) -> None:
+    async def _create(
+        self, state: RunState, messages: Sequence[Message], new_thread: Thread | None
+    ) -> None:
         """Store the run with its lease; an overdue run blocking the thread is expired first."""
         store, run = self.store, state.run
+        if new_thread is not None:
+            lease = self.terms.lease()
+            await store.create_thread_and_run(
+                new_thread, run, state.to_json(), messages, lease=lease
+            )
+            return
         try:
             await store.create_run(run, state.to_json(), messages, lease=self.terms.lease())
         except ActiveRunError:

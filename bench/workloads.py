@@ -308,8 +308,24 @@ async def store_costs(url: str, *, runs: int) -> dict[str, dict[str, float]]:
                 if label == "sqlite":
                     row["(SQL statements)"] = len(statements) / runs
                     row["(of which writes)"] = _writes(statements) / runs
+                    row["(commits)"] = _commits(statements) / runs
                 costs[label] = row
     return costs
+
+
+def _commits(statements: list[str]) -> int:
+    """Write transactions: each BEGIN ... COMMIT, and each write outside one."""
+    commits, inside = 0, False
+    for statement in statements:
+        verb = statement.lstrip().split(None, 1)[0].upper()
+        if verb == "BEGIN":
+            inside = True
+        elif verb in ("COMMIT", "ROLLBACK"):
+            inside = False
+            commits += verb == "COMMIT"
+        elif not inside and _writes([statement]):
+            commits += 1
+    return commits
 
 
 def _writes(statements: list[str]) -> int:

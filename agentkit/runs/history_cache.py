@@ -67,9 +67,14 @@ class HistoryCache:
         new_messages: Sequence[Message],
         truncation: TruncationStrategy,
         max_prompt_tokens: int | None,
+        *,
+        new_thread: bool = False,
     ) -> list[ModelItem]:
-        """The model items of the thread's messages and ``new_messages``, truncated."""
-        entry = await self._entry(store, thread_id)
+        """The model items of the thread's messages and ``new_messages``, truncated.
+
+        A ``new_thread`` (not stored yet) has no messages: the store is not asked.
+        """
+        entry = _Entry(edits=0) if new_thread else await self._entry(store, thread_id)
         items = [*entry.items, *(message_item(m) for m in new_messages)]
         tokens = [*entry.tokens, *(estimate_tokens(m.text) for m in new_messages)]
         return select_history(items, tokens, truncation, max_prompt_tokens)

@@ -175,6 +175,31 @@ class Store(ABC):
         ``lease`` (None: unowned, so orphaned from the start).
         """
 
+    async def create_thread_and_run(
+        self,
+        thread: Thread,
+        run: Run,
+        state: dict[str, Any],
+        messages: Sequence[Message] = (),
+        *,
+        lease: Lease | None = None,
+    ) -> Run:
+        """Store a new thread with its first run and that run's input messages.
+
+        The same as `create_thread` then `create_run`. A store that can write the three in
+        one transaction overrides this (`SQLiteStore` does: one commit instead of two, and
+        a refused run leaves no thread behind); this default does not promise that.
+
+        Raises:
+            UserError: the thread, the run or a message id exists, or a message is on
+                another thread.
+        """
+        check_run_messages(run, messages)
+        if run.thread_id != thread.id:
+            raise UserError(f"Run {run.id} is on thread {run.thread_id}, not on {thread.id}.")
+        await self.create_thread(thread)
+        return await self.create_run(run, state, messages, lease=lease)
+
     @abstractmethod
     async def get_run(self, run_id: str) -> Run:
         """The run with this id."""

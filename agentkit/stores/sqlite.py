@@ -17,11 +17,10 @@ from functools import partial
 from typing import Any, TypeVar
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
-from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
+from agentkit.records import FunctionToolCall, Message, Run, RunStep, Thread
 from agentkit.stores import sqlite_runs
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import (
-    DRIVEN_RUN_STATUSES,
     CallRecord,
     Lease,
     ListOrder,
@@ -33,7 +32,7 @@ from agentkit.stores.sqlite_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
     INSERT_MESSAGE,
-    INSERT_RUN,
+    INSERT_THREAD,
     RUN_EXISTS,
     THREAD_EXISTS,
     UPSERT_ASSISTANT,
@@ -167,11 +166,7 @@ class SQLiteStore(AssistantsStore, SQLiteFiles, SQLiteVectorStores):
     # -- threads ---------------------------------------------------------------------------
     async def create_thread(self, thread: Thread) -> Thread:
         params = (thread.id, self.project, thread.model_dump_json())
-        await self._db.run(
-            lambda conn: insert(
-                conn, "INSERT INTO threads (id, project, data) VALUES (?, ?, ?)", params, "thread"
-            )
-        )
+        await self._db.run(lambda conn: insert(conn, INSERT_THREAD, params, "thread"))
         return thread
 
     async def get_thread(self, thread_id: str) -> Thread:
@@ -247,20 +242,31 @@ class SQLiteStore(AssistantsStore, SQLiteFiles, SQLiteVectorStores):
         *,
         lease: Lease | None = None,
     ) -> Run:
-        check_run_messages(run, messages)
-        data, thread_id = run.model_dump_json(), run.thread_id
-        active_thread = thread_id if run.status in ACTIVE_RUN_STATUSES else None
-        held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
-        params: tuple[Any, ...] = (run.id, self.project, thread_id, run.status, active_thread)
-        params += (data, compact_json(state), held and held.owner, held and held.expires_at)
-        # Serialized before the transaction, so a message that cannot be stored changes nothing.
-        inserts = [(INSERT_MESSAGE, message_params(m, self.project), "message") for m in messages]
-        await self._insert_on_thread(
-            thread_id,
-            [*inserts, (INSERT_RUN, params, "run")],
-            lambda run_id: f"Thread {thread_id} already has an active run {run_id}.",
-        )
+        new = self._new_run(run, state, messages, lease)
+        await self._db.run(partial(sqlite_runs.create_run, new=new))
         return run
+
+    async def create_thread_and_run(
+        self,
+        thread: Thread,
+        run: Run,
+        state: dict[str, Any],
+        messages: Sequence[Message] = (),
+        *,
+        lease: Lease | None = None,
+    ) -> Run:
+        """Store the thread, the run and its messages in one transaction: all or nothing."""
+        if run.thread_id != thread.id:
+            raise UserError(f"Run {run.id} is on thread {run.thread_id}, not on {thread.id}.")
+        new = self._new_run(run, state, messages, lease)
+        new = new._replace(thread=(thread.id, self.project, thread.model_dump_json()))
+        await self._db.run(partial(sqlite_runs.create_run, new=new))
+        return run
+
+    def _new_run(
+        self, run: Run, state: dict[str, Any], messages: Sequence[Message], lease: Lease | None
+    ) -> sqlite_runs.NewRun:
+        return sqlite_runs.new_run(run, state, messages, lease, self.project)
 
     async def get_run(self, run_id: str) -> Run:
         return Run.model_validate_json(await self._data("runs", "run", run_id))

@@ -24,6 +24,7 @@ __all__ = [
     "ACTIVE_RUNS",
     "INSERT_MESSAGE",
     "INSERT_RUN",
+    "INSERT_THREAD",
     "RUN_EXISTS",
     "SCHEMA_VERSION",
     "THREAD_EXISTS",
@@ -227,6 +228,7 @@ THREAD_EXISTS = "SELECT 1 FROM threads WHERE id = ? AND project = ?"
 RUN_EXISTS = "SELECT 1 FROM runs WHERE id = ? AND project = ?"
 ACTIVE_RUN = "SELECT id FROM runs WHERE active_thread = ?"
 ACTIVE_RUNS = "SELECT data FROM runs WHERE project = ? AND active_thread IS NOT NULL ORDER BY seq"
+INSERT_THREAD = "INSERT INTO threads (id, project, data) VALUES (?, ?, ?)"
 INSERT_MESSAGE = (
     "INSERT INTO messages (id, project, thread_id, run_id, data) VALUES (?, ?, ?, ?, ?)"
 )

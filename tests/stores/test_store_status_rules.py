@@ -120,3 +120,25 @@ async def test_a_message_on_another_thread_is_refused(store: AssistantsStore) ->
             run, expected={"in_progress"}, messages=[assistant_message(elsewhere.id, run.id)]
         )
     assert await store.list_messages(elsewhere.id) == []
+
+
+async def test_a_transition_expecting_no_status_changes_nothing(store: AssistantsStore) -> None:
+    thread, run = await thread_with_run(store, "queued")
+
+    moved = run.model_copy(update={"status": "in_progress"})
+
+    assert await store.transition_run(moved, expected=()) is False
+    assert (await store.get_run(run.id)).status == "queued"
+
+
+@pytest.mark.parametrize("stored", ["queued", "in_progress", "cancelling"])
+async def test_a_transition_expecting_three_statuses_matches_each(
+    store: AssistantsStore, stored: str
+) -> None:
+    thread, run = await thread_with_run(store, stored)
+    expected = ("queued", "in_progress", "cancelling")
+
+    moved = run.model_copy(update={"status": "cancelled"})
+
+    assert await store.transition_run(moved, expected=expected) is True
+    assert (await store.get_run(run.id)).status == "cancelled"
