@@ -27,6 +27,7 @@ from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
 from agentkit.runs.approvals import Approvals
+from agentkit.runs.liveness import take_liveness
 from agentkit.runs.pump import EventPump, collect
 from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import ToolOutputs
@@ -398,6 +399,8 @@ class RemoteRunner:
     async def _stream(
         self, driver: RemoteRun, drive: Callable[[], Awaitable[None]]
     ) -> AsyncGenerator[RunEvent, None]:
+        # The service decides how it runs the model; runs our tools start decide for themselves.
+        take_liveness()
         pump = EventPump("agentkit-remote-run", after_cancel=driver.finish_cancel)
         driver.mirror.emit = pump.emit
         driver.answerer.ctx = replace(driver.answerer.ctx, emit=pump.emit, runner=self)

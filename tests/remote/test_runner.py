@@ -7,11 +7,14 @@ from typing import Any, Literal
 import pytest
 from openai import AsyncOpenAI
 
+from agentkit import Runner
 from agentkit.agent import Agent
-from agentkit.events import RunStatusEvent
+from agentkit.events import RunStatusEvent, TextDeltaEvent
 from agentkit.exceptions import ModelRetry
+from agentkit.models import ResponsesModel
 from agentkit.remote import PollPolicy, RemoteRunner
-from agentkit.testing import TestModel
+from agentkit.stores import MemoryStore
+from agentkit.testing import FakeOpenAI, FakeReply, TestModel
 from agentkit.tools import tool
 
 from .double import Double
@@ -76,3 +79,30 @@ async def test_run_answers_tools_and_completes(
     [call] = result.tool_calls
     assert call.function.output == "sunny in Oslo" and call.error is None
     assert call.duration_ms is not None
+
+
+async def test_a_run_a_tool_reads_live_streams_inside_a_remote_run_waited_for(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    inner_fake = FakeOpenAI([FakeReply(text="Deep thought.")])
+    inner = Agent(name="inner", model=ResponsesModel("gpt-test", client=inner_fake.client()))
+
+    @tool
+    async def think(topic: str) -> str:
+        """Think about a topic, watching the answer come."""
+        pieces = [
+            event.text
+            async for event in Runner(MemoryStore()).iter_run(inner, topic)
+            if isinstance(event, TextDeltaEvent)
+        ]
+        return "|".join(pieces)
+
+    double.arguments["think"] = '{"topic": "life"}'
+    agent = Agent(name="thinker", model=TestModel(), tools=[think])
+    result = await RemoteRunner(client, mode="poll", poll=PollPolicy(default=0.01)).run(
+        agent, "Think."
+    )
+
+    assert result.status == "completed"
+    assert [bool(body.get("stream")) for body in inner_fake.bodies] == [True]
+    assert result.output_text.count("|") >= 1  # the answer came in pieces
