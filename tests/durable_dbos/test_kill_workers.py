@@ -82,6 +82,24 @@ class Cluster:
     def lines(self) -> list[tuple[str, str, str]]:
         return [tuple(line.split()) for line in self.ledger.read_text().splitlines()]  # type: ignore[misc]
 
+    def run_with_a_recorded_finished_call(self) -> str | None:
+        """A run one of whose calls finished and had its outcome committed to the store.
+
+        The tool notes "finished" in the ledger before it returns, so the ledger alone may
+        run ahead of the store by the time it takes to commit the outcome.
+        """
+        finished = {(run, call) for run, call, what in self.lines() if what == "finished"}
+        if not finished:
+            return None
+        with psycopg.connect(self.url) as conn:
+            rows = conn.execute(
+                "SELECT run_id, call_id FROM agentkit.tool_calls "
+                "WHERE outcome IS NOT NULL AND run_id = ANY(%s)",
+                ([run for run, _ in finished],),
+            ).fetchall()
+        recorded = finished & {(str(run), str(call)) for run, call in rows}
+        return min(recorded)[0] if recorded else None
+
     def assert_no_finished_call_ran_twice(self) -> None:
         finished = Counter((run, call) for run, call, what in self.lines() if what == "finished")
         assert [key for key, n in finished.items() if n > 1] == []
@@ -130,11 +148,14 @@ async def test_a_worker_killed_mid_tool_batch_loses_no_run_and_reruns_no_finishe
     cluster: Cluster, runner: Runner
 ) -> None:
     tasks = [asyncio.create_task(runner.run(agents.batch, f"job {i}")) for i in range(6)]
-    # Killed when a run's first call finished and its slower siblings still run.
+    # Killed when a run's first call finished (its outcome recorded) and its slower
+    # siblings still run.
     await cluster.until(
-        lambda: any(what == "finished" for _, _, what in cluster.lines()), "a call to finish"
+        lambda: cluster.run_with_a_recorded_finished_call() is not None,
+        "a finished call to be recorded",
     )
-    victim = next(run for run, _, what in cluster.lines() if what == "finished")
+    victim = cluster.run_with_a_recorded_finished_call()
+    assert victim is not None
     cluster.kill_driver_of(victim)
 
     results = await _finish(tasks)
