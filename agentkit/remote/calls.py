@@ -33,6 +33,8 @@ class AssistantsCalls:
 
     def __init__(self, client: AsyncOpenAI) -> None:
         self.client = client
+        # Whether the service has POST /threads/runs (found out at the first 404).
+        self.thread_and_run = True
 
     async def create_thread(self, metadata: Mapping[str, str] | None = None) -> SdkThread:
         """``POST /threads``."""
@@ -61,6 +63,15 @@ class AssistantsCalls:
         """``POST /threads/{id}/runs`` with ``stream: true``."""
         with assistants_api():
             pending = self.client.beta.threads.runs.create(thread_id, stream=True, **params)
+        stream: AsyncStream[AssistantStreamEvent] = await pending
+        return stream
+
+    async def stream_thread_and_run(
+        self, params: Mapping[str, Any]
+    ) -> AsyncStream[AssistantStreamEvent]:
+        """``POST /threads/runs`` with ``stream: true``: a new thread and its run at once."""
+        with assistants_api():
+            pending = self.client.beta.threads.create_and_run(stream=True, **params)
         stream: AsyncStream[AssistantStreamEvent] = await pending
         return stream
 
@@ -98,6 +109,11 @@ class AssistantsCalls:
         """``POST /threads/{id}/runs``, with the response headers."""
         runs = self.client.beta.threads.runs.with_streaming_response
         return await _with_headers(lambda: runs.create(thread_id, **params))
+
+    async def create_thread_and_run(self, params: Mapping[str, Any]) -> tuple[SdkRun, Headers]:
+        """``POST /threads/runs``: a new thread and its run at once, with the headers."""
+        threads = self.client.beta.threads.with_streaming_response
+        return await _with_headers(lambda: threads.create_and_run(**params))
 
     async def retrieve_run(self, thread_id: str, run_id: str) -> tuple[SdkRun, Headers]:
         """``GET /threads/{id}/runs/{id}``, with the response headers."""

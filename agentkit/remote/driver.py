@@ -24,10 +24,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+import openai
 from openai import AsyncStream
 
 from agentkit.exceptions import InvalidRunStateError, ModelError
@@ -49,6 +51,7 @@ from agentkit.remote.catch_up import catch_up
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
 from agentkit.remote.errors import start_error
 from agentkit.remote.events import RunMirror, feed
+from agentkit.remote.flavors import RemoteDeviationWarning
 from agentkit.remote.objects import run_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.runs.approvals import Approvals, match_approvals
@@ -98,13 +101,13 @@ class RemoteRun:
         settings: RemoteSettings,
         mirror: RunMirror,
         answerer: ToolAnswerer,
-        thread_id: str,
+        thread_id: str | None,
     ) -> None:
         self.calls = calls
         self.settings = settings
         self.mirror = mirror
         self.answerer = answerer
-        self.thread_id = thread_id
+        self._thread_id = thread_id
         self.turns = 0
         self._held: dict[str, str] = {}
         self._waiting: list[FunctionToolCall] = []
@@ -118,6 +121,12 @@ class RemoteRun:
     def run(self) -> Run | None:
         """The run as last seen (None until the service created it)."""
         return self.mirror.run
+
+    @property
+    def thread_id(self) -> str:
+        """The run's thread ("" while a new thread waits to be created with the run)."""
+        run = self.mirror.run
+        return run.thread_id if run is not None else self._thread_id or ""
 
     # -- entry points ------------------------------------------------------------------------
     async def start(self, params: Mapping[str, Any]) -> None:
@@ -264,6 +273,8 @@ class RemoteRun:
         if self.turns >= self.answerer.agent.limits.max_turns:
             raise _EndRun("incomplete", reason="max_turns")
         calls = action.tool_calls
+        # A new thread's id is known once the service created it with the run.
+        self.answerer.ctx = replace(self.answerer.ctx, thread_id=run.thread_id)
         step = self.mirror.tool_step(run)
         ours, callers = self.answerer.split(calls)
         ours, waiting = await self.answerer.split_approvals(ours)
@@ -304,10 +315,34 @@ class RemoteRun:
 
     # -- talking to the service --------------------------------------------------------------
     async def _begin(self, params: Mapping[str, Any]) -> Run:
-        if self.settings.mode == "stream":
-            return await self._consume(await self.calls.stream_run(self.thread_id, params))
-        sdk_run, headers = await self.calls.create_run(self.thread_id, params)
-        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
+        if self._thread_id is not None:
+            if self.settings.mode == "stream":
+                return await self._consume(await self.calls.stream_run(self.thread_id, params))
+            sdk_run, headers = await self.calls.create_run(self.thread_id, params)
+            return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
+        # No thread yet: params carry the new one, created with the run in one request.
+        if self.calls.thread_and_run:
+            try:
+                if self.settings.mode == "stream":
+                    return await self._consume(await self.calls.stream_thread_and_run(params))
+                sdk_run, headers = await self.calls.create_thread_and_run(params)
+                return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
+            except openai.NotFoundError:
+                if self.mirror.run is not None:
+                    raise
+                self.calls.thread_and_run = False
+                warnings.warn(
+                    "The service has no POST /threads/runs; agentkit creates each new thread "
+                    "first (one request more per run).",
+                    RemoteDeviationWarning,
+                    stacklevel=2,
+                )
+        body = dict(params)
+        thread = body.pop("thread")
+        self._thread_id = (await self.calls.create_thread()).id
+        if thread["messages"]:
+            body["additional_messages"] = thread["messages"]
+        return await self._begin(body)
 
     async def _submit(self, run: Run, outputs: list[tuple[str, str]]) -> Run:
         body = [{"tool_call_id": call_id, "output": output} for call_id, output in outputs]
@@ -358,7 +393,11 @@ class RemoteRun:
             if not _stopped(run):
                 self.mirror.on_run(run)
         self.mirror.show_started(run)
-        await catch_up(self.calls, self.mirror, self.thread_id, run)
+        if run.is_terminal or self.turns:
+            # At a run's first stop, the required action shows the tool calls step (made up,
+            # see RunMirror.tool_step): its steps are listed at the next stop, one request
+            # fewer for a run with one round of tools.
+            await catch_up(self.calls, self.mirror, self.thread_id, run)
         self.mirror.on_run(run)
         self._arm()
         return run

@@ -71,6 +71,7 @@ class RunMirror:
         self._deltas: dict[str, dict[int, dict[str, str]]] = {}
         self._outcomes: dict[str, ToolOutcome] = {}
         self._messages: set[str] = set()
+        self._made: set[str] = set()
 
     # -- runs -------------------------------------------------------------------------------
     def on_run(self, run: Run) -> None:
@@ -106,7 +107,9 @@ class RunMirror:
         """The ``tool_calls`` step the run's required action belongs to, announced.
 
         The open tool step streamed by the service, completed with the pending calls; or a
-        step made up here when the service showed none.
+        step made up here when the service showed none (a polled run's first stop, whose steps
+        are not listed). The service's step for the same calls, listed later, keeps the id
+        of the step made up, so each step is reported once under one id.
         """
         assert run.required_action is not None
         self.show_started(run)
@@ -127,6 +130,7 @@ class RunMirror:
             step_details=ToolCallsStepDetails(tool_calls=list(calls)),
         )
         self.on_step(made)
+        self._made.add(made.id)
         return made
 
     def record_outcomes(self, step: RunStep, outcomes: list[ToolOutcome]) -> None:
@@ -137,7 +141,7 @@ class RunMirror:
     # -- steps ------------------------------------------------------------------------------
     def on_step(self, step: RunStep) -> None:
         """A new snapshot of a step: announce it, and report it ended once it has."""
-        step = self._with_outcomes(self._with_deltas(step))
+        step = self._with_outcomes(self._with_deltas(self._as_made(step)))
         self._steps[step.id] = step
         if step.type == "tool_calls" and not _calls(step) and step.status == "in_progress":
             return  # announced once its calls are known, as local steps are
@@ -207,6 +211,16 @@ class RunMirror:
             if ending == "failed":
                 update["last_error"] = run.last_error
             self.on_step(self._steps[step_id].model_copy(update=update))
+
+    def _as_made(self, step: RunStep) -> RunStep:
+        """The service's tool step under the id of the step made up for the same calls."""
+        if step.type != "tool_calls" or step.id in self._steps or not self._made:
+            return step
+        calls = {c.id for c in _calls(step)}
+        for made in self._made:
+            if calls and calls == {c.id for c in _calls(self._steps[made])}:
+                return step.model_copy(update={"id": made})
+        return step
 
     def _with_deltas(self, step: RunStep) -> RunStep:
         streamed = self._deltas.get(step.id)

@@ -157,12 +157,21 @@ class RemoteRunner:
         await agent.toolset.prepare()
         self._toolsets.add(agent.toolset)
         synced = await self.sync(agent)
-        thread_id = await self._thread_for(thread)
         params = self._params(agent, synced.id, additional_instructions, metadata)
-        if input is not None:
-            # Sent with the run: one request fewer than adding the message first.
-            params["additional_messages"] = [_user_message(thread_id, input)]
-        ctx: RunContext[Any] = RunContext(deps=deps, thread_id=thread_id, agent_name=agent.name)
+        messages = [] if input is None else [_user_message(input)]
+        thread_id: str | None
+        if thread is None and additional_instructions is None:
+            # A new thread, its message and the run in one request (POST /threads/runs, which
+            # has no additional_instructions).
+            thread_id = None
+            params["thread"] = {"messages": messages}
+        else:
+            thread_id = await self._thread_for(thread)
+            if messages:  # sent with the run: one request fewer than adding it first
+                params["additional_messages"] = messages
+        ctx: RunContext[Any] = RunContext(
+            deps=deps, thread_id=thread_id or "", agent_name=agent.name
+        )
         answerer = ToolAnswerer(agent, ctx, stack, dispatch)
         driver = RemoteRun(
             self.calls, self.settings, RunMirror(self.flavor, _discard), answerer, thread_id
@@ -438,13 +447,13 @@ def _discard(event: object) -> None:
     """Events before the run's stream exists have nowhere to go (replaced in `_stream`)."""
 
 
-def _user_message(thread_id: str, input: UserInput) -> dict[str, Any]:
-    """The user's input as an ``additional_messages`` item of the run-create body."""
+def _user_message(input: UserInput) -> dict[str, Any]:
+    """The user's input as a message of the run-create body (new thread or additional)."""
     if isinstance(input, str):
         return {"role": "user", "content": input}
     # The create-message body spells a text part {"type": "text", "text": str}.
     parts = [
         {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
-        for p in Message.of_input(thread_id, input).content
+        for p in Message.of_input("", input).content
     ]
     return {"role": "user", "content": parts}

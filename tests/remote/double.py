@@ -51,6 +51,7 @@ class Double:
     arguments: dict[str, str] = field(default_factory=dict)
     assistant_list_status: int | None = None  # answer GET /assistants with this error
     lists_steps: bool = True  # False: every steps list is empty (the steps are not shown)
+    thread_and_run: bool = True  # False: no POST /threads/runs (404), as some services
     requests: list[tuple[str, str, dict[str, str], Any]] = field(default_factory=list)
     assistants: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: dict[str, Run] = field(default_factory=dict)
@@ -69,6 +70,7 @@ class Double:
             Route("/assistants", self.list_assistants, methods=["GET"]),
             Route("/assistants/{aid}", self.update_assistant, methods=["POST"]),
             Route("/threads", self.create_thread, methods=["POST"]),
+            Route("/threads/runs", self.create_thread_and_run, methods=["POST"]),
             Route("/threads/{tid}/messages", self.add_message, methods=["POST"]),
             Route("/threads/{tid}/messages", self.list_messages, methods=["GET"]),
             Route("/threads/{tid}/messages/{mid}", self.get_message, methods=["GET"]),
@@ -167,6 +169,18 @@ class Double:
         if request.path_params["tid"] not in self.threads:
             error = {"message": "No thread found.", "type": "invalid_request_error"}
             return self._json({"error": {**error, "code": None, "param": None}}, 404)
+        return self._start_run(request.path_params["tid"], body)
+
+    async def create_thread_and_run(self, request: Request) -> Response:
+        body = await self._record(request)
+        if not self.thread_and_run:
+            error = {"message": "Unknown request URL.", "type": "invalid_request_error"}
+            return self._json({"error": {**error, "code": None, "param": None}}, 404)
+        thread = Thread()
+        self.threads.add(thread.id)
+        return self._start_run(thread.id, body)
+
+    def _start_run(self, tid: str, body: dict[str, Any]) -> Response:
         if self.foundry and body.get("tool_choice") == "required":
             return self._json(
                 {
@@ -181,7 +195,7 @@ class Double:
             )
         assistant = self.assistants[body["assistant_id"]]
         run = Run(
-            thread_id=request.path_params["tid"],
+            thread_id=tid,
             assistant_id=assistant["id"],
             model=assistant["model"],
             instructions=assistant.get("instructions") or "",

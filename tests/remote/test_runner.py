@@ -9,7 +9,12 @@ from openai import AsyncOpenAI
 
 from agentkit import Runner
 from agentkit.agent import Agent
-from agentkit.events import RunStatusEvent, TextDeltaEvent
+from agentkit.events import (
+    RunStatusEvent,
+    StepCompletedEvent,
+    StepCreatedEvent,
+    TextDeltaEvent,
+)
 from agentkit.exceptions import ModelRetry
 from agentkit.models import ResponsesModel
 from agentkit.remote import PollPolicy, RemoteRunner
@@ -76,6 +81,11 @@ async def test_run_answers_tools_and_completes(
         "step.completed:message_creation:completed",
         "run.status:completed",
     ]
+    # Polled, the tool step is made up at the first stop and listed by the service at the end:
+    # it is still one step, under one id.
+    created = [e.step.id for e in result.events if isinstance(e, StepCreatedEvent)]
+    completed = [e.step.id for e in result.events if isinstance(e, StepCompletedEvent)]
+    assert created == completed and len(set(created)) == 2
     [call] = result.tool_calls
     assert call.function.output == "sunny in Oslo" and call.error is None
     assert call.duration_ms is not None
