@@ -315,34 +315,49 @@ class RemoteRun:
 
     # -- talking to the service --------------------------------------------------------------
     async def _begin(self, params: Mapping[str, Any]) -> Run:
+        if self._thread_id is not None or not self.calls.thread_and_run:
+            return await self._create(await self._thread_first(params))
+        try:
+            return await self._create(params)
+        except openai.NotFoundError:
+            if self.mirror.run is not None:
+                raise
+        # No such route, or no such assistant: creating the thread first tells which.
+        run = await self._create(await self._thread_first(params))
+        self.calls.thread_and_run = False
+        warnings.warn(
+            "The service has no POST /threads/runs; agentkit creates each new thread first "
+            "(one request more per run).",
+            RemoteDeviationWarning,
+            stacklevel=2,
+        )
+        return run
+
+    async def _thread_first(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Create the new thread on its own, if not done yet; the run's params for it."""
         if self._thread_id is not None:
-            if self.settings.mode == "stream":
-                return await self._consume(await self.calls.stream_run(self.thread_id, params))
-            sdk_run, headers = await self.calls.create_run(self.thread_id, params)
-            return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
-        # No thread yet: params carry the new one, created with the run in one request.
-        if self.calls.thread_and_run:
-            try:
-                if self.settings.mode == "stream":
-                    return await self._consume(await self.calls.stream_thread_and_run(params))
-                sdk_run, headers = await self.calls.create_thread_and_run(params)
-                return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
-            except openai.NotFoundError:
-                if self.mirror.run is not None:
-                    raise
-                self.calls.thread_and_run = False
-                warnings.warn(
-                    "The service has no POST /threads/runs; agentkit creates each new thread "
-                    "first (one request more per run).",
-                    RemoteDeviationWarning,
-                    stacklevel=2,
-                )
-        body = dict(params)
-        thread = body.pop("thread")
+            return params
         self._thread_id = (await self.calls.create_thread()).id
-        if thread["messages"]:
-            body["additional_messages"] = thread["messages"]
-        return await self._begin(body)
+        body = dict(params)
+        messages = body.pop("thread")["messages"]
+        if messages:
+            body["additional_messages"] = messages
+        return body
+
+    async def _create(self, params: Mapping[str, Any]) -> Run:
+        """Create the run (and its new thread, given none) and drive it to its first stop."""
+        new_thread = self._thread_id is None
+        if self.settings.mode == "stream":
+            if new_thread:
+                stream = await self.calls.stream_thread_and_run(params)
+            else:
+                stream = await self.calls.stream_run(self.thread_id, params)
+            return await self._consume(stream)
+        if new_thread:
+            sdk_run, headers = await self.calls.create_thread_and_run(params)
+        else:
+            sdk_run, headers = await self.calls.create_run(self.thread_id, params)
+        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
 
     async def _submit(self, run: Run, outputs: list[tuple[str, str]]) -> Run:
         body = [{"tool_call_id": call_id, "output": output} for call_id, output in outputs]

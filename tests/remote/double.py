@@ -193,6 +193,9 @@ class Double:
                 },
                 400,
             )
+        if body["assistant_id"] not in self.assistants:
+            error = {"message": "No assistant found.", "type": "invalid_request_error"}
+            return self._json({"error": {**error, "code": None, "param": None}}, 404)
         assistant = self.assistants[body["assistant_id"]]
         run = Run(
             thread_id=tid,

@@ -7,12 +7,14 @@ thread is created with its run, which the raw loop does in two requests.
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Literal
 
 import pytest
 from openai import AsyncOpenAI
 from openai.types.beta.threads.run_submit_tool_outputs_params import ToolOutput
 
+from agentkit.exceptions import NotFoundError
 from agentkit.remote import PollPolicy, RemoteDeviationWarning, RemoteRunner
 from agentkit.remote.sdk import assistants_api
 
@@ -147,6 +149,31 @@ async def test_a_service_without_thread_and_run_gets_the_thread_first_after_one_
     assert [body["additional_messages"] for body in created[1:]] == [
         [{"role": "user", "content": "Weather in Paris?"}],
         [{"role": "user", "content": "Weather in Rome?"}],
+    ]
+
+
+async def test_a_missing_assistant_is_not_taken_for_a_missing_route(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    runner = RemoteRunner(client, mode="poll", poll=PollPolicy(default=0.01))
+    agent = weather_agent()
+    await runner.sync(agent)
+    [(assistant_id, assistant)] = double.assistants.items()
+    del double.assistants[assistant_id]  # deleted on the service behind the runner's back
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(NotFoundError):
+            await runner.run(agent, "Weather in Paris?")
+    double.assistants[assistant_id] = assistant
+    result = await runner.run(agent, "Weather in Rome?")
+
+    assert not [w for w in seen if issubclass(w.category, RemoteDeviationWarning)]
+    assert result.status == "completed"
+    # The thread-first try told a missing assistant from a missing route: still one request.
+    assert double.paths()[-2:] == [
+        "/v1/threads/runs",
+        f"/v1/threads/{result.run.thread_id}/runs/{result.run.id}/submit_tool_outputs",
     ]
 
 
