@@ -16,16 +16,19 @@ from agentkit.remote.sdk import assistants_api
 
 if TYPE_CHECKING:  # the Assistants types take ~0.4 s to import; the SDK loads them when used
     from openai._response import AsyncAPIResponse
-    from openai.types.beta.assistant_stream_event import AssistantStreamEvent
     from openai.types.beta.thread import Thread as SdkThread
     from openai.types.beta.threads.message import Message as SdkMessage
     from openai.types.beta.threads.run import Run as SdkRun
     from openai.types.beta.threads.runs.run_step import RunStep as SdkRunStep
 
-__all__ = ["AssistantsCalls", "Headers"]
+__all__ = ["AssistantsCalls", "Headers", "RawEvents"]
 
 T = TypeVar("T")
 Headers = Mapping[str, str]
+RawEvents = AsyncStream[dict[str, Any]]
+"""The service's Assistants stream as it came: each item ``{"event": name, "data": {...}}``."""
+
+_ASSISTANTS_V2 = {"OpenAI-Beta": "assistants=v2"}
 
 
 class AssistantsCalls:
@@ -57,43 +60,39 @@ class AssistantsCalls:
             pending = self.client.beta.threads.messages.retrieve(message_id, thread_id=thread_id)
         return await pending
 
-    async def stream_run(
-        self, thread_id: str, params: Mapping[str, Any]
-    ) -> AsyncStream[AssistantStreamEvent]:
+    async def stream_run(self, thread_id: str, params: Mapping[str, Any]) -> RawEvents:
         """``POST /threads/{id}/runs`` with ``stream: true``."""
-        with assistants_api():
-            pending = self.client.beta.threads.runs.create(thread_id, stream=True, **params)
-        stream: AsyncStream[AssistantStreamEvent] = await pending
-        return stream
+        return await self._stream(f"/threads/{thread_id}/runs", params)
 
-    async def stream_thread_and_run(
-        self, params: Mapping[str, Any]
-    ) -> AsyncStream[AssistantStreamEvent]:
+    async def stream_thread_and_run(self, params: Mapping[str, Any]) -> RawEvents:
         """``POST /threads/runs`` with ``stream: true``: a new thread and its run at once."""
-        with assistants_api():
-            pending = self.client.beta.threads.create_and_run(stream=True, **params)
-        stream: AsyncStream[AssistantStreamEvent] = await pending
-        return stream
+        return await self._stream("/threads/runs", params)
 
     async def stream_submit(
         self, thread_id: str, run_id: str, outputs: Sequence[Mapping[str, str]]
-    ) -> AsyncStream[AssistantStreamEvent]:
+    ) -> RawEvents:
         """``POST …/submit_tool_outputs`` with ``stream: true``: all outputs at once."""
-        with assistants_api():
-            pending = self.client.beta.threads.runs.submit_tool_outputs(
-                run_id, thread_id=thread_id, tool_outputs=_outputs(outputs), stream=True
-            )
-        return await pending
+        path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
+        return await self._stream(path, {"tool_outputs": _outputs(outputs)})
 
     async def stream_approvals(
         self, thread_id: str, run_id: str, approvals: Sequence[Mapping[str, Any]]
-    ) -> AsyncStream[AssistantStreamEvent]:
+    ) -> RawEvents:
         """``POST …/submit_tool_outputs`` with Foundry's ``tool_approvals``, streamed."""
-        with assistants_api():
-            pending = self.client.beta.threads.runs.submit_tool_outputs(
-                run_id, thread_id=thread_id, stream=True, **_approvals(approvals)
-            )
-        stream: AsyncStream[AssistantStreamEvent] = await pending
+        path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
+        return await self._stream(path, {"tool_approvals": list(approvals)})
+
+    async def _stream(self, path: str, body: Mapping[str, Any]) -> RawEvents:
+        # The SDK's typed stream builds its model of every event, which agentkit would convert
+        # again into its own records: the events' JSON is read as it came, converted once.
+        stream: RawEvents = await self.client.post(
+            path,
+            body={**body, "stream": True},
+            cast_to=object,
+            options={"headers": _ASSISTANTS_V2},
+            stream=True,
+            stream_cls=AsyncStream[dict[str, Any]],
+        )
         return stream
 
     async def submit_approvals(

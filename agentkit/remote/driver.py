@@ -27,10 +27,9 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import openai
-from openai import AsyncStream
 
 from agentkit.exceptions import InvalidRunStateError, ModelError
 from agentkit.models.errors import model_error_from
@@ -46,7 +45,7 @@ from agentkit.records import (
 )
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.approving import ApprovalWait, approval_pause, approvals_wire, decide_local
-from agentkit.remote.calls import AssistantsCalls, Headers
+from agentkit.remote.calls import AssistantsCalls, Headers, RawEvents
 from agentkit.remote.catch_up import catch_up
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
 from agentkit.remote.errors import start_error
@@ -57,9 +56,6 @@ from agentkit.remote.polling import PollPolicy
 from agentkit.runs.approvals import Approvals, match_approvals
 from agentkit.runs.resume import ToolOutputs, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
-
-if TYPE_CHECKING:  # the Assistants types take ~0.4 s to import; the SDK loads them when used
-    from openai.types.beta.assistant_stream_event import AssistantStreamEvent
 
 __all__ = ["RemoteRun", "RemoteSettings"]
 
@@ -373,10 +369,10 @@ class RemoteRun:
         sdk_run, headers = await self.calls.submit_approvals(self.thread_id, run.id, body)
         return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
 
-    async def _consume(self, stream: AsyncStream[AssistantStreamEvent]) -> Run:
+    async def _consume(self, stream: RawEvents) -> Run:
         try:
             async for event in stream:
-                feed(self.mirror, event.event, event.data)
+                feed(self.mirror, event["event"], event["data"])
                 self._arm()
         except _SERVICE_ERRORS as exc:
             # A dropped stream (or an error event) does not end the run: find out by polling.

@@ -10,7 +10,7 @@ mirror with retrieved objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, get_args
 
 from agentkit.events import (
@@ -257,13 +257,15 @@ class RunMirror:
         return step.model_copy(update={"step_details": ToolCallsStepDetails(tool_calls=calls)})
 
 
-def feed(mirror: RunMirror, name: str, data: Any) -> None:
-    """Apply one event of the service's Assistants stream (unknown events are ignored)."""
+def feed(mirror: RunMirror, name: str, data: Mapping[str, Any]) -> None:
+    """Apply one event of the service's Assistants stream, its JSON as it came.
+
+    Unknown events are ignored.
+    """
     if name.startswith("thread.run.step."):
         if name.endswith(".delta"):
-            dumped = data.model_dump(mode="json")
-            details = (dumped.get("delta") or {}).get("step_details") or {}
-            mirror.on_step_delta(dumped["id"], details.get("tool_calls") or [])
+            details = (data.get("delta") or {}).get("step_details") or {}
+            mirror.on_step_delta(data["id"], details.get("tool_calls") or [])
         else:
             mirror.on_step(step_from(data))
     elif name.startswith("thread.run."):
@@ -272,16 +274,16 @@ def feed(mirror: RunMirror, name: str, data: Any) -> None:
     elif name == "thread.message.created":
         mirror.on_message_created(message_from(data))
     elif name == "thread.message.delta":
-        for part in data.model_dump(mode="json")["delta"].get("content") or []:
+        for part in (data.get("delta") or {}).get("content") or []:
             if part.get("type") == "text":
-                mirror.on_text(data.id, (part.get("text") or {}).get("value") or "")
+                mirror.on_text(data["id"], (part.get("text") or {}).get("value") or "")
     elif name in ("thread.message.completed", "thread.message.incomplete"):
         mirror.on_message_done(message_from(data))
 
 
-def _run_for_event(data: Any, flavor: RemoteFlavor, hint: str) -> Run:
+def _run_for_event(data: Mapping[str, Any], flavor: RemoteFlavor, hint: str) -> Run:
     run = run_from(data, flavor)
-    reported = data.model_dump(mode="json").get("status")
+    reported = data.get("status")
     # The event name is authoritative when the payload's status is missing or unknown, and
     # for thread.run.incomplete, which Foundry sends though its statuses lack the value.
     if hint in _STATUSES and (reported not in _STATUSES or hint == "incomplete"):

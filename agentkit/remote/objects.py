@@ -8,6 +8,7 @@ tool-call kinds agentkit does not model (images, code_interpreter) left out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,12 +31,12 @@ _RUN_DEFAULTS = (
 )
 
 
-def _dump(obj: BaseModel | dict[str, Any]) -> dict[str, Any]:
-    data = obj if isinstance(obj, dict) else obj.model_dump(mode="json")
+def _dump(obj: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
     return dict(data)
 
 
-def run_from(obj: BaseModel | dict[str, Any], flavor: RemoteFlavor) -> Run:
+def run_from(obj: BaseModel | Mapping[str, Any], flavor: RemoteFlavor) -> Run:
     """An agentkit `Run` from the service's run, its status mapped by ``flavor``."""
     data = _dump(obj)
     for key in _RUN_DEFAULTS:
@@ -55,7 +56,7 @@ def run_from(obj: BaseModel | dict[str, Any], flavor: RemoteFlavor) -> Run:
     return Run.model_validate(data)
 
 
-def unsupported_action(obj: BaseModel | dict[str, Any]) -> str | None:
+def unsupported_action(obj: BaseModel | Mapping[str, Any]) -> str | None:
     """The type of a required action agentkit cannot answer (neither outputs nor approvals)."""
     action = _dump(obj).get("required_action")
     if action is None or action.get("type") in ("submit_tool_outputs", "submit_tool_approval"):
@@ -80,7 +81,7 @@ def _approval_action(action: dict[str, Any]) -> dict[str, Any]:
     return {"type": "submit_tool_approval", "submit_tool_approval": {"tool_calls": calls}}
 
 
-def step_from(obj: BaseModel | dict[str, Any]) -> RunStep:
+def step_from(obj: BaseModel | Mapping[str, Any]) -> RunStep:
     """An agentkit `RunStep`; only function calls are kept in a ``tool_calls`` step."""
     data = _dump(obj)
     details = dict(data.get("step_details") or {})
@@ -94,7 +95,7 @@ def step_from(obj: BaseModel | dict[str, Any]) -> RunStep:
     return RunStep.model_validate(data)
 
 
-def message_from(obj: BaseModel | dict[str, Any]) -> Message:
+def message_from(obj: BaseModel | Mapping[str, Any]) -> Message:
     """An agentkit `Message` with the text parts of the service's message."""
     data = _dump(obj)
     data["content"] = [part for part in data.get("content") or [] if part.get("type") == "text"]
@@ -104,7 +105,7 @@ def message_from(obj: BaseModel | dict[str, Any]) -> Message:
     return Message.model_validate(data)
 
 
-def thread_from(obj: BaseModel | dict[str, Any]) -> Thread:
+def thread_from(obj: BaseModel | Mapping[str, Any]) -> Thread:
     """An agentkit `Thread`."""
     data = _dump(obj)
     if data.get("metadata") is None:
