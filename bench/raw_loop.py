@@ -7,9 +7,11 @@ Two versions of the loop, both measured:
 
 - plain (``shortcut=False``): the loop as an SDK user writes it; the SDK walks ``input`` and
   ``tools`` through its request transform on every call.
-- shortcut (``shortcut=True``): the same loop sending ``input`` and ``tools`` through
-  ``extra_body``, past the transform, exactly as agentkit's adapters do. This is the like-for-
-  like floor: agentkit against it measures agentkit's own cost, not the SDK path it skips.
+- shortcut (``shortcut=True``): the same loop taking the SDK path agentkit's
+  ``ResponsesModel`` takes: ``client.post("/responses", body=..., cast_to=object)``, the
+  body sent as it is (no request transform) and the response's JSON read as it came (no
+  typed models), streamed or not. This is the like-for-like floor: agentkit against it
+  measures agentkit's own cost, not the SDK path it skips.
 
 It imports nothing from agentkit, so the peers' virtualenv can run it too.
 """
@@ -24,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, AsyncStream
 
 __all__ = ["TOOL_SCHEMA", "ToolClock", "make_client", "raw_run"]
 
@@ -113,6 +115,42 @@ async def _call_tool(func: Callable[..., Any], arguments: str) -> str:
     return str(await _in_thread(func, **kwargs))
 
 
+async def _create_json(
+    client: AsyncOpenAI, stream: bool, body: dict[str, Any]
+) -> tuple[list[dict[str, Any]], str]:
+    """One model call, JSON in and out: (function_call items, text)."""
+    if not stream:
+        response: Any = await client.post(
+            "/responses", body={**body, "stream": False}, cast_to=object
+        )
+        output = response["output"]
+        calls = [item for item in output if item["type"] == "function_call"]
+        text = "".join(
+            part["text"]
+            for item in output
+            if item["type"] == "message"
+            for part in item["content"]
+            if part["type"] == "output_text"
+        )
+        return calls, text
+    calls, parts = [], []
+    events: Any = await client.post(
+        "/responses",
+        body={**body, "stream": True},
+        cast_to=object,
+        stream=True,
+        stream_cls=AsyncStream[dict[str, Any]],
+    )
+    async with events:
+        async for event in events:
+            kind = event["type"]
+            if kind == "response.output_text.delta":
+                parts.append(event["delta"])
+            elif kind == "response.output_item.done" and event["item"]["type"] == "function_call":
+                calls.append(event["item"])
+    return calls, "".join(parts)
+
+
 async def _create(client: AsyncOpenAI, stream: bool, **params: Any) -> tuple[list[Any], str]:
     """One model call: (function_call items, text)."""
     if not stream:
@@ -140,7 +178,8 @@ async def raw_run(
 ) -> str:
     """One run: until the model answers with text; returns the text.
 
-    With ``shortcut``, ``input`` and ``tools`` go through ``extra_body`` (see the module doc).
+    With ``shortcut``, the body goes as it is and the reply is read as JSON (see the module
+    doc).
     """
     definition = {
         "type": "function",
@@ -153,28 +192,18 @@ async def raw_run(
     base = {"model": "gpt-bench", "instructions": INSTRUCTIONS, "tools": [definition]}
     while True:
         if shortcut:
-            params = {
-                "model": base["model"],
-                "instructions": base["instructions"],
-                "extra_body": {"input": items, "tools": base["tools"]},
-            }
+            calls, text = await _create_json(client, stream, {**base, "input": items})
+            found = [(c["call_id"], c["name"], c["arguments"]) for c in calls]
         else:
-            params = {**base, "input": items}
-        calls, text = await _create(client, stream, **params)
-        if not calls:
+            typed, text = await _create(client, stream, **base, input=items)
+            found = [(c.call_id, c.name, c.arguments) for c in typed]
+        if not found:
             return text
         outputs = await asyncio.gather(
-            *(_call_tool(tools[call.name], call.arguments) for call in calls)
+            *(_call_tool(tools[name], arguments) for _, name, arguments in found)
         )
-        for call, output in zip(calls, outputs, strict=True):
+        for (call_id, name, arguments), output in zip(found, outputs, strict=True):
             items.append(
-                {
-                    "type": "function_call",
-                    "call_id": call.call_id,
-                    "name": call.name,
-                    "arguments": call.arguments,
-                }
+                {"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments}
             )
-            items.append(
-                {"type": "function_call_output", "call_id": call.call_id, "output": output}
-            )
+            items.append({"type": "function_call_output", "call_id": call_id, "output": output})

@@ -90,7 +90,7 @@ def run_w1(url: str, runs: int, results: dict[str, Any]) -> None:
         vs_plain = f"{summary.median / plain:.3f}x"
         table.row(name, *_ms(summary), f"{ratio:.3f}x", vs_plain, *cpu_cells, str(summary.n))
     table.note(
-        "vs floor: against the raw loop with agentkit's extra_body shortcut in the same "
+        "vs floor: against the raw loop with agentkit's shortcut (JSON in, JSON out) in the same "
         "streaming mode (like for like); the plain-SDK raw rows against the plain loop"
     )
     table.note("vs plain loop: against the non-streamed plain SDK loop a user would write")
@@ -145,7 +145,7 @@ def _w3_own(url: str, impl: str, n: int, connections: int) -> Any:
 def _w3_cells(rows: dict[str, Any], name: str, n: int) -> list[str]:
     row = rows[name]
     cells = [f"{(n - row['failed']) / row['elapsed_s']:.1f}"]
-    for floor in ("raw", "raw-extra_body"):
+    for floor in ("raw", "raw-json"):
         elapsed = rows[floor].get("elapsed_s")
         cells.append(f"{elapsed / row['elapsed_s']:.3f}" if elapsed else "-")
     kib = row["rss_peak_kib"]
@@ -156,12 +156,12 @@ def run_w3(url: str, sizes: list[int], connections: int, results: dict[str, Any]
     title = f"W3 concurrency: N runs at once in one event loop, non-stream, {connections} conns"
     table = Table(title)
     table.header(
-        "N", "contender", "runs/s", "vs plain raw", "vs extra_body raw", "peak RSS delta MiB",
+        "N", "contender", "runs/s", "vs plain raw", "vs JSON raw", "peak RSS delta MiB",
         "KiB/run", "failed",
     )  # fmt: skip
     data: dict[str, Any] = {}
     for n in sizes:
-        impls = ("raw", "raw-extra_body", "agentkit", "agentkit-sqlite", "agentkit-synctool")
+        impls = ("raw", "raw-json", "agentkit", "agentkit-sqlite", "agentkit-synctool")
         rows = {impl: _w3_own(url, impl, n, connections) for impl in impls}
         rows["agentkit-default"] = _w3_own(url, "agentkit-default", n, connections)
         for peer in PEERS:
@@ -174,7 +174,7 @@ def run_w3(url: str, sizes: list[int], connections: int, results: dict[str, Any]
         data[str(n)] = rows
     table.note(
         "vs ...: throughput ratio (1.0 = that raw loop's runs/s); raw = the plain SDK loop, "
-        "raw-extra_body = with agentkit's shortcut; agentkit-default = agent.run() (no options: "
+        "raw-json = with agentkit's shortcut; agentkit-default = agent.run() (no options: "
         "plain requests, as every row here); one process per cell"
     )
     table.show()

@@ -5,7 +5,7 @@
 makes the peak RSS (``VmHWM``) belong to this burst alone. Non-streamed model calls, as the
 peers make by default; ``agentkit-default`` is ``agent.run()`` with no options (which makes
 plain requests too, since nobody reads its events live).
-``raw`` is the plain SDK loop, ``raw-extra_body`` the same loop with agentkit's shortcut.
+``raw`` is the plain SDK loop, ``raw-json`` the same loop with agentkit's shortcut.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from raw_loop import ToolClock, make_client, make_tools, raw_run
 
 IMPLS = (
     "raw",
-    "raw-extra_body",
+    "raw-json",
     "agentkit",
     "agentkit-sqlite",
     "agentkit-synctool",
@@ -36,7 +36,7 @@ async def _burst(url: str, impl: str, n: int, connections: int, tmp: Path) -> di
     if impl.startswith("raw"):
         client = make_client(url, connections)
         tools = make_tools(clock, 0.1)
-        shortcut = impl == "raw-extra_body"
+        shortcut = impl == "raw-json"
 
         async def run() -> Any:
             return await raw_run(

@@ -72,7 +72,7 @@ def raw_contender(
 def raw_name(stream: bool, shortcut: bool) -> str:
     """The raw loop's row label: its streaming mode and SDK path."""
     mode = "stream" if stream else "non-stream"
-    return f"raw openai ({mode}, {'extra_body' if shortcut else 'plain SDK'})"
+    return f"raw openai ({mode}, {'JSON' if shortcut else 'plain SDK'})"
 
 
 def default_contender(url: str, *, clock: ToolClock, connections: int = 100) -> Contender:

@@ -13,10 +13,8 @@ there is no falling back there, since only the server has the conversation: the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from typing import Any
-
-from openai.types.responses import Response
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from typing import Any, TypeAlias
 
 from agentkit.exceptions import ModelError
 
@@ -42,17 +40,21 @@ class PreviousResponseIgnored(Exception):
         self.echoed = echoed
 
 
+Response: TypeAlias = Mapping[str, Any]
+"""A response object's JSON, as the server sent it."""
+
+
 def check_echo(response: Response, sent: str) -> None:
     """Raise `PreviousResponseIgnored` unless ``response`` continued from ``sent``."""
-    echoed = getattr(response, "previous_response_id", None)
+    echoed = response.get("previous_response_id")
     if echoed != sent:
         raise PreviousResponseIgnored(sent, echoed)
 
 
 def check_conversation(response: Response, sent: str) -> None:
     """Raise `ModelError` unless ``response`` belongs to conversation ``sent``."""
-    conversation = getattr(response, "conversation", None)
-    echoed = getattr(conversation, "id", None)
+    conversation = response.get("conversation")
+    echoed = conversation.get("id") if isinstance(conversation, Mapping) else None
     if echoed != sent:
         raise ModelError(
             f"sent conversation {sent!r}, and the response belongs to {echoed!r}: this "
@@ -63,20 +65,24 @@ def check_conversation(response: Response, sent: str) -> None:
 
 
 async def echo_checked(
-    events: AsyncIterator[Any], sent: str, check: Callable[[Response, str], None] = check_echo
-) -> AsyncGenerator[Any, None]:
+    events: AsyncIterator[Response],
+    sent: str,
+    check: Callable[[Response, str], None] = check_echo,
+) -> AsyncGenerator[Response, None]:
     """The stream's events, held back until the first one carrying the response is checked.
+
+    Events and responses are JSON objects, as the server sent them.
 
     Raises:
         PreviousResponseIgnored: (with the default ``check``) the response does not echo
             ``sent``; nothing of it has been passed on.
     """
-    held: list[Any] = []
+    held: list[Response] = []
     checked = False
     async for event in events:
         if not checked:
-            response = getattr(event, "response", None)
-            if not isinstance(response, Response):
+            response = event.get("response")
+            if not isinstance(response, Mapping):
                 held.append(event)
                 continue
             check(response, sent)

@@ -9,26 +9,14 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, get_args
 
-from openai import AsyncOpenAI
-from openai.types.responses import (
-    Response,
-    ResponseCompletedEvent,
-    ResponseErrorEvent,
-    ResponseFailedEvent,
-    ResponseFunctionToolCall,
-    ResponseIncompleteEvent,
-    ResponseOutputItemDoneEvent,
-    ResponseOutputMessage,
-    ResponseOutputText,
-    ResponseStreamEvent,
-    ResponseTextDeltaEvent,
-)
+from openai import AsyncOpenAI, AsyncStream
 
 from agentkit.exceptions import UserError
-from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
+from agentkit.models.client import OpenAIClientModel, new_call_id
 from agentkit.models.continuation import (
     ContinuationWarning,
     PreviousResponseIgnored,
+    Response,
     check_conversation,
     check_echo,
     echo_checked,
@@ -129,16 +117,20 @@ class ResponsesModel(OpenAIClientModel):
             conversation=self.conversation,
         )
         echo = _echo_check(wire)
-        params = prebuilt(wire, "input", "tools", "tool_choice")
+        body = _body(wire)
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
         if streams(self.streaming, request):
-            async for event in self._stream_events(params, state, echo):
+            async for event in self._stream_events(body, state, echo):
                 yield event
             return
         try:
-            response = await self.client.responses.create(**params, stream=False)
+            response = await self.client.post(
+                "/responses", body={**body, "stream": False}, cast_to=object
+            )
         except Exception as exc:
             raise model_error_from(exc) from exc
+        if not isinstance(response, dict):
+            raise response_error("invalid_response", "the response is not a JSON object")
         if echo is not None:
             check, sent = echo
             check(response, sent)
@@ -159,10 +151,16 @@ class ResponsesModel(OpenAIClientModel):
         )
 
     async def _stream_events(
-        self, params: dict[str, Any], state: _CallState, echo: _Echo | None
+        self, body: dict[str, Any], state: _CallState, echo: _Echo | None
     ) -> AsyncIterator[ModelStreamEvent]:
         try:
-            stream = await self.client.responses.create(**params, stream=True)
+            stream = await self.client.post(
+                "/responses",
+                body={**body, "stream": True},
+                cast_to=object,
+                stream=True,
+                stream_cls=AsyncStream[dict[str, Any]],
+            )
         except Exception as exc:
             raise model_error_from(exc) from exc
         async with stream, contextlib.aclosing(_checked(stream, echo)) as events:
@@ -179,6 +177,18 @@ _Echo: TypeAlias = tuple[Callable[[Response, str], None], str]
 """How to check that the server continued what was sent, and what was sent."""
 
 
+def _body(wire: dict[str, Any]) -> dict[str, Any]:
+    """The request body, sent as it is (the settings' ``extra_body`` fields win).
+
+    agentkit builds every field in wire shape, and reads the response's JSON itself: the
+    SDK's typed request transform and response models, which cost more CPU than the rest of
+    the call, are skipped.
+    """
+    body = {key: value for key, value in wire.items() if key != "extra_body"}
+    body.update(wire.get("extra_body") or {})
+    return body
+
+
 def _echo_check(wire: dict[str, Any]) -> _Echo | None:
     if "previous_response_id" in wire:
         return check_echo, wire["previous_response_id"]
@@ -187,7 +197,7 @@ def _echo_check(wire: dict[str, Any]) -> _Echo | None:
     return None
 
 
-def _checked(stream: AsyncIterator[Any], echo: _Echo | None) -> AsyncGenerator[Any, None]:
+def _checked(stream: AsyncIterator[Response], echo: _Echo | None) -> AsyncGenerator[Response, None]:
     events = mid_stream_errors(stream)
     if echo is None:
         return events
@@ -245,38 +255,43 @@ class _CallState:
     saw_call: bool = False
     saw_text: bool = False
 
-    def accept(self, item: ResponseFunctionToolCall) -> ModelToolCall | None:
+    def accept(self, item: Response) -> ModelToolCall | None:
         """The call to emit for this item, or None if it was emitted already or is surplus."""
         self.saw_call = True
-        key = (item.id, item.call_id, item.name, item.arguments)
+        name, arguments = str(item.get("name") or ""), str(item.get("arguments") or "")
+        key = (item.get("id"), item.get("call_id"), name, arguments)
         if key in self.seen or (self.limit is not None and self.emitted >= self.limit):
             return None
         self.seen.add(key)
         self.emitted += 1
-        call_id = item.call_id or new_call_id()
-        return ModelToolCall(call_id=call_id, name=item.name, arguments=item.arguments)
+        call_id = item.get("call_id") or new_call_id()
+        return ModelToolCall(call_id=call_id, name=name, arguments=arguments)
 
 
-def _translate(event: ResponseStreamEvent, state: _CallState) -> list[ModelStreamEvent]:
-    match event:
-        case ResponseTextDeltaEvent(delta=delta) if delta:
+def _translate(event: Response, state: _CallState) -> list[ModelStreamEvent]:
+    """The events one streamed event (its JSON) makes."""
+    kind = event.get("type")
+    if kind == "response.output_text.delta":
+        delta = event.get("delta")
+        if delta:
             state.saw_text = True
             return [ModelTextDelta(delta)]
-        case ResponseOutputItemDoneEvent(item=ResponseFunctionToolCall() as item):
+    elif kind == "response.output_item.done":
+        item = event.get("item")
+        if isinstance(item, dict) and item.get("type") == "function_call":
             call = state.accept(item)
             return [call] if call is not None else []
-        case ResponseCompletedEvent(response=response) | ResponseIncompleteEvent(response=response):
-            if not isinstance(response, Response):  # lenient clients skip validation
-                raise response_error("invalid_response", f"{event.type} without its response")
-            return _final_events(response, state)
-        case ResponseFailedEvent(response=response):
-            # Lenient clients skip validation: the event may come without its response.
-            error = response.error if isinstance(response, Response) else None
-            raise response_error(
-                error.code if error else None, error.message if error else "response.failed"
-            )
-        case ResponseErrorEvent(code=code, message=message):
-            raise response_error(code, message)
+    elif kind in ("response.completed", "response.incomplete"):
+        response = event.get("response")
+        if not isinstance(response, dict):
+            raise response_error("invalid_response", f"{kind} without its response")
+        return _final_events(response, state)
+    elif kind == "response.failed":
+        response = event.get("response")
+        error = (response.get("error") if isinstance(response, dict) else None) or {}
+        raise response_error(error.get("code"), error.get("message") or "response.failed")
+    elif kind == "error":
+        raise response_error(event.get("code"), event.get("message"))
     return []
 
 
@@ -286,16 +301,21 @@ def _final_events(response: Response, state: _CallState) -> list[ModelStreamEven
     Also the whole answer of a non-streamed response. Servers that skip the per-item events
     still get their text and calls through.
     """
-    if response.status == "failed":
-        error = response.error
-        raise response_error(error.code if error else None, error.message if error else None)
+    if response.get("status") == "failed":
+        error = response.get("error") or {}
+        raise response_error(error.get("code"), error.get("message"))
+    output = response.get("output") or []
+    if not isinstance(output, list) or not all(isinstance(item, dict) for item in output):
+        raise response_error("invalid_response", "the response's output is not a list of items")
     events: list[ModelStreamEvent] = []
-    for item in response.output or ():
-        if isinstance(item, ResponseFunctionToolCall):
+    for item in output:
+        kind = item.get("type")
+        if kind == "function_call":
             if call := state.accept(item):
                 events.append(call)
-        elif isinstance(item, ResponseOutputMessage) and not state.saw_text:
-            text = "".join(p.text for p in item.content if isinstance(p, ResponseOutputText))
+        elif kind == "message" and not state.saw_text:
+            parts = [p for p in item.get("content") or () if isinstance(p, dict)]
+            text = "".join(p.get("text") or "" for p in parts if p.get("type") == "output_text")
             if text:
                 events.append(ModelTextDelta(text))
     events.append(_done(response, state))
@@ -304,16 +324,20 @@ def _final_events(response: Response, state: _CallState) -> list[ModelStreamEven
 
 def _done(response: Response, state: _CallState) -> ModelResponseDone:
     usage = Usage(requests=1)
-    if response.usage is not None:
+    counted = response.get("usage")
+    if isinstance(counted, dict):
         usage = Usage(
             requests=1,
-            input_tokens=response.usage.input_tokens,
-            output_tokens=response.usage.output_tokens,
+            input_tokens=counted.get("input_tokens") or 0,
+            output_tokens=counted.get("output_tokens") or 0,
         )
-    if response.status == "incomplete":
-        details = response.incomplete_details
-        reason = (details.reason if details else None) or "max_output_tokens"
+    response_id = response.get("id")
+    if response.get("status") == "incomplete":
+        details = response.get("incomplete_details")
+        reason = (details.get("reason") if isinstance(details, dict) else None) or (
+            "max_output_tokens"
+        )
         finish: FinishReason = "content_filter" if reason == "content_filter" else "length"
-        return ModelResponseDone(response.id, finish, usage, incomplete_reason=reason)
+        return ModelResponseDone(response_id, finish, usage, incomplete_reason=reason)
     finish_reason: FinishReason = "tool_calls" if state.saw_call else "stop"
-    return ModelResponseDone(response.id, finish_reason, usage)
+    return ModelResponseDone(response_id, finish_reason, usage)

@@ -1,5 +1,6 @@
-"""The adapters send the conversation and the tools past the SDK's request transform (a CPU
-saving): the server must receive exactly the body the SDK would have sent."""
+"""The adapters send their requests past the SDK's request transform (a CPU saving): all of
+it for Responses, the conversation and the tools for Chat Completions. The server must
+receive exactly the body the SDK would have sent."""
 
 from __future__ import annotations
 

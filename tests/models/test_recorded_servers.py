@@ -261,3 +261,39 @@ async def test_a_server_that_echoes_the_id_is_continued_without_replay() -> None
     assert result.output_text == "Sunny in Paris."
     assert len(fake.requests) == 2
     assert fake.bodies[1]["previous_response_id"] == "resp_1"
+
+
+@pytest.mark.parametrize(
+    "body", ["[]", '"ok"', '{"id": "resp_1", "status": "completed", "output": "nonsense"}']
+)
+async def test_a_responses_reply_that_is_not_a_response_is_a_clear_model_error(body: str) -> None:
+    fake = FakeOpenAI([RecordedReply(json=body, source="a broken server")])
+    async with over_http(fake) as client:
+        model = ResponsesModel("m", client=client, stream=False)
+
+        with pytest.raises(ModelError) as caught:
+            await collect(model, make_request(tools=(WEATHER,)))
+
+    assert caught.value.code == "invalid_response"
+
+
+async def test_a_responses_call_without_call_id_or_usage_still_reaches_the_run() -> None:
+    body = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "output": [
+            {"type": "reasoning", "id": "rs_1", "summary": []},
+            {"type": "function_call", "name": "get_weather", "arguments": '{"city": "Rome"}'},
+        ],
+    }
+    fake = FakeOpenAI([RecordedReply(json=json.dumps(body))])
+    async with over_http(fake) as client:
+        model = ResponsesModel("m", client=client, stream=False)
+
+        events = await collect(model, make_request(tools=(WEATHER,)))
+
+    [call] = [e for e in events if isinstance(e, ModelToolCall)]
+    assert (call.name, call.arguments) == ("get_weather", '{"city": "Rome"}')
+    assert call.call_id.startswith("call_")
+    assert events[-1].finish_reason == "tool_calls"
