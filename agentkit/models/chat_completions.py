@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, TypeAlias, get_args
 
-from openai import AsyncOpenAI
-from openai.types import CompletionUsage
-from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
-from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
+from openai import AsyncOpenAI, AsyncStream
 
 from agentkit.exceptions import ModelError, UserError
 from agentkit.models.chat_wire import MaxTokensParam, chat_params
-from agentkit.models.client import OpenAIClientModel, new_call_id, prebuilt
+from agentkit.models.client import OpenAIClientModel, new_call_id, wire_body
 from agentkit.models.endpoint import Endpoint
 from agentkit.models.errors import mid_stream_errors, model_error_from, stream_interrupted
 from agentkit.models.events import (
@@ -29,6 +26,9 @@ from agentkit.models.request import ModelRequest, StreamMode, streams
 from agentkit.usage import Usage
 
 __all__ = ["ChatCompletionsModel"]
+
+Json: TypeAlias = Mapping[str, Any]
+"""A JSON object of the reply (completion, chunk, choice, call), as the server sent it."""
 
 
 class ChatCompletionsModel(OpenAIClientModel):
@@ -90,26 +90,34 @@ class ChatCompletionsModel(OpenAIClientModel):
         wire = chat_params(
             request, model_name=self.model_name, max_tokens_param=self.max_tokens_param
         )
-        params = prebuilt(wire, "messages", "tools", "tool_choice", required=("messages",))
+        body = wire_body(wire)
         limit = 1 if request.parallel_tool_calls is False else None
         if streams(self.streaming, request):
             if self.include_usage:
-                params["stream_options"] = {"include_usage": True}
-            async for event in self._stream_events(params, limit):
+                body["stream_options"] = {"include_usage": True}
+            async for event in self._stream_events(body, limit):
                 yield event
             return
         try:
-            completion = await self.client.chat.completions.create(**params, stream=False)
+            completion = await self.client.post(
+                "/chat/completions", body={**body, "stream": False}, cast_to=object
+            )
         except Exception as exc:
             raise model_error_from(exc) from exc
         for event in _completion_events(completion, limit):
             yield event
 
     async def _stream_events(
-        self, params: dict[str, Any], limit: int | None
+        self, body: dict[str, Any], limit: int | None
     ) -> AsyncIterator[ModelStreamEvent]:
         try:
-            stream = await self.client.chat.completions.create(**params, stream=True)
+            stream = await self.client.post(
+                "/chat/completions",
+                body={**body, "stream": True},
+                cast_to=object,
+                stream=True,
+                stream_cls=AsyncStream[dict[str, Any]],
+            )
         except Exception as exc:
             raise model_error_from(exc) from exc
         calls = _CallBuffer()
@@ -118,17 +126,21 @@ class ChatCompletionsModel(OpenAIClientModel):
         usage = Usage(requests=1)
         async with stream, aclosing(mid_stream_errors(stream)) as chunks:
             async for chunk in chunks:
-                response_id = response_id or chunk.id or None
-                usage = _usage(chunk.usage) or usage
-                for choice in chunk.choices:
+                if not isinstance(chunk, dict):
+                    continue  # not a chunk (a server's keep-alive value): nothing to read
+                response_id = response_id or chunk.get("id") or None
+                usage = _usage(chunk.get("usage")) or usage
+                for choice in _objects(chunk.get("choices")):
                     # Only the first choice is the answer (agentkit never asks for n > 1).
-                    if choice.index != 0:
+                    if choice.get("index", 0) != 0:
                         continue
-                    if choice.delta.content:
-                        yield ModelTextDelta(choice.delta.content)
-                    calls.feed(choice.delta.tool_calls or ())
+                    delta = choice.get("delta")
+                    delta = delta if isinstance(delta, dict) else {}
+                    if delta.get("content"):
+                        yield ModelTextDelta(str(delta["content"]))
+                    calls.feed(_objects(delta.get("tool_calls")))
                     # SGLang sends "" on every chunk before the last: an empty reason is none.
-                    finish = finish or choice.finish_reason or None
+                    finish = finish or choice.get("finish_reason") or None
         if finish is None:
             raise stream_interrupted("the stream ended without a finish_reason")
         # Calls are only known complete at the end: servers interleave them, and some send
@@ -136,6 +148,13 @@ class ChatCompletionsModel(OpenAIClientModel):
         for call in calls.complete(limit):
             yield call
         yield _done(response_id, finish, calls.count > 0, usage)
+
+
+def _objects(value: Any) -> list[Json]:
+    """The JSON objects of a list in the reply (nothing for a missing or malformed list)."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
 
 
 @dataclass
@@ -156,21 +175,24 @@ class _CallBuffer:
     def count(self) -> int:
         return len(self._calls)
 
-    def feed(self, fragments: Sequence[ChoiceDeltaToolCall]) -> None:
+    def feed(self, fragments: Sequence[Json]) -> None:
         for fragment in fragments:
-            name = fragment.function.name if fragment.function else None
+            function = fragment.get("function")
+            function = function if isinstance(function, dict) else {}
+            name = function.get("name") or None
+            call_id = fragment.get("id") or None
             # Ollama before 0.4.7 sends no index at all.
-            index: int | None = getattr(fragment, "index", None)
+            index: int | None = fragment.get("index")
             current = self._by_index.get(index)
-            if current is None or _starts_new_call(current, fragment.id, name):
-                current = _PendingCall(fragment.id, name or "")
+            if current is None or _starts_new_call(current, call_id, name):
+                current = _PendingCall(call_id, name or "")
                 self._calls.append(current)
                 self._by_index[index] = current
             else:
-                current.call_id = current.call_id or fragment.id
+                current.call_id = current.call_id or call_id
                 current.name = current.name or name or ""
-            if fragment.function and fragment.function.arguments:
-                current.arguments.append(fragment.function.arguments)
+            if function.get("arguments"):
+                current.arguments.append(str(function["arguments"]))
 
     def complete(self, limit: int | None) -> list[ModelToolCall]:
         """The whole calls, at most ``limit`` of them, each with an id."""
@@ -208,27 +230,32 @@ def _is_json(text: str) -> bool:
     return True
 
 
-def _completion_events(completion: ChatCompletion, limit: int | None) -> list[ModelStreamEvent]:
-    if not completion.choices:
+def _completion_events(completion: Any, limit: int | None) -> list[ModelStreamEvent]:
+    choices = _objects(completion.get("choices")) if isinstance(completion, dict) else []
+    if not choices:
         raise ModelError(
             "The chat completion has no choices.", code="invalid_response", retryable=True
         )
-    choice = completion.choices[0]
+    choice = choices[0]
+    message = choice.get("message")
+    message = message if isinstance(message, dict) else {}
     events: list[ModelStreamEvent] = []
-    if choice.message.content:
-        events.append(ModelTextDelta(choice.message.content))
+    if message.get("content"):
+        events.append(ModelTextDelta(str(message["content"])))
     calls = [
         ModelToolCall(
-            call_id=call.id or new_call_id(),
-            name=call.function.name,
-            arguments=call.function.arguments or "{}",
+            call_id=call.get("id") or new_call_id(),
+            name=str(call["function"].get("name") or ""),
+            arguments=call["function"].get("arguments") or "{}",
         )
-        for call in choice.message.tool_calls or ()
-        if isinstance(call, ChatCompletionMessageFunctionToolCall)
+        for call in _objects(message.get("tool_calls"))
+        # Custom (free-form) tool calls are not agentkit's: only function calls are kept.
+        if call.get("type", "function") == "function" and isinstance(call.get("function"), dict)
     ]
     events.extend(calls if limit is None else calls[:limit])
-    usage = _usage(completion.usage) or Usage(requests=1)
-    events.append(_done(completion.id or None, choice.finish_reason, bool(calls), usage))
+    usage = _usage(completion.get("usage")) or Usage(requests=1)
+    finish = choice.get("finish_reason") or "stop"
+    events.append(_done(completion.get("id") or None, finish, bool(calls), usage))
     return events
 
 
@@ -251,9 +278,11 @@ def _done(response_id: str | None, finish: str, has_calls: bool, usage: Usage) -
     return ModelResponseDone(response_id, reason, usage, incomplete_reason=incomplete)
 
 
-def _usage(usage: CompletionUsage | None) -> Usage | None:
-    if usage is None:
+def _usage(usage: Any) -> Usage | None:
+    if not isinstance(usage, dict):
         return None
     return Usage(
-        requests=1, input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens
+        requests=1,
+        input_tokens=usage.get("prompt_tokens") or 0,
+        output_tokens=usage.get("completion_tokens") or 0,
     )

@@ -12,7 +12,7 @@ from agentkit.models.base import Model
 from agentkit.models.clients import build_client, client_for, close_client
 from agentkit.models.endpoint import Endpoint, openai_endpoint
 
-__all__ = ["OpenAIClientModel", "new_call_id", "prebuilt"]
+__all__ = ["OpenAIClientModel", "new_call_id", "wire_body"]
 
 
 def new_call_id() -> str:
@@ -20,25 +20,17 @@ def new_call_id() -> str:
     return f"call_{secrets.token_hex(12)}"
 
 
-def prebuilt(
-    params: dict[str, Any], *fields: str, required: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """``params`` with ``fields`` sent as agentkit built them, past the SDK's request transform.
+def wire_body(wire: dict[str, Any]) -> dict[str, Any]:
+    """The request body, sent as it is (the settings' ``extra_body`` fields win).
 
-    The adapters build these fields (the conversation, the tools, the tool choice) in wire
-    shape already. The SDK would walk each item against the union of every item type it
-    knows on every call, which costs more CPU than the rest of the call put together; sent
-    through ``extra_body`` they reach the server unchanged (a test compares both bodies). A
-    list the SDK's signature requires stays there empty, and the ``extra_body`` value
-    replaces it. Fields the caller put in ``extra_body`` win.
+    The adapters build every field in wire shape, post it with ``client.post`` and read the
+    reply's JSON themselves: the SDK's typed request transform and response models, which
+    cost more CPU than the rest of a call, are skipped. The body is the one the SDK would
+    send (``tests/models/test_prebuilt.py`` compares them).
     """
-    sent = {key: params[key] for key in fields if key in params}
-    if not sent:
-        return params
-    rest = {key: value for key, value in params.items() if key not in sent}
-    rest.update({key: [] for key in required if key in sent})
-    rest["extra_body"] = {**sent, **params.get("extra_body", {})}
-    return rest
+    body = {key: value for key, value in wire.items() if key != "extra_body"}
+    body.update(wire.get("extra_body") or {})
+    return body
 
 
 class OpenAIClientModel(Model):

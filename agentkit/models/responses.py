@@ -12,7 +12,7 @@ from typing import Any, TypeAlias, get_args
 from openai import AsyncOpenAI, AsyncStream
 
 from agentkit.exceptions import UserError
-from agentkit.models.client import OpenAIClientModel, new_call_id
+from agentkit.models.client import OpenAIClientModel, new_call_id, wire_body
 from agentkit.models.continuation import (
     ContinuationWarning,
     PreviousResponseIgnored,
@@ -117,7 +117,7 @@ class ResponsesModel(OpenAIClientModel):
             conversation=self.conversation,
         )
         echo = _echo_check(wire)
-        body = _body(wire)
+        body = wire_body(wire)
         state = _CallState(limit=1 if request.parallel_tool_calls is False else None)
         if streams(self.streaming, request):
             async for event in self._stream_events(body, state, echo):
@@ -175,18 +175,6 @@ class ResponsesModel(OpenAIClientModel):
 
 _Echo: TypeAlias = tuple[Callable[[Response, str], None], str]
 """How to check that the server continued what was sent, and what was sent."""
-
-
-def _body(wire: dict[str, Any]) -> dict[str, Any]:
-    """The request body, sent as it is (the settings' ``extra_body`` fields win).
-
-    agentkit builds every field in wire shape, and reads the response's JSON itself: the
-    SDK's typed request transform and response models, which cost more CPU than the rest of
-    the call, are skipped.
-    """
-    body = {key: value for key, value in wire.items() if key != "extra_body"}
-    body.update(wire.get("extra_body") or {})
-    return body
 
 
 def _echo_check(wire: dict[str, Any]) -> _Echo | None:

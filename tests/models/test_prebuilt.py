@@ -1,6 +1,5 @@
-"""The adapters send their requests past the SDK's request transform (a CPU saving): all of
-it for Responses, the conversation and the tools for Chat Completions. The server must
-receive exactly the body the SDK would have sent."""
+"""The adapters send their requests past the SDK's request transform (a CPU saving): the
+server must receive exactly the body the SDK would have sent."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from agentkit.models import (
     UserMessageItem,
 )
 from agentkit.models.chat_wire import chat_params
-from agentkit.models.client import prebuilt
+from agentkit.models.client import wire_body
 from agentkit.models.responses_wire import responses_params
 from agentkit.testing import FakeOpenAI
 
@@ -82,20 +81,10 @@ async def test_chat_body_is_what_the_sdk_would_send(stream: bool) -> None:
 def test_fields_the_caller_put_in_extra_body_win() -> None:
     params = {"model": "m", "input": ["built"], "extra_body": {"input": ["mine"], "x": 1}}
 
-    sent = prebuilt(params, "input", "tools")
-
-    assert sent == {"model": "m", "extra_body": {"input": ["mine"], "x": 1}}
+    assert wire_body(params) == {"model": "m", "input": ["mine"], "x": 1}
 
 
-def test_a_required_field_stays_in_the_call_empty() -> None:
-    sent = prebuilt(
-        {"model": "m", "messages": [{"role": "user"}]}, "messages", required=("messages",)
-    )
+def test_without_extra_body_the_body_is_the_params() -> None:
+    params: dict[str, Any] = {"model": "m", "input": [{"role": "user", "content": "hi"}]}
 
-    assert sent == {"model": "m", "messages": [], "extra_body": {"messages": [{"role": "user"}]}}
-
-
-def test_nothing_to_move_leaves_the_params_alone() -> None:
-    params: dict[str, Any] = {"model": "m"}
-
-    assert prebuilt(params, "input") is params
+    assert wire_body(params) == params

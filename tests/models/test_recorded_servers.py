@@ -297,3 +297,45 @@ async def test_a_responses_call_without_call_id_or_usage_still_reaches_the_run()
     assert (call.name, call.arguments) == ("get_weather", '{"city": "Rome"}')
     assert call.call_id.startswith("call_")
     assert events[-1].finish_reason == "tool_calls"
+
+
+@pytest.mark.parametrize(
+    "body", ["[]", '{"id": "c1", "choices": "nonsense"}', '{"id": "c1", "choices": [7]}']
+)
+async def test_a_chat_reply_that_is_not_a_completion_is_a_clear_model_error(body: str) -> None:
+    fake = FakeOpenAI([RecordedReply(json=body, source="a broken server")])
+    async with over_http(fake) as client:
+        model = ChatCompletionsModel("m", client=client, stream=False)
+
+        with pytest.raises(ModelError) as caught:
+            await collect(model, make_request(tools=(WEATHER,)))
+
+    assert caught.value.code == "invalid_response"
+
+
+async def test_a_chat_custom_tool_call_is_left_out_and_a_function_call_kept() -> None:
+    calls = [
+        {"id": "c_1", "type": "custom", "custom": {"name": "grammar", "input": "x"}},
+        {"id": "c_2", "type": "function", "function": {"name": "get_weather", "arguments": ""}},
+    ]
+    body = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": None, "tool_calls": calls},
+                "finish_reason": "tool_calls",
+            }
+        ],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
+    }
+    fake = FakeOpenAI([RecordedReply(json=json.dumps(body))])
+    async with over_http(fake) as client:
+        model = ChatCompletionsModel("m", client=client, stream=False)
+
+        events = await collect(model, make_request(tools=(WEATHER,)))
+
+    [call] = [e for e in events if isinstance(e, ModelToolCall)]
+    assert (call.call_id, call.name, call.arguments) == ("c_2", "get_weather", "{}")
+    assert (events[-1].usage.input_tokens, events[-1].usage.output_tokens) == (7, 3)
