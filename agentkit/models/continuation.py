@@ -81,7 +81,7 @@ async def echo_checked(
     checked = False
     async for event in events:
         if not checked:
-            response = event.get("response")
+            response = event.get("response") if isinstance(event, Mapping) else None
             if not isinstance(response, Mapping):
                 held.append(event)
                 continue

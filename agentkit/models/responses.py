@@ -256,8 +256,10 @@ class _CallState:
         return ModelToolCall(call_id=call_id, name=name, arguments=arguments)
 
 
-def _translate(event: Response, state: _CallState) -> list[ModelStreamEvent]:
-    """The events one streamed event (its JSON) makes."""
+def _translate(event: Any, state: _CallState) -> list[ModelStreamEvent]:
+    """The events one streamed event (its JSON) makes; a value that is no event makes none."""
+    if not isinstance(event, dict):
+        return []
     kind = event.get("type")
     if kind == "response.output_text.delta":
         delta = event.get("delta")

@@ -372,7 +372,8 @@ class RemoteRun:
     async def _consume(self, stream: RawEvents) -> Run:
         try:
             async for event in stream:
-                feed(self.mirror, event["event"], event["data"])
+                if _is_event(event):  # anything else is no Assistants event: skipped
+                    feed(self.mirror, event["event"], event["data"])
                 self._arm()
         except _SERVICE_ERRORS as exc:
             # A dropped stream (or an error event) does not end the run: find out by polling.
@@ -459,6 +460,15 @@ class RemoteRun:
         if status == "failed":
             fields["failed_at"] = now()
         self.mirror.on_run(run.model_copy(update=fields))
+
+
+def _is_event(item: object) -> bool:
+    """Whether a streamed item is an Assistants event (``{"event": name, "data": {...}}``)."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("event"), str)
+        and isinstance(item.get("data"), dict)
+    )
 
 
 def _stopped(run: Run) -> bool:

@@ -64,6 +64,7 @@ __all__ = [
     "ListOrder",
     "Store",
     "check_run_messages",
+    "check_thread_run",
     "refuses_terminal_change",
 ]
 
@@ -194,9 +195,7 @@ class Store(ABC):
             UserError: the thread, the run or a message id exists, or a message is on
                 another thread.
         """
-        check_run_messages(run, messages)
-        if run.thread_id != thread.id:
-            raise UserError(f"Run {run.id} is on thread {run.thread_id}, not on {thread.id}.")
+        check_thread_run(thread, run, messages)
         await self.create_thread(thread)
         return await self.create_run(run, state, messages, lease=lease)
 
@@ -361,6 +360,13 @@ def check_run_messages(run: Run, messages: Sequence[Message]) -> None:
                 f"Message {message.id} is on thread {message.thread_id}, not on the run's "
                 f"thread {run.thread_id}."
             )
+
+
+def check_thread_run(thread: Thread, run: Run, messages: Sequence[Message]) -> None:
+    """Refuse a new thread's first run (or its messages) that is not on that thread."""
+    if run.thread_id != thread.id:
+        raise UserError(f"Run {run.id} is on thread {run.thread_id}, not on {thread.id}.")
+    check_run_messages(run, messages)
 
 
 def refuses_terminal_change(stored_status: str, new_status: str) -> bool:

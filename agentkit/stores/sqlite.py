@@ -25,6 +25,7 @@ from agentkit.stores.base import (
     Lease,
     ListOrder,
     check_run_messages,
+    check_thread_run,
 )
 from agentkit.stores.sqlite_connection import SQLiteConnection, immediate
 from agentkit.stores.sqlite_files import SQLiteFiles
@@ -256,8 +257,7 @@ class SQLiteStore(AssistantsStore, SQLiteFiles, SQLiteVectorStores):
         lease: Lease | None = None,
     ) -> Run:
         """Store the thread, the run and its messages in one transaction: all or nothing."""
-        if run.thread_id != thread.id:
-            raise UserError(f"Run {run.id} is on thread {run.thread_id}, not on {thread.id}.")
+        check_thread_run(thread, run, messages)
         new = self._new_run(run, state, messages, lease)
         new = new._replace(thread=(thread.id, self.project, thread.model_dump_json()))
         await self._db.run(partial(sqlite_runs.create_run, new=new))

@@ -52,6 +52,7 @@ class Double:
     assistant_list_status: int | None = None  # answer GET /assistants with this error
     lists_steps: bool = True  # False: every steps list is empty (the steps are not shown)
     thread_and_run: bool = True  # False: no POST /threads/runs (404), as some services
+    junk_events: bool = False  # True: each stream also carries values that are no events
     requests: list[tuple[str, str, dict[str, str], Any]] = field(default_factory=list)
     assistants: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: dict[str, Run] = field(default_factory=dict)
@@ -401,6 +402,10 @@ class Double:
 
     def _sse(self, events: Events, rid: str) -> StreamingResponse:
         async def body() -> Any:
+            if self.junk_events:
+                yield "event: thread.run.step.delta\ndata: 7\n\n"
+                yield "event: ping\ndata: 0\n\n"
+                yield 'event: thread.message.delta\ndata: ["not", "an", "object"]\n\n'
             for name, obj in events:
                 data = obj if isinstance(obj, dict) else obj.wire()
                 yield f"event: {name}\ndata: {json.dumps(data)}\n\n"

@@ -116,3 +116,16 @@ async def test_a_run_a_tool_reads_live_streams_inside_a_remote_run_waited_for(
     assert result.status == "completed"
     assert [bool(body.get("stream")) for body in inner_fake.bodies] == [True]
     assert result.output_text.count("|") >= 1  # the answer came in pieces
+
+
+async def test_values_in_the_stream_that_are_no_events_are_skipped(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    double.junk_events = True
+    double.arguments["get_weather"] = '{"city": "Oslo"}'
+    runner = RemoteRunner(client, mode="stream", poll=PollPolicy(default=0.01))
+
+    result = await runner.run(weather_agent(), "Weather in Oslo?")
+
+    assert result.status == "completed"
+    assert result.output_text == "outputs: sunny in Oslo"
