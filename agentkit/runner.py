@@ -17,7 +17,7 @@ from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundEr
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
 from agentkit.records import Message, Run, Thread, UserInput, now
-from agentkit.runs.approvals import Approvals, prepare_approval
+from agentkit.runs.approvals import prepare_approval
 from agentkit.runs.execution import RunExecution
 from agentkit.runs.external import (
     cancel_run,
@@ -30,6 +30,7 @@ from agentkit.runs.history_cache import HistoryCache
 from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.liveness import take_liveness
 from agentkit.runs.loop import drive
+from agentkit.runs.matching import Approvals, ToolOutputs
 from agentkit.runs.new_run import new_run
 from agentkit.runs.pump import EventPump, collect
 from agentkit.runs.recovery import (
@@ -41,7 +42,7 @@ from agentkit.runs.recovery import (
     resolver_for,
 )
 from agentkit.runs.result import OutputT, RunResult
-from agentkit.runs.resume import ToolOutputs, prepare_resume
+from agentkit.runs.resume import prepare_resume
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
 from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store

@@ -18,7 +18,6 @@ from agentkit.context import RunContext
 from agentkit.middleware.base import Middleware, build_chain
 from agentkit.records import FunctionToolCall
 from agentkit.runs.dispatcher import ToolOutcome, dispatch_tools
-from agentkit.runs.state import DispatchMode
 from agentkit.runs.tool_calls import (
     check_retry_budget,
     count_failures,
@@ -30,6 +29,7 @@ from agentkit.tools.base import Tool
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
+    from agentkit.runs.state import DispatchMode
 
 __all__ = ["ToolAnswerer"]
 

@@ -28,8 +28,8 @@ from agentkit.records import (
 )
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.flavors import FOUNDRY_CLASSIC, RemoteFlavor
-from agentkit.runs.approvals import denial_output
 from agentkit.runs.dispatcher import ToolOutcome
+from agentkit.tools.approval import denial_output
 
 __all__ = ["ApprovalWait", "approval_pause", "approvals_wire", "decide_local"]
 

@@ -53,8 +53,7 @@ from agentkit.remote.events import RunMirror, feed
 from agentkit.remote.flavors import RemoteDeviationWarning
 from agentkit.remote.objects import run_from
 from agentkit.remote.polling import PollPolicy
-from agentkit.runs.approvals import Approvals, match_approvals
-from agentkit.runs.resume import ToolOutputs, match_outputs
+from agentkit.runs.matching import Approvals, ToolOutputs, match_approvals, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
 
 __all__ = ["RemoteRun", "RemoteSettings"]
@@ -157,7 +156,7 @@ class RemoteRun:
         """The decisions by call id, if they decide the waiting calls exactly once each.
 
         Raises:
-            ApprovalsMismatchError: see `agentkit.runs.approvals.match_approvals`.
+            ApprovalsMismatchError: see `agentkit.runs.matching.match_approvals`.
             InvalidRunStateError: the run waits for outputs, not approvals.
         """
         if self._approval is None:

@@ -26,17 +26,16 @@ from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
-from agentkit.runs.approvals import Approvals
 from agentkit.runs.liveness import take_liveness
+from agentkit.runs.matching import Approvals, ToolOutputs
 from agentkit.runs.pump import EventPump, collect
 from agentkit.runs.result import OutputT, RunResult
-from agentkit.runs.resume import ToolOutputs
-from agentkit.runs.state import DispatchMode
 from agentkit.tool_choice.base import TurnInfo
 from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
+    from agentkit.runs.state import DispatchMode
 
 __all__ = ["RemoteRunner"]
 

@@ -14,14 +14,11 @@ status, in one store operation. Nothing the client holds is trusted but its deci
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from agentkit.calls import ToolCall
 from agentkit.context import RunContext
-from agentkit.exceptions import ApprovalsMismatchError
 from agentkit.models.request import ToolCallItem
 from agentkit.records import (
     FunctionToolCall,
@@ -32,35 +29,22 @@ from agentkit.records import (
     ToolCallsStepDetails,
 )
 from agentkit.runs.lease import LeaseTerms
+from agentkit.runs.matching import Approvals, match_approvals
 from agentkit.runs.resume import paused_run, resume_paused
 from agentkit.runs.state import RunState
 from agentkit.runs.steps import pause_run
 from agentkit.stores.base import Store
-from agentkit.tools.approval import needs_approval
+from agentkit.tools.approval import denial_output, needs_approval
 from agentkit.tools.base import Tool
 
 if TYPE_CHECKING:
     from agentkit.agent import Agent
 
 __all__ = [
-    "Approvals",
-    "denial_output",
-    "match_approvals",
     "pause_for_approval",
     "prepare_approval",
     "split_approvals",
 ]
-
-Approvals: TypeAlias = (
-    Mapping[str, ToolApproval | bool] | Sequence[ToolApproval | Mapping[str, Any]]
-)
-"""``{call_id: True | False | ToolApproval}``, or `ToolApproval` s (or their wire dicts)."""
-
-
-def denial_output(reason: str | None) -> str:
-    """What the model is told about a call a person denied."""
-    told = "The call was not run: the user denied it."
-    return f"{told} Reason: {reason}" if reason else told
 
 
 async def split_approvals(
@@ -96,62 +80,6 @@ async def pause_for_approval(state: RunState, calls: list[FunctionToolCall]) -> 
         type="submit_tool_approval", submit_tool_approval=SubmitToolApproval(tool_calls=calls)
     )
     await pause_run(state, calls, action)
-
-
-def match_approvals(
-    waiting: Sequence[FunctionToolCall], approvals: Approvals
-) -> dict[str, ToolApproval]:
-    """Decisions by call id, if they decide ``waiting`` exactly once each; else raise.
-
-    Raises:
-        ApprovalsMismatchError: missing, unknown or repeated call ids, or edited arguments
-            that are not a JSON object.
-    """
-    decisions = _decisions(approvals)
-    ids = [d.tool_call_id for d in decisions]
-    pending = [c.id for c in waiting]
-    problems = []
-    if missing := [i for i in pending if i not in ids]:
-        problems.append(f"no decision for {', '.join(missing)}")
-    if unknown := sorted(set(ids) - set(pending)):
-        problems.append(f"no call waiting for approval with id {', '.join(unknown)}")
-    if repeated := sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"more than one decision for {', '.join(repeated)}")
-    problems += [_bad_arguments(d) for d in decisions if _bad_arguments(d)]
-    if problems:
-        raise ApprovalsMismatchError(
-            "Approvals must decide every waiting call exactly once: " + "; ".join(problems) + "."
-        )
-    return {d.tool_call_id: d for d in decisions}
-
-
-def _decisions(approvals: Approvals) -> list[ToolApproval]:
-    try:
-        if isinstance(approvals, Mapping):
-            return [_decision(call_id, value) for call_id, value in approvals.items()]
-        return [d if isinstance(d, ToolApproval) else ToolApproval(**d) for d in approvals]
-    except (TypeError, ValueError) as exc:
-        raise ApprovalsMismatchError(f"Not a valid approval: {exc}") from None
-
-
-def _decision(call_id: str, value: ToolApproval | bool) -> ToolApproval:
-    if isinstance(value, bool):
-        return ToolApproval(tool_call_id=call_id, approve=value)
-    if not isinstance(value, ToolApproval) or value.tool_call_id != call_id:
-        raise ValueError(f"the decision for {call_id} must be a bool or its ToolApproval")
-    return value
-
-
-def _bad_arguments(decision: ToolApproval) -> str:
-    if decision.arguments is None or not decision.approve:
-        return ""
-    try:
-        value = json.loads(decision.arguments)
-    except json.JSONDecodeError:
-        value = None
-    if isinstance(value, dict):
-        return ""
-    return f"the edited arguments for {decision.tool_call_id} are not a JSON object"
 
 
 async def prepare_approval(

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from agentkit.events import RunEvent
 from agentkit.middleware.base import Middleware
 from agentkit.records import Message, Run, Thread, UserInput
-from agentkit.runs.approvals import Approvals
+from agentkit.runs.matching import Approvals, ToolOutputs
 from agentkit.runs.result import OutputT, RunResult
-from agentkit.runs.resume import ToolOutputs
 from agentkit.runs.state import DispatchMode
 
 if TYPE_CHECKING:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
-from agentkit.exceptions import InvalidRunStateError, ToolOutputsMismatchError
+from agentkit.exceptions import InvalidRunStateError
 from agentkit.records import Run, RunStep, ToolCallsStepDetails
 from agentkit.runs.external import expire_if_due
 from agentkit.runs.history import history_items
 from agentkit.runs.lease import LeaseTerms
+from agentkit.runs.matching import ToolOutputs, match_outputs
 from agentkit.runs.state import RunState
 from agentkit.stores.base import Store
 
@@ -20,68 +20,11 @@ if TYPE_CHECKING:
     from agentkit.agent import Agent
 
 __all__ = [
-    "ToolOutputs",
     "load_state",
-    "match_outputs",
     "paused_run",
     "prepare_resume",
     "resume_paused",
 ]
-
-ToolOutputs: TypeAlias = Mapping[str, str] | Sequence[Mapping[str, Any]]
-"""``{call_id: output}``, or the Assistants API's ``[{"tool_call_id": ..., "output": ...}]``."""
-
-
-def match_outputs(pending_ids: Sequence[str], outputs: ToolOutputs) -> dict[str, str]:
-    """Outputs by call id, if they cover ``pending_ids`` exactly once; else raise.
-
-    Raises:
-        ToolOutputsMismatchError: naming the missing, unexpected and repeated call ids.
-    """
-    pairs = _pairs(outputs)
-    counts = Counter(call_id for call_id, _ in pairs)
-    repeated = sorted(i for i, n in counts.items() if n > 1)
-    unknown = sorted(set(counts) - set(pending_ids))
-    missing = [i for i in pending_ids if i not in counts]
-    problems = []
-    if missing:
-        problems.append(f"missing outputs for {', '.join(missing)}")
-    if unknown:
-        problems.append(f"no pending call with id {', '.join(unknown)}")
-    if repeated:
-        problems.append(f"more than one output for {', '.join(repeated)}")
-    if problems:
-        raise ToolOutputsMismatchError(
-            "Tool outputs must cover every pending call exactly once: " + "; ".join(problems) + "."
-        )
-    return dict(pairs)
-
-
-def _pairs(outputs: ToolOutputs) -> list[tuple[str, str]]:
-    if isinstance(outputs, Mapping):
-        return [(str(k), _text(v)) for k, v in outputs.items()]
-    pairs = []
-    for entry in outputs:
-        call_id = entry.get("tool_call_id")
-        if not isinstance(call_id, str):
-            raise ToolOutputsMismatchError("Every tool output needs a string 'tool_call_id'.")
-        pairs.append((call_id, _text(entry.get("output", ""))))
-    return pairs
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ToolOutputsMismatchError(f"Tool outputs must be strings, got {type(value).__name__}.")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            # Valid JSON ("\ud800"), but not text any store can keep: refuse it up front.
-            raise ToolOutputsMismatchError(
-                f"Tool outputs must be valid Unicode text: a lone surrogate "
-                f"(\\u{ord(value[exc.start]):04x}) is at index {exc.start}."
-            ) from None
-    return value
 
 
 async def prepare_resume(

@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 from agentkit.context import RunContext
 from agentkit.exceptions import UserError
 
-__all__ = ["ApprovalRule", "check_approval_rule", "needs_approval"]
+__all__ = ["ApprovalRule", "check_approval_rule", "denial_output", "needs_approval"]
 
 ApprovalRule: TypeAlias = bool | Callable[[RunContext[Any], dict[str, Any]], bool | Awaitable[bool]]
 """``needs_approval``: a constant, or a function of ``(ctx, arguments)``."""
@@ -59,3 +59,9 @@ async def needs_approval(rule: ApprovalRule, arguments: str, ctx: RunContext[Any
         )
         return True
     return bool(answer)
+
+
+def denial_output(reason: str | None) -> str:
+    """What the model is told about a call a person denied."""
+    told = "The call was not run: the user denied it."
+    return f"{told} Reason: {reason}" if reason else told
