@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from psycopg import AsyncConnection, errors
@@ -26,6 +26,7 @@ from agentkit.stores.base import (
     Lease,
     ListOrder,
     check_run_messages,
+    check_thread_run,
 )
 from agentkit.stores.postgres_files import PostgresFiles
 from agentkit.stores.postgres_pool import PostgresPool
@@ -42,6 +43,7 @@ from agentkit.stores.postgres_schema import (
     ACTIVE_RUNS,
     INSERT_MESSAGE,
     INSERT_RUN,
+    INSERT_THREAD,
     LOCK_THREAD,
     RUN_EXISTS,
     THREAD_EXISTS,
@@ -172,9 +174,9 @@ class PostgresStore(AssistantsStore, PostgresFiles):
 
     # -- threads ---------------------------------------------------------------------------
     async def create_thread(self, thread: Thread) -> Thread:
-        sql = "INSERT INTO agentkit.threads (id, project, data) VALUES (%s, %s, %s)"
         async with self._db.connection() as conn:
-            await insert(conn, sql, (thread.id, self.project, thread.model_dump_json()), "thread")
+            row = (thread.id, self.project, thread.model_dump_json())
+            await insert(conn, INSERT_THREAD, row, "thread")
         return thread
 
     async def get_thread(self, thread_id: str) -> Thread:
@@ -244,20 +246,48 @@ class PostgresStore(AssistantsStore, PostgresFiles):
         lease: Lease | None = None,
     ) -> Run:
         check_run_messages(run, messages)
-        thread_id = run.thread_id
+        # Serialized before the transaction, so a message that cannot be stored changes nothing.
+        insert_run = self._run_inserts(run, state, messages, lease)
+        refuse = f"Thread {run.thread_id} already has an active run {{run}}."
+        async with self._db.connection() as conn, conn.transaction():
+            await self._lock_idle_thread(conn, run.thread_id, refuse)
+            await insert_run(conn)
+        return run
+
+    async def create_thread_and_run(
+        self,
+        thread: Thread,
+        run: Run,
+        state: dict[str, Any],
+        messages: Sequence[Message] = (),
+        *,
+        lease: Lease | None = None,
+    ) -> Run:
+        """Store the thread, the run and its messages in one transaction: all or nothing."""
+        check_thread_run(thread, run, messages)
+        insert_run = self._run_inserts(run, state, messages, lease)
+        thread_row = (thread.id, self.project, thread.model_dump_json())
+        async with self._db.connection() as conn, conn.transaction():
+            await insert(conn, INSERT_THREAD, thread_row, "thread")
+            await insert_run(conn)
+        return run
+
+    def _run_inserts(
+        self, run: Run, state: dict[str, Any], messages: Sequence[Message], lease: Lease | None
+    ) -> Callable[[Conn], Awaitable[None]]:
+        """The run's and its messages' INSERTs, serialized now, to run in a transaction."""
         held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
-        params: tuple[Any, ...] = (run.id, self.project, thread_id, run.status)
+        params: tuple[Any, ...] = (run.id, self.project, run.thread_id, run.status)
         params += (run.model_dump_json(), compact_json(state), held and held.owner)
         params += (held and held.expires_at,)
-        # Serialized before the transaction, so a message that cannot be stored changes nothing.
         rows = [message_params(m, self.project) for m in messages]
-        refuse = f"Thread {thread_id} already has an active run {{run}}."
-        async with self._db.connection() as conn, conn.transaction():
-            await self._lock_idle_thread(conn, thread_id, refuse)
+
+        async def write(conn: Conn) -> None:
             for row in rows:
                 await insert(conn, INSERT_MESSAGE, row, "message")
             await insert(conn, INSERT_RUN, params, "run")
-        return run
+
+        return write
 
     async def get_run(self, run_id: str) -> Run:
         return Run.model_validate_json(await self._data("runs", "run", run_id))

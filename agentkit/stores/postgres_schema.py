@@ -25,6 +25,7 @@ __all__ = [
     "ACTIVE_RUNS",
     "INSERT_MESSAGE",
     "INSERT_RUN",
+    "INSERT_THREAD",
     "LOCK_THREAD",
     "RUN_EXISTS",
     "SCHEMA_VERSION",
@@ -149,6 +150,7 @@ ACTIVE_RUNS = f"""SELECT data FROM agentkit.runs WHERE project = %s AND status I
     ORDER BY seq"""
 INSERT_MESSAGE = """INSERT INTO agentkit.messages (id, project, thread_id, run_id, data)
     VALUES (%s, %s, %s, %s, %s)"""
+INSERT_THREAD = "INSERT INTO agentkit.threads (id, project, data) VALUES (%s, %s, %s)"
 INSERT_RUN = """INSERT INTO agentkit.runs
     (id, project, thread_id, status, data, state, owner, lease_expires_at)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"""

@@ -1,7 +1,7 @@
 """`Store.create_thread_and_run` on every store, and `create_run`'s refusals as SQL states them.
 
-The SQLite store writes the thread, the run and its messages in one transaction; the tests at
-the end check, on a real file reopened by another store, that a refusal leaves none of them.
+The SQLite and Postgres stores write the thread, the run and its messages in one transaction;
+the tests at the end check, through another store on the same data, that a refusal leaves none.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import TERMINAL_RUN_STATUSES, Thread
-from agentkit.stores import AssistantsStore, SQLiteStore
+from agentkit.stores import AssistantsStore, PostgresStore, SQLiteStore
 
 from .conftest import ids, lease, new_run, thread_with_run, user_message
 
@@ -155,3 +155,25 @@ async def test_sqlite_create_thread_and_run_is_one_commit(db_path: Path) -> None
         assert await reopened.get_thread(thread.id) == thread
         assert await reopened.driven_runs() == [(run, held)]
         assert len(await reopened.list_messages(thread.id)) == 1
+
+
+# -- Postgres: one transaction too -------------------------------------------------------------
+
+
+async def test_postgres_an_existing_run_id_leaves_no_thread_or_message(
+    clean_postgres_url: str,
+) -> None:
+    async with PostgresStore(clean_postgres_url, max_connections=2) as store:
+        _, taken = await thread_with_run(store, "completed")
+        thread = Thread()
+        run = taken.model_copy(update={"thread_id": thread.id})
+        message = user_message(thread.id)
+
+        with pytest.raises(UserError, match=f"run with id {taken.id!r} already exists"):
+            await store.create_thread_and_run(thread, run, {}, [message])
+
+    async with PostgresStore(clean_postgres_url, max_connections=2) as other:
+        with pytest.raises(NotFoundError):
+            await other.get_thread(thread.id)
+        with pytest.raises(NotFoundError):
+            await other.get_message(message.id)
