@@ -8,11 +8,11 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, get_args
 
-from openai import AsyncOpenAI, AsyncStream
+from openai import AsyncOpenAI
 
 from agentkit.exceptions import ModelError, UserError
 from agentkit.models.chat_wire import MaxTokensParam, chat_params
-from agentkit.models.client import OpenAIClientModel, new_call_id, wire_body
+from agentkit.models.client import OpenAIClientModel, new_call_id, post_for_events, wire_body
 from agentkit.models.endpoint import Endpoint
 from agentkit.models.errors import mid_stream_errors, model_error_from, stream_interrupted
 from agentkit.models.events import (
@@ -111,13 +111,7 @@ class ChatCompletionsModel(OpenAIClientModel):
         self, body: dict[str, Any], limit: int | None
     ) -> AsyncIterator[ModelStreamEvent]:
         try:
-            stream = await self.client.post(
-                "/chat/completions",
-                body={**body, "stream": True},
-                cast_to=object,
-                stream=True,
-                stream_cls=AsyncStream[dict[str, Any]],
-            )
+            stream = await post_for_events(self.client, "/chat/completions", body)
         except Exception as exc:
             raise model_error_from(exc) from exc
         calls = _CallBuffer()

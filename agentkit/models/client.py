@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeAlias
 
-from openai import AsyncAzureOpenAI, AsyncOpenAI
+from openai import AsyncAzureOpenAI, AsyncOpenAI, AsyncStream
 
 from agentkit.exceptions import UserError
 from agentkit.models.base import Model
 from agentkit.models.clients import build_client, client_for, close_client
 from agentkit.models.endpoint import Endpoint, openai_endpoint
 
-__all__ = ["OpenAIClientModel", "new_call_id", "wire_body"]
+__all__ = ["JsonEvents", "OpenAIClientModel", "new_call_id", "post_for_events", "wire_body"]
 
 
 def new_call_id() -> str:
@@ -31,6 +32,33 @@ def wire_body(wire: dict[str, Any]) -> dict[str, Any]:
     body = {key: value for key, value in wire.items() if key != "extra_body"}
     body.update(wire.get("extra_body") or {})
     return body
+
+
+JsonEvents: TypeAlias = AsyncStream[dict[str, Any]]
+"""A server-sent event stream read as JSON: each item the event's data, as it came."""
+
+
+async def post_for_events(
+    client: AsyncOpenAI,
+    path: str,
+    body: Mapping[str, Any],
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> JsonEvents:
+    """``POST path`` with ``stream: true`` in the body; the events' JSON, as it came.
+
+    Raises:
+        openai.APIError: as the SDK raises it (a status error before the stream opens).
+    """
+    events: JsonEvents = await client.post(
+        path,
+        body={**body, "stream": True},
+        cast_to=object,
+        options={"headers": dict(headers)} if headers else {},
+        stream=True,
+        stream_cls=JsonEvents,
+    )
+    return events
 
 
 class OpenAIClientModel(Model):

@@ -9,10 +9,10 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, get_args
 
-from openai import AsyncOpenAI, AsyncStream
+from openai import AsyncOpenAI
 
 from agentkit.exceptions import UserError
-from agentkit.models.client import OpenAIClientModel, new_call_id, wire_body
+from agentkit.models.client import OpenAIClientModel, new_call_id, post_for_events, wire_body
 from agentkit.models.continuation import (
     ContinuationWarning,
     PreviousResponseIgnored,
@@ -154,13 +154,7 @@ class ResponsesModel(OpenAIClientModel):
         self, body: dict[str, Any], state: _CallState, echo: _Echo | None
     ) -> AsyncIterator[ModelStreamEvent]:
         try:
-            stream = await self.client.post(
-                "/responses",
-                body={**body, "stream": True},
-                cast_to=object,
-                stream=True,
-                stream_cls=AsyncStream[dict[str, Any]],
-            )
+            stream = await post_for_events(self.client, "/responses", body)
         except Exception as exc:
             raise model_error_from(exc) from exc
         async with stream, contextlib.aclosing(_checked(stream, echo)) as events:

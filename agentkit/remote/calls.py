@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from openai import AsyncOpenAI, AsyncStream, omit
+from openai import AsyncOpenAI, omit
 
+from agentkit.models.client import JsonEvents, post_for_events
 from agentkit.remote.sdk import assistants_api
 
 if TYPE_CHECKING:  # the Assistants types take ~0.4 s to import; the SDK loads them when used
@@ -25,7 +26,7 @@ __all__ = ["AssistantsCalls", "Headers", "RawEvents"]
 
 T = TypeVar("T")
 Headers = Mapping[str, str]
-RawEvents = AsyncStream[dict[str, Any]]
+RawEvents = JsonEvents
 """The service's Assistants stream as it came: each item ``{"event": name, "data": {...}}``."""
 
 _ASSISTANTS_V2 = {"OpenAI-Beta": "assistants=v2"}
@@ -85,15 +86,7 @@ class AssistantsCalls:
     async def _stream(self, path: str, body: Mapping[str, Any]) -> RawEvents:
         # The SDK's typed stream builds its model of every event, which agentkit would convert
         # again into its own records: the events' JSON is read as it came, converted once.
-        stream: RawEvents = await self.client.post(
-            path,
-            body={**body, "stream": True},
-            cast_to=object,
-            options={"headers": _ASSISTANTS_V2},
-            stream=True,
-            stream_cls=AsyncStream[dict[str, Any]],
-        )
-        return stream
+        return await post_for_events(self.client, path, body, headers=_ASSISTANTS_V2)
 
     async def submit_approvals(
         self, thread_id: str, run_id: str, approvals: Sequence[Mapping[str, Any]]
