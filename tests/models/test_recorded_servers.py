@@ -17,7 +17,13 @@ from openai import AsyncOpenAI
 
 from agentkit import Agent, Runner, tool
 from agentkit.exceptions import ModelError
-from agentkit.models import ChatCompletionsModel, ContinuationWarning, ModelToolCall, ResponsesModel
+from agentkit.models import (
+    ChatCompletionsModel,
+    ContinuationWarning,
+    ModelResponseDone,
+    ModelToolCall,
+    ResponsesModel,
+)
 from agentkit.records import FunctionToolCall
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall, RecordedReply
 
@@ -306,7 +312,9 @@ async def test_a_responses_call_without_call_id_or_usage_still_reaches_the_run()
     [call] = [e for e in events if isinstance(e, ModelToolCall)]
     assert (call.name, call.arguments) == ("get_weather", '{"city": "Rome"}')
     assert call.call_id.startswith("call_")
-    assert events[-1].finish_reason == "tool_calls"
+    done = events[-1]
+    assert isinstance(done, ModelResponseDone)
+    assert done.finish_reason == "tool_calls"
 
 
 async def test_a_chat_custom_tool_call_is_left_out_and_a_function_call_kept() -> None:
@@ -334,4 +342,6 @@ async def test_a_chat_custom_tool_call_is_left_out_and_a_function_call_kept() ->
 
     [call] = [e for e in events if isinstance(e, ModelToolCall)]
     assert (call.call_id, call.name, call.arguments) == ("c_2", "get_weather", "{}")
-    assert (events[-1].usage.input_tokens, events[-1].usage.output_tokens) == (7, 3)
+    done = events[-1]
+    assert isinstance(done, ModelResponseDone)
+    assert (done.usage.input_tokens, done.usage.output_tokens) == (7, 3)
