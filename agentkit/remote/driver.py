@@ -24,14 +24,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
-import openai
-
-from agentkit.exceptions import InvalidRunStateError, ModelError
+from agentkit.exceptions import InvalidRunStateError
 from agentkit.models.errors import model_error_from
 from agentkit.records import (
     FunctionToolCall,
@@ -45,32 +42,21 @@ from agentkit.records import (
 )
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.approving import ApprovalWait, approval_pause, approvals_wire, decide_local
-from agentkit.remote.calls import AssistantsCalls, Headers, RawEvents
+from agentkit.remote.calls import AssistantsCalls
 from agentkit.remote.catch_up import catch_up
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
 from agentkit.remote.errors import start_error
-from agentkit.remote.events import RunMirror, feed
-from agentkit.remote.flavors import RemoteDeviationWarning
+from agentkit.remote.events import RunMirror
 from agentkit.remote.objects import run_from
-from agentkit.remote.polling import PollPolicy
+from agentkit.remote.stops import RemoteSettings, RunStops
 from agentkit.runs.matching import Approvals, ToolOutputs, match_approvals, match_outputs
 from agentkit.runs.tool_calls import ToolRetriesExhausted
 
-__all__ = ["RemoteRun", "RemoteSettings"]
+__all__ = ["RemoteRun"]
 
 _log = logging.getLogger("agentkit.remote")
 # Keeps shielded cancel requests alive when their caller is cancelled while waiting.
 _BACKGROUND: set[asyncio.Task[Any]] = set()
-
-
-@dataclass(frozen=True)
-class RemoteSettings:
-    """How remote runs are watched (shared by every run of a `RemoteRunner`)."""
-
-    mode: Literal["stream", "poll"]
-    poll: PollPolicy
-    expiry_grace: float
-    cancel_timeout: float
 
 
 class _EndRun(Exception):
@@ -102,7 +88,7 @@ class RemoteRun:
         self.settings = settings
         self.mirror = mirror
         self.answerer = answerer
-        self._thread_id = thread_id
+        self.stops = RunStops(calls, settings, mirror, thread_id, on_progress=self._arm)
         self.turns = 0
         self._held: dict[str, str] = {}
         self._waiting: list[FunctionToolCall] = []
@@ -120,13 +106,12 @@ class RemoteRun:
     @property
     def thread_id(self) -> str:
         """The run's thread ("" while a new thread waits to be created with the run)."""
-        run = self.mirror.run
-        return run.thread_id if run is not None else self._thread_id or ""
+        return self.stops.thread_id
 
     # -- entry points ------------------------------------------------------------------------
     async def start(self, params: Mapping[str, Any]) -> None:
         """Create the run and drive it until it ends or waits for the caller."""
-        await self._drive(lambda: self._begin(params))
+        await self._drive(lambda: self.stops.begin(params))
 
     async def resume(self, outputs: ToolOutputs) -> None:
         """Submit the caller's outputs with agentkit's own, and drive on.
@@ -139,7 +124,7 @@ class RemoteRun:
         run = self.mirror.run
         assert run is not None
         self._waiting, self._held = [], {}
-        await self._drive(lambda: self._submit(run, [(i, merged[i]) for i in self._order]))
+        await self._drive(lambda: self.stops.submit(run, [(i, merged[i]) for i in self._order]))
 
     def check_outputs(self, outputs: ToolOutputs) -> dict[str, str]:
         """The caller's outputs by call id, if they cover the waiting calls exactly once.
@@ -176,7 +161,7 @@ class RemoteRun:
         assert run is not None
         if wait.remote:
             body = approvals_wire(decisions, self.mirror.flavor)
-            await self._drive(lambda: self._submit_approvals(run, body))
+            await self._drive(lambda: self.stops.submit_approvals(run, body))
         else:
             await self._drive(lambda: self._after_approval(run, wait, decisions))
 
@@ -247,7 +232,7 @@ class RemoteRun:
             outputs = await self._answer(run)
             if outputs is None:
                 return
-            run = await self._submit(run, outputs)
+            run = await self.stops.submit(run, outputs)
 
     async def _answer(self, run: Run) -> list[tuple[str, str]] | None:
         action = run.required_action
@@ -265,6 +250,7 @@ class RemoteRun:
             self.mirror.show_pause(run)
             return None
         self.turns += 1
+        self.stops.list_steps_at_pauses = True  # see RunStops.list_steps_at_pauses
         if self.turns >= self.answerer.agent.limits.max_turns:
             raise _EndRun("incomplete", reason="max_turns")
         calls = action.tool_calls
@@ -306,112 +292,7 @@ class RemoteRun:
         self._held.update((o.call.call_id, o.output) for o in outcomes)
         callers, self._later = self._later, []
         outputs = self._outputs_or_pause(run, callers)
-        return None if outputs is None else await self._submit(run, outputs)
-
-    # -- talking to the service --------------------------------------------------------------
-    async def _begin(self, params: Mapping[str, Any]) -> Run:
-        if self._thread_id is not None or not self.calls.thread_and_run:
-            return await self._create(await self._thread_first(params))
-        try:
-            return await self._create(params)
-        except openai.NotFoundError:
-            if self.mirror.run is not None:
-                raise
-        # No such route, or no such assistant: creating the thread first tells which.
-        run = await self._create(await self._thread_first(params))
-        self.calls.thread_and_run = False
-        warnings.warn(
-            "The service has no POST /threads/runs; agentkit creates each new thread first "
-            "(one request more per run).",
-            RemoteDeviationWarning,
-            stacklevel=2,
-        )
-        return run
-
-    async def _thread_first(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
-        """Create the new thread on its own, if not done yet; the run's params for it."""
-        if self._thread_id is not None:
-            return params
-        self._thread_id = (await self.calls.create_thread()).id
-        body = dict(params)
-        messages = body.pop("thread")["messages"]
-        if messages:
-            body["additional_messages"] = messages
-        return body
-
-    async def _create(self, params: Mapping[str, Any]) -> Run:
-        """Create the run (and its new thread, given none) and drive it to its first stop."""
-        new_thread = self._thread_id is None
-        if self.settings.mode == "stream":
-            if new_thread:
-                stream = await self.calls.stream_thread_and_run(params)
-            else:
-                stream = await self.calls.stream_run(self.thread_id, params)
-            return await self._consume(stream)
-        if new_thread:
-            sdk_run, headers = await self.calls.create_thread_and_run(params)
-        else:
-            sdk_run, headers = await self.calls.create_run(self.thread_id, params)
-        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
-
-    async def _submit(self, run: Run, outputs: list[tuple[str, str]]) -> Run:
-        body = [{"tool_call_id": call_id, "output": output} for call_id, output in outputs]
-        if self.settings.mode == "stream":
-            return await self._consume(await self.calls.stream_submit(self.thread_id, run.id, body))
-        sdk_run, headers = await self.calls.submit(self.thread_id, run.id, body)
-        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
-
-    async def _submit_approvals(self, run: Run, body: list[dict[str, Any]]) -> Run:
-        if self.settings.mode == "stream":
-            stream = await self.calls.stream_approvals(self.thread_id, run.id, body)
-            return await self._consume(stream)
-        sdk_run, headers = await self.calls.submit_approvals(self.thread_id, run.id, body)
-        return await self._poll_from(run_from(sdk_run, self.mirror.flavor), headers)
-
-    async def _consume(self, stream: RawEvents) -> Run:
-        try:
-            async for event in stream:
-                if _is_event(event):  # anything else is no Assistants event: skipped
-                    feed(self.mirror, event["event"], event["data"])
-                self._arm()
-        except _SERVICE_ERRORS as exc:
-            # A dropped stream (or an error event) does not end the run: find out by polling.
-            _log.warning("remote run stream broke, polling instead: %s", exc)
-            if self.mirror.run is None:
-                raise
-        finally:
-            await stream.close()
-        run = self.mirror.run
-        if run is None:
-            raise ModelError(
-                "The run stream ended before the run was created.", code="stream_interrupted"
-            )
-        if _stopped(run):
-            return run
-        return await self._poll_from(run, {})
-
-    async def _poll_from(self, run: Run, headers: Headers) -> Run:
-        if not _stopped(run):
-            self.mirror.on_run(run)
-            self._arm()
-        waited = -1  # the first retrieve goes at once
-        while not _stopped(run):
-            if waited >= 0:
-                await self.settings.poll.sleep(self.settings.poll.interval(headers, waited))
-            waited += 1
-            sdk_run, headers = await self.calls.retrieve_run(self.thread_id, run.id)
-            run = run_from(sdk_run, self.mirror.flavor)
-            if not _stopped(run):
-                self.mirror.on_run(run)
-        self.mirror.show_started(run)
-        if run.is_terminal or self.turns:
-            # At a run's first stop, the required action shows the tool calls step (made up,
-            # see RunMirror.tool_step): its steps are listed at the next stop, one request
-            # fewer for a run with one round of tools.
-            await catch_up(self.calls, self.mirror, self.thread_id, run)
-        self.mirror.on_run(run)
-        self._arm()
-        return run
+        return None if outputs is None else await self.stops.submit(run, outputs)
 
     # -- endings -----------------------------------------------------------------------------
     def _arm(self) -> None:
@@ -459,19 +340,6 @@ class RemoteRun:
         if status == "failed":
             fields["failed_at"] = now()
         self.mirror.on_run(run.model_copy(update=fields))
-
-
-def _is_event(item: object) -> bool:
-    """Whether a streamed item is an Assistants event (``{"event": name, "data": {...}}``)."""
-    return (
-        isinstance(item, dict)
-        and isinstance(item.get("event"), str)
-        and isinstance(item.get("data"), dict)
-    )
-
-
-def _stopped(run: Run) -> bool:
-    return run.is_terminal or run.status == "requires_action"
 
 
 def _forget(task: asyncio.Task[Any]) -> None:

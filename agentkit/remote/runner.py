@@ -18,13 +18,14 @@ from agentkit.middleware.stack import middleware_stack, warn_stages_remote_runs_
 from agentkit.records import Message, Run, TextContent, Thread, UserInput
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls
-from agentkit.remote.driver import RemoteRun, RemoteSettings
+from agentkit.remote.driver import RemoteRun
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
 from agentkit.remote.errors import start_error
 from agentkit.remote.events import RunMirror
 from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
+from agentkit.remote.stops import RemoteSettings
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
 from agentkit.runs.liveness import take_liveness
 from agentkit.runs.matching import Approvals, ToolOutputs
