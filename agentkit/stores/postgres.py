@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 from psycopg import AsyncConnection, errors
@@ -21,7 +21,6 @@ from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run
 from agentkit.stores import postgres_runs as pg_runs
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import (
-    DRIVEN_RUN_STATUSES,
     CallRecord,
     Lease,
     ListOrder,
@@ -42,7 +41,6 @@ from agentkit.stores.postgres_schema import (
     ACTIVE_RUN,
     ACTIVE_RUNS,
     INSERT_MESSAGE,
-    INSERT_RUN,
     INSERT_THREAD,
     LOCK_THREAD,
     RUN_EXISTS,
@@ -246,8 +244,7 @@ class PostgresStore(AssistantsStore, PostgresFiles):
         lease: Lease | None = None,
     ) -> Run:
         check_run_messages(run, messages)
-        # Serialized before the transaction, so a message that cannot be stored changes nothing.
-        insert_run = self._run_inserts(run, state, messages, lease)
+        insert_run = pg_runs.run_inserts(run, state, messages, lease, self.project)
         refuse = f"Thread {run.thread_id} already has an active run {{run}}."
         async with self._db.connection() as conn, conn.transaction():
             await self._lock_idle_thread(conn, run.thread_id, refuse)
@@ -265,29 +262,12 @@ class PostgresStore(AssistantsStore, PostgresFiles):
     ) -> Run:
         """Store the thread, the run and its messages in one transaction: all or nothing."""
         check_thread_run(thread, run, messages)
-        insert_run = self._run_inserts(run, state, messages, lease)
+        insert_run = pg_runs.run_inserts(run, state, messages, lease, self.project)
         thread_row = (thread.id, self.project, thread.model_dump_json())
         async with self._db.connection() as conn, conn.transaction():
             await insert(conn, INSERT_THREAD, thread_row, "thread")
             await insert_run(conn)
         return run
-
-    def _run_inserts(
-        self, run: Run, state: dict[str, Any], messages: Sequence[Message], lease: Lease | None
-    ) -> Callable[[Conn], Awaitable[None]]:
-        """The run's and its messages' INSERTs, serialized now, to run in a transaction."""
-        held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
-        params: tuple[Any, ...] = (run.id, self.project, run.thread_id, run.status)
-        params += (run.model_dump_json(), compact_json(state), held and held.owner)
-        params += (held and held.expires_at,)
-        rows = [message_params(m, self.project) for m in messages]
-
-        async def write(conn: Conn) -> None:
-            for row in rows:
-                await insert(conn, INSERT_MESSAGE, row, "message")
-            await insert(conn, INSERT_RUN, params, "run")
-
-        return write
 
     async def get_run(self, run_id: str) -> Run:
         return Run.model_validate_json(await self._data("runs", "run", run_id))

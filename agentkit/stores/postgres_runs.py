@@ -8,13 +8,15 @@ process writes to the database.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from psycopg import AsyncConnection
 
-from agentkit.records import TERMINAL_RUN_STATUSES, FunctionToolCall, Run
+from agentkit.records import TERMINAL_RUN_STATUSES, FunctionToolCall, Message, Run
 from agentkit.stores.base import DRIVEN_RUN_STATUSES, CallRecord, Lease
-from agentkit.stores.postgres_schema import RUN_EXISTS
+from agentkit.stores.postgres_rows import compact_json, insert, message_params
+from agentkit.stores.postgres_schema import INSERT_MESSAGE, INSERT_RUN, RUN_EXISTS
 
 __all__ = [
     "call_records",
@@ -23,6 +25,7 @@ __all__ = [
     "mark_call_started",
     "record_call_outcome",
     "renew_lease",
+    "run_inserts",
     "run_update",
 ]
 
@@ -30,6 +33,27 @@ Conn = AsyncConnection[Any]
 
 _DRIVEN = ", ".join(f"'{status}'" for status in sorted(DRIVEN_RUN_STATUSES))
 _TERMINAL = ", ".join(f"'{status}'" for status in sorted(TERMINAL_RUN_STATUSES))
+
+
+def run_inserts(
+    run: Run, state: dict[str, Any], messages: Sequence[Message], lease: Lease | None, project: str
+) -> Callable[[Conn], Awaitable[None]]:
+    """A new run's and its messages' INSERTs, serialized now, to run in the caller's transaction.
+
+    Serializing first means a message that cannot be stored changes nothing.
+    """
+    held = lease if lease and run.status in DRIVEN_RUN_STATUSES else None
+    params: tuple[Any, ...] = (run.id, project, run.thread_id, run.status)
+    params += (run.model_dump_json(), compact_json(state), held and held.owner)
+    params += (held and held.expires_at,)
+    rows = [message_params(m, project) for m in messages]
+
+    async def write(conn: Conn) -> None:
+        for row in rows:
+            await insert(conn, INSERT_MESSAGE, row, "message")
+        await insert(conn, INSERT_RUN, params, "run")
+
+    return write
 
 
 def run_update(
