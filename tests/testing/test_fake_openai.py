@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import httpx2
 import openai
 import pytest
@@ -170,3 +173,20 @@ async def test_a_fake_that_does_not_record_still_counts_requests() -> None:
         await client.responses.create(model="m", input="hello")
     assert fake.requests == []
     assert fake.received == 3
+
+
+async def test_leaving_serve_ends_the_replies_still_in_flight() -> None:
+    fake = FakeOpenAI([FakeReply(text="late", delay=30)])
+    before = asyncio.all_tasks()
+    async with fake.serve() as base_url:
+        client = openai.AsyncOpenAI(base_url=base_url, api_key="test", max_retries=0)
+        request = asyncio.create_task(client.responses.create(model="m", input="hi"))
+        while not fake.requests:  # noqa: ASYNC110 - the server records the request first
+            await asyncio.sleep(0.01)
+    request.cancel()
+    with contextlib.suppress(asyncio.CancelledError, openai.APIError):
+        await request
+    await client.close()
+
+    left = asyncio.all_tasks() - before - {asyncio.current_task()}
+    assert not left, left

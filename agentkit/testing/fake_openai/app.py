@@ -154,6 +154,12 @@ class FakeOpenAI:
             # Leaving the block means the test is done: do not wait for slow scripted replies.
             server.should_exit = server.force_exit = True
             await task
+            # A forced exit leaves the replies in flight running: end them, so the block
+            # leaves no task of the server behind.
+            replies = set(server.server_state.tasks)
+            for reply in replies:
+                reply.cancel()
+            await asyncio.gather(*replies, return_exceptions=True)
             sock.close()
 
     def serve_in_thread(self, host: str = "127.0.0.1") -> AbstractContextManager[str]:
