@@ -35,7 +35,8 @@ AttributeValue = str | bool | int | float
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # Built on first use: every store imports these, few runs touch a vector store.
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     def wire(self) -> dict[str, Any]:
         """The object as the API sends it."""

@@ -1,48 +1,25 @@
 """Fixtures: one kernel pool for the package's tests, which share a kernel where that keeps
 them independent (a kernel start costs about half a second).
 
-Kernel tests need bubblewrap and the kernel environment (`scripts/install dev` builds it, and
-`.ci/run` installs bubblewrap). Without them they are skipped, except in CI, where they fail.
+Kernel tests need bubblewrap and the kernel environment (`tests.sandbox` says which, and
+skips or, in CI, fails them without).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import shutil
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 
-from agentkit.code_interpreter import (
-    KernelEnvironment,
-    KernelEnvironmentError,
-    KernelLimits,
-    KernelPool,
-)
-
-
-def _missing() -> str | None:
-    if shutil.which("bwrap") is None:
-        return "bubblewrap is not installed (apt-get install bubblewrap)"
-    try:
-        KernelEnvironment.at()
-    except KernelEnvironmentError as error:
-        return str(error)
-    return None
-
-
-MISSING = _missing()
+from agentkit.code_interpreter import KernelLimits, KernelPool
+from tests.sandbox import require_sandbox
 
 
 @pytest.fixture(scope="session")
 def kernels_available() -> None:
-    if MISSING is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"the code interpreter cannot run here: {MISSING}")
-    pytest.skip(MISSING)
+    require_sandbox()
 
 
 TEST_LIMITS = KernelLimits(timeout=30, max_processes=32, message_bytes=16 * 2**20)

@@ -12,6 +12,7 @@ import pytest
 
 from agentkit.testing import FakeOpenAI, FakeReply, FakeRequest, FakeToolCall, value_for_schema
 from tests.leak_watch import secret
+from tests.sandbox import require_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted([*ROOT.glob("docs/**/*.md"), ROOT / "README.md"])
@@ -40,6 +41,10 @@ NEEDS_KEY = "# Needs OPENAI_API_KEY"
 KEY = secret("sk-docs-snippets-0123")
 
 
+KERNEL = "from agentkit.code_interpreter import"
+"""A snippet importing the code interpreter starts a sandboxed kernel: it needs bubblewrap."""
+
+
 def snippets(page: Path) -> list[str]:
     return BLOCK.findall(page.read_text(encoding="utf-8"))
 
@@ -60,6 +65,8 @@ def _run(codes: list[str], tmp_path: Path, **extra: str) -> subprocess.Completed
 @pytest.mark.parametrize("page", [p for p in PAGES if snippets(p)], ids=lambda p: p.name)
 def test_every_python_snippet_runs(page: Path, tmp_path: Path) -> None:
     offline = [code for code in snippets(page) if not code.startswith(NEEDS_KEY)]
+    if any(KERNEL in code for code in offline):
+        require_sandbox()
     result = _run(offline, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
