@@ -1,0 +1,123 @@
+"""Threads, messages, runs and run steps, shaped like the Assistants API objects.
+
+The field names and values are the Assistants v2 wire format, so `agentkit serve` can send
+them as they are (`wire()` drops the few agentkit-only fields). Import them from here; the
+modules under it hold one family each (ids and statuses, message content, messages, tool
+calls, runs and steps, files).
+"""
+
+from __future__ import annotations
+
+from agentkit.records.base import (
+    ACTIVE_RUN_STATUSES,
+    TERMINAL_RUN_STATUSES,
+    RunStatus,
+    new_file_id,
+    new_id,
+    now,
+)
+from agentkit.records.content import (
+    Annotation,
+    FileCitation,
+    FileCitationAnnotation,
+    FilePath,
+    FilePathAnnotation,
+    ImageDetail,
+    ImageFile,
+    ImageFileContent,
+    ImageURL,
+    ImageURLContent,
+    MessageContent,
+    Text,
+    TextContent,
+    UserInput,
+    image_media_type,
+)
+from agentkit.records.files import FileObject
+from agentkit.records.messages import IncompleteDetails, Message, Thread
+from agentkit.records.runs import (
+    LastError,
+    MessageCreation,
+    MessageCreationDetails,
+    MessageCreationStepDetails,
+    RequiredAction,
+    Run,
+    RunStep,
+    RunUsage,
+    SubmitToolApproval,
+    SubmitToolOutputs,
+    ToolCallsStepDetails,
+    TruncationStrategy,
+)
+from agentkit.records.tool_calls import (
+    CodeInterpreterCall,
+    CodeInterpreterImage,
+    CodeInterpreterImageOutput,
+    CodeInterpreterLogs,
+    CodeInterpreterOutput,
+    FileSearchCall,
+    FileSearchRankingOptions,
+    FileSearchResult,
+    FileSearchResultContent,
+    FunctionCall,
+    FunctionToolCall,
+    HostedCall,
+    SubRunLink,
+    ToolApproval,
+    ToolCallError,
+)
+
+__all__ = [
+    "ACTIVE_RUN_STATUSES",
+    "TERMINAL_RUN_STATUSES",
+    "Annotation",
+    "CodeInterpreterCall",
+    "CodeInterpreterImage",
+    "CodeInterpreterImageOutput",
+    "CodeInterpreterLogs",
+    "CodeInterpreterOutput",
+    "FileCitation",
+    "FileCitationAnnotation",
+    "FileObject",
+    "FileSearchCall",
+    "FileSearchRankingOptions",
+    "FileSearchResult",
+    "FileSearchResultContent",
+    "FilePath",
+    "FilePathAnnotation",
+    "FunctionCall",
+    "FunctionToolCall",
+    "HostedCall",
+    "ImageDetail",
+    "ImageFile",
+    "ImageFileContent",
+    "ImageURL",
+    "ImageURLContent",
+    "IncompleteDetails",
+    "LastError",
+    "Message",
+    "MessageContent",
+    "MessageCreation",
+    "MessageCreationDetails",
+    "MessageCreationStepDetails",
+    "RequiredAction",
+    "Run",
+    "RunStatus",
+    "RunStep",
+    "RunUsage",
+    "SubRunLink",
+    "SubmitToolApproval",
+    "SubmitToolOutputs",
+    "Text",
+    "TextContent",
+    "Thread",
+    "ToolApproval",
+    "ToolCallError",
+    "ToolCallsStepDetails",
+    "TruncationStrategy",
+    "image_media_type",
+    "new_file_id",
+    "UserInput",
+    "new_id",
+    "now",
+]
