@@ -46,6 +46,12 @@ class AssistantsCalls:
             pending = self.client.beta.threads.create(metadata=dict(metadata or {}))
         return await pending
 
+    async def delete_thread(self, thread_id: str) -> None:
+        """``DELETE /threads/{id}``."""
+        with assistants_api():
+            pending = self.client.beta.threads.delete(thread_id)
+        await pending
+
     async def add_message(self, thread_id: str, text: str | list[dict[str, Any]]) -> SdkMessage:
         """``POST /threads/{id}/messages`` with a user message (text, or content parts)."""
         content: Any = text

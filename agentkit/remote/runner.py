@@ -160,13 +160,12 @@ class RemoteRunner:
         params = self._params(agent, synced.id, additional_instructions, metadata)
         messages = [] if input is None else [_user_message(input)]
         thread_id: str | None
-        if thread is None and additional_instructions is None:
-            # A new thread, its message and the run in one request (POST /threads/runs, which
-            # has no additional_instructions).
+        if thread is None:
+            # Created with the run (RunStops.begin): in one request where the service can.
             thread_id = None
             params["thread"] = {"messages": messages}
         else:
-            thread_id = await self._thread_for(thread)
+            thread_id = thread if isinstance(thread, str) else thread.id
             if messages:  # sent with the run: one request fewer than adding it first
                 params["additional_messages"] = messages
         ctx: RunContext[Any] = RunContext(
@@ -353,11 +352,6 @@ class RemoteRunner:
         if middleware:
             answerer.layers = self._stack(agent, middleware)
         return self._stream(driver, drive)
-
-    async def _thread_for(self, thread: Thread | str | None) -> str:
-        if thread is None:
-            return (await self.create_thread()).id
-        return thread if isinstance(thread, str) else thread.id
 
     def _params(
         self,

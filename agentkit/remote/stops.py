@@ -83,15 +83,19 @@ class RunStops:
 
     async def begin(self, params: Mapping[str, Any]) -> Run:
         """Create the run (with its new thread, given none) and take it to its first stop."""
-        if self._thread_id is not None or not self.calls.thread_and_run:
-            return await self._create(await self._thread_first(params))
+        if self._thread_id is not None:
+            return await self._create(params)
+        # One request for thread, message and run, unless the service lacks the route or the
+        # run has additional_instructions (which POST /threads/runs does not take).
+        if not self.calls.thread_and_run or "additional_instructions" in params:
+            return await self._on_a_new_thread(params)
         try:
             return await self._create(params)
         except openai.NotFoundError:
             if self.mirror.run is not None:
                 raise
         # No such route, or no such assistant: creating the thread first tells which.
-        run = await self._create(await self._thread_first(params))
+        run = await self._on_a_new_thread(params)
         self.calls.thread_and_run = False
         warnings.warn(
             "The service has no POST /threads/runs; agentkit creates each new thread first "
@@ -101,16 +105,31 @@ class RunStops:
         )
         return run
 
-    async def _thread_first(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
-        """Create the new thread on its own, if not done yet; the run's params for it."""
-        if self._thread_id is not None:
-            return params
+    async def _on_a_new_thread(self, params: Mapping[str, Any]) -> Run:
+        """Create a thread for the run, then the run on it with the thread's messages.
+
+        A run the service refuses (its assistant was deleted, a bad parameter) leaves no
+        empty thread behind: the thread is deleted again.
+        """
         self._thread_id = (await self.calls.create_thread()).id
         body = dict(params)
         messages = body.pop("thread")["messages"]
         if messages:
             body["additional_messages"] = messages
-        return body
+        try:
+            return await self._create(body)
+        except openai.APIStatusError:
+            if self.mirror.run is None:
+                await self._delete_new_thread()
+            raise
+
+    async def _delete_new_thread(self) -> None:
+        thread_id, self._thread_id = self._thread_id, None
+        assert thread_id is not None
+        try:
+            await self.calls.delete_thread(thread_id)
+        except _SERVICE_ERRORS as exc:  # the run's own error is the one to report
+            _log.warning("could not delete the new thread %s of a refused run: %s", thread_id, exc)
 
     async def _create(self, params: Mapping[str, Any]) -> Run:
         """Create the run (and its new thread, given none) and drive it to its first stop."""

@@ -71,6 +71,7 @@ class Double:
             Route("/assistants", self.list_assistants, methods=["GET"]),
             Route("/assistants/{aid}", self.update_assistant, methods=["POST"]),
             Route("/threads", self.create_thread, methods=["POST"]),
+            Route("/threads/{tid}", self.delete_thread, methods=["DELETE"]),
             Route("/threads/runs", self.create_thread_and_run, methods=["POST"]),
             Route("/threads/{tid}/messages", self.add_message, methods=["POST"]),
             Route("/threads/{tid}/messages", self.list_messages, methods=["GET"]),
@@ -141,6 +142,15 @@ class Double:
         self.threads.add(thread.id)
         return self._json(thread.wire())
 
+    async def delete_thread(self, request: Request) -> Response:
+        await self._record(request)
+        tid = request.path_params["tid"]
+        if tid not in self.threads:
+            error = {"message": "No thread found.", "type": "invalid_request_error"}
+            return self._json({"error": {**error, "code": None, "param": None}}, 404)
+        self.threads.discard(tid)
+        return self._json({"id": tid, "object": "thread.deleted", "deleted": True})
+
     async def add_message(self, request: Request) -> Response:
         body = await self._record(request)
         if request.path_params["tid"] not in self.threads:
@@ -176,6 +186,9 @@ class Double:
         body = await self._record(request)
         if not self.thread_and_run:
             error = {"message": "Unknown request URL.", "type": "invalid_request_error"}
+            return self._json({"error": {**error, "code": None, "param": None}}, 404)
+        if body["assistant_id"] not in self.assistants:  # checked before the thread is made
+            error = {"message": "No assistant found.", "type": "invalid_request_error"}
             return self._json({"error": {**error, "code": None, "param": None}}, 404)
         thread = Thread()
         self.threads.add(thread.id)

@@ -177,6 +177,47 @@ async def test_a_missing_assistant_is_not_taken_for_a_missing_route(
     ]
 
 
+@pytest.mark.parametrize("mode", ["poll", "stream"])
+@pytest.mark.parametrize(
+    "route, instructions",
+    [(True, None), (False, None), (True, "Answer in French.")],
+    ids=["one-request", "no-thread-and-run-route", "additional-instructions"],
+)
+async def test_a_run_the_service_refuses_leaves_no_new_thread_behind(
+    client: AsyncOpenAI, double: Double, mode: Mode, route: bool, instructions: str | None
+) -> None:
+    double.thread_and_run = route
+    runner = RemoteRunner(client, mode=mode, poll=PollPolicy(default=0.01))
+    agent = weather_agent()
+    await runner.sync(agent)
+    double.assistants.clear()  # deleted on the service behind the runner's back
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RemoteDeviationWarning)
+        with pytest.raises(NotFoundError, match="assistant"):
+            await runner.run(agent, "Weather in Paris?", additional_instructions=instructions)
+
+    assert double.threads == set()
+    made = [p for p in double.paths() if p == "/v1/threads"]
+    assert len(double.paths("DELETE")) == len(made)  # each thread made for the run, deleted
+
+
+async def test_a_run_on_a_given_thread_that_is_refused_keeps_the_thread(
+    client: AsyncOpenAI, double: Double
+) -> None:
+    runner = RemoteRunner(client, mode="poll", poll=PollPolicy(default=0.01))
+    agent = weather_agent()
+    await runner.sync(agent)
+    thread = await runner.create_thread()
+    double.assistants.clear()
+
+    with pytest.raises(NotFoundError):
+        await runner.run(agent, "Weather in Paris?", thread=thread)
+
+    assert double.threads == {thread.id}  # the caller's thread is the caller's
+    assert double.paths("DELETE") == []
+
+
 def test_waits_without_the_header_start_small_and_double_up_to_the_default() -> None:
     policy = PollPolicy(default=0.5, initial=0.05, jitter=0)
 
