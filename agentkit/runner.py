@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from agentkit.context import RunContext
 from agentkit.events import RunEvent, RunStatusEvent
-from agentkit.exceptions import ActiveRunError, InvalidRunStateError, NotFoundError, UserError
+from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack
-from agentkit.records import Message, Run, Thread, UserInput, now
+from agentkit.records import Message, Run, Thread, UserInput
 from agentkit.runs.approvals import prepare_approval
 from agentkit.runs.execution import RunExecution
 from agentkit.runs.external import (
     cancel_run,
-    expire_blocking_run,
     expire_if_due,
     expire_overdue_paused,
 )
@@ -31,7 +30,6 @@ from agentkit.runs.lease import LeaseTerms, new_owner
 from agentkit.runs.liveness import take_liveness
 from agentkit.runs.loop import drive
 from agentkit.runs.matching import Approvals, ToolOutputs
-from agentkit.runs.new_run import new_run
 from agentkit.runs.pump import EventPump, collect
 from agentkit.runs.recovery import (
     AgentResolver,
@@ -43,6 +41,7 @@ from agentkit.runs.recovery import (
 )
 from agentkit.runs.result import OutputT, RunResult
 from agentkit.runs.resume import prepare_resume
+from agentkit.runs.start import RunRequest, start_run
 from agentkit.runs.state import DispatchMode, RunState
 from agentkit.runs.steps import end_run
 from agentkit.stores.base import DRIVEN_RUN_STATUSES, Lease, Store
@@ -169,8 +168,7 @@ class Runner:
         """
         if self.execution is not None:
             self.execution.check_options(deps=deps, middleware=middleware)
-        start = partial(
-            self._start,
+        request = RunRequest(
             agent,
             input,
             thread,
@@ -181,6 +179,7 @@ class Runner:
             run_fields,
             additional_messages,
         )
+        start = partial(start_run, self.store, self.terms, self._history, request)
         return self._stream(agent, start, middleware, resumed=False)
 
     async def run(
@@ -412,72 +411,6 @@ class Runner:
         await self.aclose()
 
     # -- internals -------------------------------------------------------------------------
-    async def _start(
-        self,
-        agent: Agent[Any, Any],
-        input: UserInput | None,
-        thread: Thread | str | None,
-        deps: Any,
-        dispatch: DispatchMode,
-        additional_instructions: str | None,
-        metadata: Mapping[str, str] | None,
-        run_fields: Mapping[str, Any] | None = None,
-        additional_messages: Sequence[Message] = (),
-    ) -> RunState:
-        store = self.store
-        # Checked before anything is stored: a bad input leaves no thread behind.
-        said = None if input is None else Message.of_input("", input)
-        # A new thread is stored with the run, in one write (`Store.create_thread_and_run`).
-        new_thread = None
-        if thread is None:
-            new_thread = Thread()
-            thread_id = new_thread.id
-        else:
-            thread_id = thread if isinstance(thread, str) else thread.id
-        new_messages = list(additional_messages)
-        if said is not None:
-            new_messages.append(said.model_copy(update={"thread_id": thread_id}))
-        run = new_run(agent, thread_id, additional_instructions, metadata)
-        if run_fields:
-            run = Run.model_validate({**run.model_dump(), **run_fields})
-        ctx = RunContext(deps=deps, run_id=run.id, thread_id=thread_id, agent_name=agent.name)
-        state = RunState(run=run, agent=agent, store=store, ctx=ctx, mode=dispatch)
-        state.terms = self.terms
-        state.history = await self._history.history(
-            store,
-            thread_id,
-            new_messages,
-            agent.truncation,
-            run.max_prompt_tokens,
-            new_thread=new_thread is not None,
-        )
-        # Creating the run (with its input messages, atomically) is the last await before the
-        # loop takes over, so a run is never left queued with nobody to drive it.
-        try:
-            await self._create(state, new_messages, new_thread)
-        except asyncio.CancelledError:
-            await asyncio.shield(_cancel_if_created(store, run))
-            raise
-        return state
-
-    async def _create(
-        self, state: RunState, messages: Sequence[Message], new_thread: Thread | None
-    ) -> None:
-        """Store the run with its lease; an overdue run blocking the thread is expired first."""
-        store, run = self.store, state.run
-        if new_thread is not None:
-            lease = self.terms.lease()
-            await store.create_thread_and_run(
-                new_thread, run, state.to_json(), messages, lease=lease
-            )
-            return
-        try:
-            await store.create_run(run, state.to_json(), messages, lease=self.terms.lease())
-        except ActiveRunError:
-            if not await expire_blocking_run(store, run.thread_id, self.terms):
-                raise
-            await store.create_run(run, state.to_json(), messages, lease=self.terms.lease())
-
     async def _stream(
         self,
         agent: Agent[Any],
@@ -527,13 +460,6 @@ class Runner:
                 # Cancelled before its first step, the loop never ran to record the ending.
                 await asyncio.shield(end_run(state, "cancelled"))
             self._driving.pop(run_id, None)
-
-
-async def _cancel_if_created(store: Store, run: Run) -> None:
-    # The caller was cancelled while the run was being created: the write may have landed.
-    with contextlib.suppress(NotFoundError):
-        cancelled = run.model_copy(update={"status": "cancelled", "cancelled_at": now()})
-        await store.transition_run(cancelled, expected={"queued"})
 
 
 def _with_emit(ctx: RunContext[Any], emit: Any, run: Run, runner: Runner) -> RunContext[Any]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -165,7 +166,8 @@ async def kill_one(sweep: Sweep, index: int, rng: random.Random, foreign: bool) 
     run_id = (await process.stdout.readline()).decode().split()[1]
     kill = sweep.kills[run_id] = Kill(run_id, effects, foreign)
     await asyncio.sleep(rng.uniform(0.0, 0.4))  # a run lasts about 0.4 s
-    os.kill(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):  # a fast machine may have finished the run
+        os.kill(process.pid, signal.SIGKILL)
     kill.killed_at = time.monotonic()
     await process.wait()
     lines = (await process.stdout.read()).decode().splitlines()
