@@ -17,17 +17,17 @@ from typing import Any, TypeVar
 from psycopg import AsyncConnection, errors
 
 from agentkit.exceptions import ActiveRunError, NotFoundError
-from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
+from agentkit.records import ACTIVE_RUN_STATUSES, Message, Run, RunStep, Thread
 from agentkit.stores import postgres_runs as pg_runs
 from agentkit.stores.assistants import AssistantsStore
 from agentkit.stores.base import (
-    CallRecord,
     Lease,
     ListOrder,
     check_run_messages,
     check_thread_run,
 )
 from agentkit.stores.postgres_files import PostgresFiles
+from agentkit.stores.postgres_leases import PostgresLeases
 from agentkit.stores.postgres_pool import PostgresPool
 from agentkit.stores.postgres_rows import (
     ONE_ACTIVE_RUN,
@@ -57,7 +57,7 @@ T = TypeVar("T")
 _LOCK_ANY_THREAD = "SELECT 1 FROM agentkit.threads WHERE id = %s FOR NO KEY UPDATE"
 
 
-class PostgresStore(AssistantsStore, PostgresFiles):
+class PostgresStore(AssistantsStore, PostgresLeases, PostgresFiles):
     """Keeps threads, messages, runs, steps, assistants and file metadata in PostgreSQL.
 
     Tables are created (in the ``agentkit`` schema) on first use; ``await store.open()`` or
@@ -354,43 +354,6 @@ class PostgresStore(AssistantsStore, PostgresFiles):
             Run.model_validate_json(row) for row in await self._rows(ACTIVE_RUNS, (self.project,))
         ]
 
-    # -- leases ----------------------------------------------------------------------------
-    async def driven_runs(self) -> list[tuple[Run, Lease | None]]:
-        async with self._db.connection() as conn:
-            return await pg_runs.driven_runs(conn, self.project)
-
-    async def driven_run(self, run_id: str) -> tuple[Run, Lease | None] | None:
-        async with self._db.connection() as conn:
-            return await pg_runs.driven_run(conn, run_id, self.project)
-
-    async def claim_run(self, run_id: str, lease: Lease, *, current: Lease | None) -> bool:
-        async with self._db.connection() as conn:
-            claimed = await pg_runs.claim_run(conn, run_id, self.project, lease, current)
-        return _found(claimed, run_id)
-
-    async def renew_lease(self, run_id: str, lease: Lease) -> bool:
-        async with self._db.connection() as conn:
-            return await pg_runs.renew_lease(conn, run_id, self.project, lease)
-
-    # -- tool calls ------------------------------------------------------------------------
-    async def mark_call_started(
-        self, run_id: str, step_id: str, call_id: str, *, owner: str
-    ) -> bool:
-        async with self._db.connection() as conn:
-            return await pg_runs.mark_call_started(
-                conn, run_id, self.project, step_id, call_id, owner
-            )
-
-    async def record_call_outcome(self, run_id: str, step_id: str, call: FunctionToolCall) -> bool:
-        async with self._db.connection() as conn:
-            recorded = await pg_runs.record_call_outcome(conn, run_id, self.project, step_id, call)
-        return _found(recorded, run_id)
-
-    async def call_records(self, run_id: str, step_id: str) -> list[CallRecord]:
-        async with self._db.connection() as conn:
-            records = await pg_runs.call_records(conn, run_id, self.project, step_id)
-        return _found(records, run_id)
-
     # -- steps -----------------------------------------------------------------------------
     async def save_step(self, step: RunStep) -> None:
         async with self._db.connection() as conn:
@@ -443,9 +406,3 @@ class PostgresStore(AssistantsStore, PostgresFiles):
             "assistants", ("project = %s", (self.project,)), order, after, before, limit
         )
         return [json.loads(row) for row in await self._rows(*query)]
-
-
-def _found(value: T | None, run_id: str) -> T:
-    if value is None:
-        raise NotFoundError(f"No run found with id {run_id!r}.")
-    return value
