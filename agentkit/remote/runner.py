@@ -15,7 +15,7 @@ from agentkit.events import RunEvent
 from agentkit.exceptions import InvalidRunStateError, UserError
 from agentkit.middleware.base import Middleware
 from agentkit.middleware.stack import middleware_stack, warn_stages_remote_runs_skip
-from agentkit.records import Message, Run, TextContent, Thread, UserInput
+from agentkit.records import Message, Run, Thread, UserInput
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.calls import AssistantsCalls
 from agentkit.remote.driver import RemoteRun
@@ -25,13 +25,13 @@ from agentkit.remote.events import RunMirror
 from agentkit.remote.flavors import RemoteFlavor, flavor_for
 from agentkit.remote.objects import message_from, run_from, thread_from
 from agentkit.remote.polling import PollPolicy
+from agentkit.remote.run_body import check_remote_agent, run_params, user_message
 from agentkit.remote.stops import RemoteSettings
 from agentkit.remote.sync import AssistantSpec, SyncedAssistant, sync_assistant
 from agentkit.runs.liveness import take_liveness
 from agentkit.runs.matching import Approvals, ToolOutputs
 from agentkit.runs.pump import EventPump, collect
 from agentkit.runs.result import OutputT, RunResult
-from agentkit.tool_choice.base import TurnInfo
 from agentkit.toolsets.base import Toolset
 
 if TYPE_CHECKING:
@@ -152,13 +152,13 @@ class RemoteRunner:
             UserError: the agent has handoffs (the service fixes a run's assistant) or an
                 ``output_type`` (its answers could not be sent back to the model to fix).
         """
-        _check_remote(agent)
+        check_remote_agent(agent)
         stack = self._stack(agent, middleware)
         await agent.toolset.prepare()
         self._toolsets.add(agent.toolset)
         synced = await self.sync(agent)
-        params = self._params(agent, synced.id, additional_instructions, metadata)
-        messages = [] if input is None else [_user_message(input)]
+        params = run_params(agent, synced.id, self.flavor, additional_instructions, metadata)
+        messages = [] if input is None else [user_message(input)]
         thread_id: str | None
         if thread is None:
             # Created with the run (RunStops.begin): in one request where the service can.
@@ -353,35 +353,6 @@ class RemoteRunner:
             answerer.layers = self._stack(agent, middleware)
         return self._stream(driver, drive)
 
-    def _params(
-        self,
-        agent: Agent[Any, Any],
-        assistant_id: str,
-        additional_instructions: str | None,
-        metadata: Mapping[str, str] | None,
-    ) -> dict[str, Any]:
-        # The service fixes tool_choice for the whole run: only turn 1's resolution is sent.
-        info = TurnInfo(
-            turn=1, tool_history=(), last_turn_calls=(), tool_names=tuple(agent.toolset.names())
-        )
-        params: dict[str, Any] = {
-            "assistant_id": assistant_id,
-            "tool_choice": self.flavor.wire_tool_choice(agent.tool_choice.resolve(info)),
-        }
-        settings = agent.settings
-        optional = {
-            "additional_instructions": additional_instructions,
-            "metadata": dict(metadata) if metadata else None,
-            "parallel_tool_calls": agent.parallel_tool_calls,
-            "temperature": settings.temperature,
-            "top_p": settings.top_p,
-            "max_completion_tokens": settings.max_output_tokens,
-        }
-        params.update({k: v for k, v in optional.items() if v is not None})
-        if agent.truncation.type != "auto":
-            params["truncation_strategy"] = agent.truncation.model_dump()
-        return params
-
     def _stack(
         self, agent: Agent[Any, Any], per_run: Sequence[Middleware]
     ) -> tuple[Middleware, ...]:
@@ -423,31 +394,5 @@ class RemoteRunner:
             self._paused[run.id] = driver
 
 
-def _check_remote(agent: Agent[Any, Any]) -> None:
-    if agent.handoffs:
-        raise UserError(
-            f"Agent {agent.name!r} has handoffs, which RemoteRunner cannot run: the service "
-            "fixes a run's assistant. Run it with agentkit.Runner."
-        )
-    if agent.output is not None:
-        raise UserError(
-            f"Agent {agent.name!r} has an output_type, which RemoteRunner cannot run: the "
-            "service ends the run, so an invalid answer could not go back to the model. Run "
-            "it with agentkit.Runner."
-        )
-
-
 def _discard(event: object) -> None:
     """Events before the run's stream exists have nowhere to go (replaced in `_stream`)."""
-
-
-def _user_message(input: UserInput) -> dict[str, Any]:
-    """The user's input as a message of the run-create body (new thread or additional)."""
-    if isinstance(input, str):
-        return {"role": "user", "content": input}
-    # The create-message body spells a text part {"type": "text", "text": str}.
-    parts = [
-        {"type": "text", "text": p.text.value} if isinstance(p, TextContent) else p.wire()
-        for p in Message.of_input("", input).content
-    ]
-    return {"role": "user", "content": parts}
