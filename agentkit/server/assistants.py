@@ -20,12 +20,8 @@ from agentkit.server.body import list_params, parse_body
 from agentkit.server.context import context_of
 from agentkit.server.errors import not_found
 from agentkit.server.file_search_resources import tool_resources_of
-from agentkit.server.schemas import (
-    CreateAssistantRequest,
-    ModifyAssistantRequest,
-    response_format_wire,
-    tool_resources_wire,
-)
+from agentkit.server.schemas import CreateAssistantRequest, ModifyAssistantRequest
+from agentkit.server.setting_schemas import response_format_wire, tool_resources_wire
 from agentkit.server.wire import deleted, list_page
 from agentkit.stores.assistants import AssistantsStore
 

@@ -20,12 +20,8 @@ from typing import Any
 from agentkit.exceptions import NotFoundError, UserError
 from agentkit.server.context import RequestContext
 from agentkit.server.errors import APIError
-from agentkit.server.schemas import (
-    CreateMessageRequest,
-    ToolResources,
-    new_vector_stores,
-    tool_resources_wire,
-)
+from agentkit.server.schemas import CreateMessageRequest
+from agentkit.server.setting_schemas import ToolResources, new_vector_stores, tool_resources_wire
 
 __all__ = ["check_attachments", "forget_vector_store", "index_attachments", "tool_resources_of"]
 

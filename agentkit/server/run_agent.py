@@ -23,7 +23,8 @@ from agentkit.models.request import ModelSettings, NamedToolChoice, ToolChoice
 from agentkit.records import Run, TruncationStrategy
 from agentkit.server.budget import TokenBudgetMiddleware
 from agentkit.server.config import ServerConfig
-from agentkit.server.schemas import RunOptions, response_format_wire
+from agentkit.server.schemas import RunOptions
+from agentkit.server.setting_schemas import response_format_wire
 from agentkit.tools.base import Tool
 from agentkit.tools.definition import ToolDefinition
 from agentkit.tools.output_type import OutputFormat, OutputType

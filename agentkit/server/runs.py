@@ -33,8 +33,8 @@ from agentkit.server.schemas import (
     SubmitToolOutputsRequest,
     ToolApprovalParam,
     ToolOutput,
-    tool_resources_wire,
 )
+from agentkit.server.setting_schemas import tool_resources_wire
 from agentkit.server.sse import RunFrames, sse_stream
 from agentkit.server.stored_agent import agent_builder
 from agentkit.server.sweeper import expire_if_due

@@ -1,5 +1,9 @@
 """Request bodies of the Assistants v2 API, validated strictly (unknown fields are errors).
 
+The fields that configure an assistant or a run (tools, tool resources, response format)
+are in `agentkit.server.setting_schemas`; what every body shares in
+`agentkit.server.body_fields`.
+
 Field names, types and bounds follow the OpenAI OpenAPI spec's request schemas
 (``CreateAssistantRequest``, ``CreateRunRequest``, ...). Validation failures become OpenAI-style
 400s naming the parameter; see `agentkit.server.body`.
@@ -7,11 +11,19 @@ Field names, types and bounds follow the OpenAI OpenAPI spec's request schemas
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import AfterValidator, Field
 
-from agentkit.server.errors import APIError
+from agentkit.server.body_fields import Metadata, StrictBody
+from agentkit.server.setting_schemas import (
+    NewToolResources,
+    ResponseFormat,
+    ToolChoiceParam,
+    ToolParam,
+    ToolResources,
+    TruncationParam,
+)
 
 __all__ = [
     "Attachment",
@@ -27,128 +39,15 @@ __all__ = [
     "ModifyMessageRequest",
     "ModifyRunRequest",
     "ModifyThreadRequest",
-    "NewToolResources",
-    "NewVectorStore",
-    "ResponseFormat",
     "RunOptions",
     "SubmitToolOutputsRequest",
     "TextPart",
     "ToolApprovalParam",
-    "ToolParam",
-    "ToolResources",
-    "new_vector_stores",
-    "response_format_wire",
-    "tool_resources_wire",
+    "ToolOutput",
 ]
 
 
-def _check_metadata(value: dict[str, str]) -> dict[str, str]:
-    if len(value) > 16:
-        raise ValueError("at most 16 key-value pairs are allowed")
-    for key, item in value.items():
-        if len(key) > 64 or len(item) > 512:
-            raise ValueError("keys are at most 64 characters and values at most 512")
-    return value
-
-
-Metadata = Annotated[dict[str, str], AfterValidator(_check_metadata)]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class FunctionDefinition(_Body):
-    """A function tool's definition."""
-
-    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
-    description: str | None = Field(default=None, max_length=1_048_576)
-    parameters: dict[str, Any] | None = None
-    strict: bool | None = None
-
-
-class FunctionToolParam(_Body):
-    """``{"type": "function", "function": {...}}``."""
-
-    type: Literal["function"]
-    function: FunctionDefinition
-
-
-class CodeInterpreterToolParam(_Body):
-    """``{"type": "code_interpreter"}``: runs the model's code in a sandbox (`CodeInterpreter`)."""
-
-    type: Literal["code_interpreter"]
-
-
-class FileSearchRankingOptions(_Body):
-    """``file_search.ranking_options``."""
-
-    ranker: Literal["auto", "default_2024_08_21"] | None = None
-    score_threshold: float = Field(ge=0, le=1)
-
-
-class FileSearchOptions(_Body):
-    """The ``file_search`` tool's overrides."""
-
-    max_num_results: int | None = Field(default=None, ge=1, le=50)
-    ranking_options: FileSearchRankingOptions | None = None
-
-
-class FileSearchToolParam(_Body):
-    """``{"type": "file_search"}``: searches vector stores (`agentkit.file_search.FileSearch`)."""
-
-    type: Literal["file_search"]
-    file_search: FileSearchOptions | None = None
-
-
-class HandoffTarget(_Body):
-    """The assistant a ``handoff`` tool transfers the conversation to."""
-
-    assistant_id: str = Field(min_length=1, max_length=256)
-    description: str | None = Field(default=None, max_length=1024)
-
-
-class HandoffToolParam(_Body):
-    """``{"type": "handoff", "handoff": {"assistant_id": ...}}`` (agentkit's own tool type).
-
-    The model may hand the conversation to that assistant (a ``transfer_to_<name>`` tool);
-    the run keeps its ``assistant_id`` and each message records the assistant that wrote it.
-    """
-
-    type: Literal["handoff"]
-    handoff: HandoffTarget
-
-
-ToolParam = Annotated[
-    FunctionToolParam | CodeInterpreterToolParam | FileSearchToolParam | HandoffToolParam,
-    Field(discriminator="type"),
-]
-
-
-class NamedFunction(_Body):
-    """The function a tool choice names."""
-
-    name: str
-
-
-class ToolChoiceObject(_Body):
-    """A tool choice naming a tool type (and, for functions, the function)."""
-
-    type: Literal["function", "code_interpreter", "file_search"]
-    function: NamedFunction | None = None
-
-
-ToolChoiceParam = Literal["none", "auto", "required"] | ToolChoiceObject
-
-
-class TruncationParam(_Body):
-    """``truncation_strategy``."""
-
-    type: Literal["auto", "last_messages"]
-    last_messages: int | None = Field(default=None, ge=1, le=1_000_000)
-
-
-class TextPart(_Body):
+class TextPart(StrictBody):
     """A text content part of a new message."""
 
     type: Literal["text"]
@@ -161,28 +60,28 @@ def _check_image_url(url: str) -> str:
     return url
 
 
-class ImageURLParam(_Body):
+class ImageURLParam(StrictBody):
     """``image_url``: where the image is, and how closely the model looks."""
 
     url: Annotated[str, AfterValidator(_check_image_url)] = Field(max_length=1_048_576)
     detail: Literal["auto", "low", "high"] = "auto"
 
 
-class ImageURLPart(_Body):
+class ImageURLPart(StrictBody):
     """An image, by URL, in a new message."""
 
     type: Literal["image_url"]
     image_url: ImageURLParam
 
 
-class ImageFileParam(_Body):
+class ImageFileParam(StrictBody):
     """``image_file``: the id of an uploaded image, and how closely the model looks."""
 
     file_id: str = Field(min_length=1, max_length=256)
     detail: Literal["auto", "low", "high"] = "auto"
 
 
-class ImageFilePart(_Body):
+class ImageFilePart(StrictBody):
     """An image, by file id, in a new message."""
 
     type: Literal["image_file"]
@@ -192,126 +91,20 @@ class ImageFilePart(_Body):
 ContentPart = Annotated[TextPart | ImageURLPart | ImageFilePart, Field(discriminator="type")]
 
 
-class CodeInterpreterResources(_Body):
-    """``tool_resources.code_interpreter``."""
-
-    file_ids: list[str] = Field(default_factory=list, max_length=20)
-
-
-class StaticChunking(_Body):
-    """``chunking_strategy.static``."""
-
-    max_chunk_size_tokens: int = Field(ge=100, le=4096)
-    chunk_overlap_tokens: int
-
-
-class ChunkingStrategy(_Body):
-    """A new vector store's ``chunking_strategy``."""
-
-    type: Literal["auto", "static"]
-    static: StaticChunking | None = None
-
-
-class NewVectorStore(_Body):
-    """An item of ``tool_resources.file_search.vector_stores`` (a vector store to create)."""
-
-    file_ids: list[str] | None = None
-    chunking_strategy: ChunkingStrategy | None = None
-    metadata: Metadata | None = None
-
-
-class FileSearchResources(_Body):
-    """``tool_resources.file_search``."""
-
-    vector_store_ids: list[str] | None = Field(default=None, max_length=1)
-
-
-class NewFileSearchResources(FileSearchResources):
-    """``tool_resources.file_search`` where the API also accepts stores to create."""
-
-    vector_stores: list[NewVectorStore] | None = Field(default=None, max_length=1)
-
-
-class ToolResources(_Body):
-    """``tool_resources`` of a modify request or a thread created with a run."""
-
-    code_interpreter: CodeInterpreterResources | None = None
-    file_search: FileSearchResources | None = None
-
-
-class NewToolResources(ToolResources):
-    """``tool_resources`` of a new assistant or thread."""
-
-    file_search: NewFileSearchResources | None = None
-
-
-class ResponseFormatText(_Body):
-    """``{"type": "text"}``."""
-
-    type: Literal["text"]
-
-
-class ResponseFormatJsonObject(_Body):
-    """``{"type": "json_object"}``."""
-
-    type: Literal["json_object"]
-
-
-class JsonSchemaFormat(_Body):
-    """``response_format.json_schema``."""
-
-    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
-    description: str | None = None
-    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
-    strict: bool | None = None
-
-
-class ResponseFormatJsonSchema(_Body):
-    """``{"type": "json_schema", "json_schema": {...}}``."""
-
-    type: Literal["json_schema"]
-    json_schema: JsonSchemaFormat
-
-
-def _response_format_kind(value: Any) -> str | None:
-    # Strings can only be "auto"; objects are told apart by their "type". One branch is
-    # tried, so a 400 speaks of that branch only.
-    if isinstance(value, str):
-        return "auto"
-    if isinstance(value, dict):
-        kind = value.get("type")
-        return kind if isinstance(kind, str) else None
-    return getattr(value, "type", None)
-
-
-ResponseFormat = Annotated[
-    Annotated[Literal["auto"], Tag("auto")]
-    | Annotated[ResponseFormatText, Tag("text")]
-    | Annotated[ResponseFormatJsonObject, Tag("json_object")]
-    | Annotated[ResponseFormatJsonSchema, Tag("json_schema")],
-    Discriminator(
-        _response_format_kind,
-        custom_error_type="invalid_value",
-        custom_error_message="expected 'auto' or an object whose 'type' is 'text', "
-        "'json_object' or 'json_schema'",
-    ),
-]
-
-
-class AttachmentTool(_Body):
+class AttachmentTool(StrictBody):
     """A tool an attached file is for."""
 
     type: Literal["code_interpreter", "file_search"]
 
 
-class Attachment(_Body):
+class Attachment(StrictBody):
     """``attachments[]`` of a message: a file and the tools that get it."""
 
     file_id: str = Field(min_length=1, max_length=256)
     tools: list[AttachmentTool] = Field(default_factory=list, max_length=2)
 
 
-class CreateMessageRequest(_Body):
+class CreateMessageRequest(StrictBody):
     """``POST /threads/{thread_id}/messages`` (also the items of ``thread.messages``)."""
 
     role: Literal["user", "assistant"]
@@ -328,7 +121,7 @@ class CreateMessageRequest(_Body):
         return "".join(part.text for part in self.content if isinstance(part, TextPart))
 
 
-class CreateThreadRequest(_Body):
+class CreateThreadRequest(StrictBody):
     """``POST /threads``."""
 
     messages: list[CreateMessageRequest] | None = Field(default=None, max_length=1000)
@@ -336,20 +129,20 @@ class CreateThreadRequest(_Body):
     metadata: Metadata | None = None
 
 
-class ModifyThreadRequest(_Body):
+class ModifyThreadRequest(StrictBody):
     """``POST /threads/{thread_id}``."""
 
     tool_resources: ToolResources | None = None
     metadata: Metadata | None = None
 
 
-class ModifyMessageRequest(_Body):
+class ModifyMessageRequest(StrictBody):
     """``POST /threads/{thread_id}/messages/{message_id}``."""
 
     metadata: Metadata | None = None
 
 
-class ModifyRunRequest(_Body):
+class ModifyRunRequest(StrictBody):
     """``POST /threads/{thread_id}/runs/{run_id}``."""
 
     metadata: Metadata | None = None
@@ -360,7 +153,7 @@ TopP = Annotated[float, Field(ge=0, le=1)]
 TokenLimit = Annotated[int, Field(ge=256, le=2**31)]
 
 
-class _AssistantFields(_Body):
+class _AssistantFields(StrictBody):
     name: str | None = Field(default=None, max_length=256)
     description: str | None = Field(default=None, max_length=512)
     instructions: str | None = Field(default=None, max_length=256_000)
@@ -386,7 +179,7 @@ class ModifyAssistantRequest(_AssistantFields):
     tool_resources: ToolResources | None = None
 
 
-class RunOptions(_Body):
+class RunOptions(StrictBody):
     """The per-run overrides shared by create-run and create-thread-and-run."""
 
     assistant_id: str = Field(min_length=1, max_length=256)
@@ -420,14 +213,14 @@ class CreateThreadAndRunRequest(RunOptions):
     tool_resources: ToolResources | None = None
 
 
-class ToolOutput(_Body):
+class ToolOutput(StrictBody):
     """One output in ``submit_tool_outputs``."""
 
     tool_call_id: str
     output: str = ""
 
 
-class ToolApprovalParam(_Body):
+class ToolApprovalParam(StrictBody):
     """One decision in ``tool_approvals`` (Azure AI Foundry's shape, plus agentkit's fields).
 
     ``reason`` (what the model is told of a denial) and ``arguments`` (edited arguments, a
@@ -441,7 +234,7 @@ class ToolApprovalParam(_Body):
     arguments: str | None = Field(default=None, max_length=1_048_576)
 
 
-class SubmitToolOutputsRequest(_Body):
+class SubmitToolOutputsRequest(StrictBody):
     """``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``.
 
     ``tool_outputs`` answers a ``submit_tool_outputs`` action; ``tool_approvals`` (Foundry's
@@ -451,44 +244,3 @@ class SubmitToolOutputsRequest(_Body):
     tool_outputs: list[ToolOutput] | None = Field(default=None, max_length=128)
     tool_approvals: list[ToolApprovalParam] | None = Field(default=None, max_length=128)
     stream: bool | None = None
-
-
-def response_format_wire(value: ResponseFormat | None) -> str | dict[str, Any] | None:
-    """A validated ``response_format`` as stored and echoed (None when not given)."""
-    if value is None or isinstance(value, str):
-        return value
-    return value.model_dump(by_alias=True, exclude_none=True)
-
-
-def tool_resources_wire(value: ToolResources | None) -> dict[str, Any]:
-    """Validated ``tool_resources`` as stored and echoed, without ``vector_stores`` to create.
-
-    The vector stores ``file_search.vector_stores`` asks for (`new_vector_stores`) are
-    created by the route, which adds their ids to ``file_search.vector_store_ids``.
-    """
-    if value is None:
-        return {}
-    data = value.model_dump(exclude_none=True)
-    if "file_search" in data:
-        data["file_search"].pop("vector_stores", None)
-    return data
-
-
-def new_vector_stores(value: ToolResources | None) -> list[NewVectorStore]:
-    """The vector stores ``tool_resources.file_search.vector_stores`` asks to create.
-
-    Raises:
-        APIError: together with ``vector_store_ids`` they make more than one store (the
-            API's limit per assistant or thread).
-    """
-    search = value.file_search if value is not None else None
-    if not isinstance(search, NewFileSearchResources) or not search.vector_stores:
-        return []
-    if len(search.vector_stores) + len(search.vector_store_ids or []) > 1:
-        param = "tool_resources.file_search"
-        message = (
-            "Too many vector stores: give one in 'vector_store_ids' or one to create in "
-            "'vector_stores', not both."
-        )
-        raise APIError(400, message, param=param, code="invalid_value")
-    return list(search.vector_stores)

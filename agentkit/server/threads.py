@@ -37,8 +37,8 @@ from agentkit.server.schemas import (
     ImageURLPart,
     ModifyThreadRequest,
     TextPart,
-    tool_resources_wire,
 )
+from agentkit.server.setting_schemas import tool_resources_wire
 from agentkit.server.wire import deleted
 from agentkit.stores.assistants import AssistantsStore
 

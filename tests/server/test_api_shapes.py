@@ -77,6 +77,27 @@ RESOURCES = {
         ),
         (
             "tool_resources",
+            {
+                "file_search": {
+                    "vector_stores": [
+                        {
+                            "chunking_strategy": {
+                                "type": "static",
+                                "static": {
+                                    "max_chunk_size_tokens": 100,
+                                    "chunk_overlap_tokens": -1,
+                                },
+                            }
+                        }
+                    ]
+                }
+            },
+            "tool_resources.file_search.vector_stores[0].chunking_strategy.static"
+            ".chunk_overlap_tokens",
+            "invalid_value",
+        ),
+        (
+            "tool_resources",
             {"file_search": {"vector_store_ids": ["vs_1"], "vector_stores": [{}]}},
             "tool_resources.file_search",
             "invalid_value",
