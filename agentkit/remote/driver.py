@@ -40,6 +40,7 @@ from agentkit.records import (
     ToolApproval,
     now,
 )
+from agentkit.redaction import mask_credentials
 from agentkit.remote.answering import ToolAnswerer
 from agentkit.remote.approving import ApprovalWait, approval_pause, approvals_wire, decide_local
 from agentkit.remote.calls import AssistantsCalls
@@ -177,7 +178,7 @@ class RemoteRun:
         try:
             sdk_run, _ = await asyncio.shield(task)
         except _SERVICE_ERRORS as exc:
-            _log.warning("could not cancel remote run %s: %s", run.id, exc)
+            _log.warning("could not cancel remote run %s: %s", run.id, mask_credentials(str(exc)))
             return None
         seen = run_from(sdk_run, self.mirror.flavor)
         self.mirror.run = seen  # recorded, not shown: how the run ends is shown afterwards

@@ -18,6 +18,7 @@ import openai
 
 from agentkit.exceptions import ModelError
 from agentkit.records import Run
+from agentkit.redaction import mask_credentials
 from agentkit.remote.calls import AssistantsCalls, Headers, RawEvents
 from agentkit.remote.catch_up import catch_up
 from agentkit.remote.errors import SERVICE_ERRORS as _SERVICE_ERRORS
@@ -129,7 +130,11 @@ class RunStops:
         try:
             await self.calls.delete_thread(thread_id)
         except _SERVICE_ERRORS as exc:  # the run's own error is the one to report
-            _log.warning("could not delete the new thread %s of a refused run: %s", thread_id, exc)
+            _log.warning(
+                "could not delete the new thread %s of a refused run: %s",
+                thread_id,
+                mask_credentials(str(exc)),
+            )
 
     async def _create(self, params: Mapping[str, Any]) -> Run:
         """Create the run (and its new thread, given none) and drive it to its first stop."""
@@ -170,7 +175,7 @@ class RunStops:
                 self.on_progress()
         except _SERVICE_ERRORS as exc:
             # A dropped stream (or an error event) does not end the run: find out by polling.
-            _log.warning("remote run stream broke, polling instead: %s", exc)
+            _log.warning("remote run stream broke, polling instead: %s", mask_credentials(str(exc)))
             if self.mirror.run is None:
                 raise
         finally:

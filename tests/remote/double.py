@@ -53,6 +53,7 @@ class Double:
     lists_steps: bool = True  # False: every steps list is empty (the steps are not shown)
     thread_and_run: bool = True  # False: no POST /threads/runs (404), as some services
     junk_events: bool = False  # True: each stream also carries values that are no events
+    refuse_deletes: bool = False  # True: DELETE /threads/{id} fails, echoing the auth header
     requests: list[tuple[str, str, dict[str, str], Any]] = field(default_factory=list)
     assistants: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: dict[str, Run] = field(default_factory=dict)
@@ -145,6 +146,9 @@ class Double:
     async def delete_thread(self, request: Request) -> Response:
         await self._record(request)
         tid = request.path_params["tid"]
+        if self.refuse_deletes:  # a careless service quotes the request's credentials back
+            error = {"message": f"cannot delete ({request.headers['authorization']})"}
+            return self._json({"error": {**error, "type": "server_error"}}, 500)
         if tid not in self.threads:
             error = {"message": "No thread found.", "type": "invalid_request_error"}
             return self._json({"error": {**error, "code": None, "param": None}}, 404)

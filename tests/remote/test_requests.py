@@ -7,6 +7,7 @@ thread is created with its run, which the raw loop does in two requests.
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from typing import Literal
 
@@ -18,6 +19,7 @@ from agentkit.exceptions import NotFoundError
 from agentkit.remote import PollPolicy, RemoteDeviationWarning, RemoteRunner
 from agentkit.remote.sdk import assistants_api
 
+from .conftest import DOUBLE_KEY
 from .double import Double
 from .test_runner import weather_agent
 
@@ -200,6 +202,26 @@ async def test_a_run_the_service_refuses_leaves_no_new_thread_behind(
     assert double.threads == set()
     made = [p for p in double.paths() if p == "/v1/threads"]
     assert len(double.paths("DELETE")) == len(made)  # each thread made for the run, deleted
+
+
+async def test_a_thread_that_cannot_be_deleted_is_logged_without_the_key_and_the_run_error_wins(
+    client: AsyncOpenAI, double: Double, caplog: pytest.LogCaptureFixture
+) -> None:
+    double.refuse_deletes = True
+    runner = RemoteRunner(client, mode="poll", poll=PollPolicy(default=0.01))
+    agent = weather_agent()
+    await runner.sync(agent)
+    double.assistants.clear()
+
+    with (
+        caplog.at_level(logging.WARNING, logger="agentkit.remote"),
+        pytest.raises(NotFoundError, match="assistant"),
+    ):
+        await runner.run(agent, "Weather in Paris?", additional_instructions="Be brief.")
+
+    [record] = [r for r in caplog.records if "could not delete" in r.getMessage()]
+    assert "cannot delete (Bearer ***" in record.getMessage()
+    assert DOUBLE_KEY not in caplog.text
 
 
 async def test_a_run_on_a_given_thread_that_is_refused_keeps_the_thread(
