@@ -12,7 +12,6 @@ included) has the configured keys and anything that looks like a credential mask
 
 from __future__ import annotations
 
-import logging
 import sys
 import traceback
 from collections.abc import Iterable, MutableMapping
@@ -20,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from agentkit.redaction import mask_credentials
+from agentkit.redaction import MaskingFilter, mask_credentials
 
 __all__ = [
     "MaskingFilter",
@@ -43,30 +42,6 @@ def log_failure(logger: Any, event: str, exc: BaseException, **fields: Any) -> N
         error=mask_credentials(f"{type(exc).__name__}: {exc}"),
         exception=traceback_text(exc),
     )
-
-
-class MaskingFilter(logging.Filter):
-    """Masks secrets and credential-looking text in a record's rendered message and traceback.
-
-    Args:
-        secrets: exact strings to mask (the server's API keys, the upstream key).
-    """
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__()
-        self.secrets = tuple(secrets)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_credentials(record.getMessage(), self.secrets)
-        record.args = None
-        if record.exc_info:
-            # Render it here, plainly, so no handler renders it again with locals.
-            text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
-            record.exc_text = mask_credentials(text, self.secrets)
-            record.exc_info = None
-        elif record.exc_text:
-            record.exc_text = mask_credentials(record.exc_text, self.secrets)
-        return True
 
 
 def _masking_processor(secrets: tuple[str, ...]) -> Any:
