@@ -5,6 +5,10 @@ root) in a directory that user owns, listening on 127.0.0.1 only, with ``fsync=o
 data need not survive a power cut, and it makes every commit cheap. Set
 ``AGENTKIT_TEST_PG_URL`` to use a server of your own instead (each test database is created
 on it and dropped after).
+
+A session that is killed (SIGTERM or SIGKILL skip its finalizers) cannot stop its cluster, so
+each cluster's directory names the process that started it, and the next `start` stops the
+clusters whose process is gone (`stop_orphaned_clusters`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,15 @@ from pathlib import Path
 
 import psycopg
 
-__all__ = ["PostgresCluster", "find_server_binaries", "unavailable_reason"]
+__all__ = [
+    "PostgresCluster",
+    "find_server_binaries",
+    "stop_orphaned_clusters",
+    "unavailable_reason",
+]
+
+_PREFIX = "agentkit-pg-"
+_OWNER = "owner.pid"
 
 
 def find_server_binaries() -> Path | None:
@@ -51,6 +63,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_orphaned_clusters() -> list[Path]:
+    """Stop and remove the private clusters whose starting process has died; their paths."""
+    binaries = find_server_binaries()
+    stopped = []
+    for directory in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            owner = int((directory / _OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # being created, or not one of ours
+        if _alive(owner):
+            continue
+        if binaries is not None and (directory / "data" / "postmaster.pid").exists():
+            pg_ctl = [str(binaries / "pg_ctl"), "-D", str(directory / "data"), "-m", "immediate"]
+            subprocess.run(
+                ["runuser", "-u", "postgres", "--", *pg_ctl, "-w", "stop"],
+                capture_output=True,
+                check=False,
+            )
+        shutil.rmtree(directory, ignore_errors=True)
+        stopped.append(directory)
+    return stopped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 class PostgresCluster:
     """A PostgreSQL server for one test session; `start`, `new_database`, `stop`."""
 
@@ -65,9 +110,11 @@ class PostgresCluster:
         """Start the cluster (nothing to do for an external server)."""
         if self._external:
             return
+        stop_orphaned_clusters()
         self._bin = find_server_binaries()
         assert self._bin is not None
-        self._dir = Path(tempfile.mkdtemp(prefix="agentkit-pg-"))
+        self._dir = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (self._dir / _OWNER).write_text(str(os.getpid()))
         shutil.chown(self._dir, "postgres", "postgres")
         data = self._dir / "data"
         self._as_postgres("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
