@@ -196,3 +196,10 @@ def test_each_module_of_a_lazy_package_imports_first_on_its_own() -> None:
     report = json.loads(done.stdout.splitlines()[-1])
     assert "agentkit.toolsets.filtered" in report["names"]
     assert report["failures"] == {}
+
+
+def test_the_default_store_loads_the_vector_store_records_only_when_one_is_used() -> None:
+    records = "agentkit.stores.vector_store_records"
+    assert records not in loaded_after("from agentkit.stores import MemoryStore; MemoryStore()")
+    used = "from agentkit.stores.vector_stores import VectorStore; VectorStore(name='docs')"
+    assert records in loaded_after(used)

@@ -17,7 +17,7 @@ from agentkit.file_search.chunking import ChunkingStrategy
 from agentkit.file_search.errors import IndexDeletedError
 from agentkit.file_search.vector_store_context import VectorStoreContext
 from agentkit.stores.base import ListOrder
-from agentkit.stores.vector_stores import (
+from agentkit.stores.vector_store_records import (
     VectorStoreFile,
     VectorStoreFileBatch,
     VectorStoreFileStatus,

@@ -26,7 +26,8 @@ from agentkit.file_search.index_pool import IndexPool
 from agentkit.file_search.ingestion import Ingestor, IngestResult, LastError
 from agentkit.file_search.tokens import MAX_FILE_TOKENS, Tokenizer
 from agentkit.files import Files
-from agentkit.stores.vector_stores import VectorStoreFile, VectorStoreFileError, VectorStoreStore
+from agentkit.stores.vector_store_records import VectorStoreFile, VectorStoreFileError
+from agentkit.stores.vector_stores import VectorStoreStore
 
 __all__ = ["IngestJob", "IngestionQueue"]
 

@@ -18,12 +18,8 @@ from agentkit.file_search.index_pool import IndexPool
 from agentkit.file_search.ingestion_queue import IngestionQueue, IngestJob
 from agentkit.files import Files
 from agentkit.records import now
-from agentkit.stores.vector_stores import (
-    ExpiresAfter,
-    VectorStore,
-    VectorStoreFile,
-    VectorStoreStore,
-)
+from agentkit.stores.vector_store_records import ExpiresAfter, VectorStore, VectorStoreFile
+from agentkit.stores.vector_stores import VectorStoreStore
 
 __all__ = ["VectorStoreContext", "check_expires_after", "check_metadata", "expiry"]
 

@@ -19,7 +19,7 @@ from agentkit.file_search.errors import IndexDeletedError
 from agentkit.file_search.extraction import extract_text
 from agentkit.file_search.vector_store_context import VectorStoreContext
 from agentkit.stores.base import ListOrder
-from agentkit.stores.vector_stores import VectorStoreFile, VectorStoreFileStatus
+from agentkit.stores.vector_store_records import VectorStoreFile, VectorStoreFileStatus
 
 __all__ = ["VectorStoreFiles"]
 

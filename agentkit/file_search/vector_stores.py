@@ -40,7 +40,8 @@ from agentkit.files import Files
 from agentkit.records import now
 from agentkit.stores.base import ListOrder
 from agentkit.stores.sqlite import SQLiteStore
-from agentkit.stores.vector_stores import ExpiresAfter, VectorStore, VectorStoreStore
+from agentkit.stores.vector_store_records import ExpiresAfter, VectorStore
+from agentkit.stores.vector_stores import VectorStoreStore
 
 __all__ = ["VectorStores"]
 

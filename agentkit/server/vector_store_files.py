@@ -25,7 +25,7 @@ from agentkit.server.vector_store_schemas import (
 )
 from agentkit.server.vector_stores import poll_after
 from agentkit.server.wire import deleted, list_page
-from agentkit.stores.vector_stores import VectorStoreFileStatus
+from agentkit.stores.vector_store_records import VectorStoreFileStatus
 
 __all__ = ["routes"]
 

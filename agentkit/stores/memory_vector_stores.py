@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from agentkit.exceptions import NotFoundError
 from agentkit.stores.base import ListOrder
 from agentkit.stores.paging import page
-from agentkit.stores.vector_stores import (
-    FileCounts,
-    FileTotals,
-    VectorStore,
-    VectorStoreFile,
-    VectorStoreFileBatch,
-    VectorStoreFileStatus,
-    VectorStoreStore,
-)
+from agentkit.stores.vector_stores import VectorStoreStore
+
+if TYPE_CHECKING:
+    from agentkit.stores.vector_store_records import (
+        FileTotals,
+        VectorStore,
+        VectorStoreFile,
+        VectorStoreFileBatch,
+        VectorStoreFileStatus,
+    )
+
+# The records' module loads when a vector store is first used, not with `MemoryStore`.
 
 __all__ = ["MemoryVectorStores", "VectorStoreTables"]
 
@@ -46,6 +50,8 @@ class MemoryVectorStores(VectorStoreStore):
         self._vector_tables.stores[store.id] = (self.project, store.model_dump_json())
 
     async def get_vector_store(self, vector_store_id: str) -> VectorStore:
+        from agentkit.stores.vector_store_records import VectorStore
+
         return VectorStore.model_validate_json(self._store_row(vector_store_id))
 
     async def list_vector_stores(
@@ -56,6 +62,8 @@ class MemoryVectorStores(VectorStoreStore):
         before: str | None = None,
         limit: int | None = None,
     ) -> list[VectorStore]:
+        from agentkit.stores.vector_store_records import VectorStore
+
         mine = [
             VectorStore.model_validate_json(data)
             for project, data in self._vector_tables.stores.values()
@@ -96,6 +104,8 @@ class MemoryVectorStores(VectorStoreStore):
             raise NotFoundError(
                 f"No file found with id {file_id!r} in vector store {vector_store_id!r}."
             )
+        from agentkit.stores.vector_store_records import VectorStoreFile
+
         return VectorStoreFile.model_validate_json(data)
 
     async def list_vector_store_files(
@@ -110,6 +120,8 @@ class MemoryVectorStores(VectorStoreStore):
         before: str | None = None,
         limit: int | None = None,
     ) -> list[VectorStoreFile]:
+        from agentkit.stores.vector_store_records import VectorStoreFile
+
         if vector_store_id is not None:
             self._store_row(vector_store_id)
         mine = {
@@ -136,6 +148,8 @@ class MemoryVectorStores(VectorStoreStore):
         del self._vector_tables.files[(vector_store_id, file_id)]
 
     async def file_totals(self, vector_store_id: str, *, batch_id: str | None = None) -> FileTotals:
+        from agentkit.stores.vector_store_records import FileCounts, FileTotals
+
         files = await self.list_vector_store_files(vector_store_id, batch_id=batch_id)
         counts = FileCounts(total=len(files))
         for file in files:
@@ -152,6 +166,8 @@ class MemoryVectorStores(VectorStoreStore):
         row = self._vector_tables.batches.get(batch_id)
         if row is None or row[0] != vector_store_id:
             raise NotFoundError(f"No file batch found with id {batch_id!r}.")
+        from agentkit.stores.vector_store_records import VectorStoreFileBatch
+
         return VectorStoreFileBatch.model_validate_json(row[1])
 
 

@@ -13,15 +13,15 @@ from agentkit.exceptions import NotFoundError
 from agentkit.stores.base import ListOrder
 from agentkit.stores.sqlite_connection import SQLiteConnection
 from agentkit.stores.sqlite_schema import page_query
-from agentkit.stores.vector_stores import (
+from agentkit.stores.vector_store_records import (
     FileCounts,
     FileTotals,
     VectorStore,
     VectorStoreFile,
     VectorStoreFileBatch,
     VectorStoreFileStatus,
-    VectorStoreStore,
 )
+from agentkit.stores.vector_stores import VectorStoreStore
 
 __all__ = ["SQLiteVectorStores"]
 
