@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from agentkit.exceptions import ActiveRunError, NotFoundError, UserError
 from agentkit.records import ACTIVE_RUN_STATUSES, FunctionToolCall, Message, Run, RunStep, Thread
@@ -20,49 +17,16 @@ from agentkit.stores.base import (
     check_run_messages,
     refuses_terminal_change,
 )
+from agentkit.stores.memory_assistants import MemoryAssistants
 from agentkit.stores.memory_files import MemoryFiles
-from agentkit.stores.memory_ledger import RunLedger
-from agentkit.stores.memory_vector_stores import MemoryVectorStores, VectorStoreTables
+from agentkit.stores.memory_rows import Row, Tables, message_row, row_id, run_row
+from agentkit.stores.memory_vector_stores import MemoryVectorStores
 from agentkit.stores.paging import page
 
 __all__ = ["MemoryStore"]
 
-_Model = TypeVar("_Model", bound=BaseModel)
 
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One stored object, as JSON (a copy nobody can mutate), with the fields queries use."""
-
-    id: str
-    json: str
-    project: str = ""
-    thread_id: str = ""
-    run_id: str | None = None
-    status: str = ""
-    state: str = "{}"
-
-    def load(self, kind: type[_Model]) -> _Model:
-        return kind.model_validate_json(self.json)
-
-
-@dataclass
-class _Data:
-    threads: dict[str, _Row] = field(default_factory=dict)
-    messages: dict[str, _Row] = field(default_factory=dict)
-    thread_messages: dict[str, list[str]] = field(default_factory=dict)
-    runs: dict[str, _Row] = field(default_factory=dict)
-    thread_runs: dict[str, list[str]] = field(default_factory=dict)
-    steps: dict[str, _Row] = field(default_factory=dict)
-    run_steps: dict[str, list[str]] = field(default_factory=dict)
-    assistants: dict[str, _Row] = field(default_factory=dict)
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)
-    message_edits: dict[str, int] = field(default_factory=dict)
-    ledger: RunLedger = field(default_factory=RunLedger)
-    vector_stores: VectorStoreTables = field(default_factory=VectorStoreTables)
-
-
-class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
+class MemoryStore(MemoryAssistants, AssistantsStore, MemoryFiles, MemoryVectorStores):
     """Keeps everything in dictionaries, serialized, so objects go in and out as copies.
 
     It is a `FileStore` too (file metadata; `agentkit.files.Files` keeps the bytes), and a
@@ -84,7 +48,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
             raise UserError(f"MemoryStore: max_threads must be at least 1, not {max_threads}")
         self.project = project
         self.max_threads = max_threads
-        self._data = _Data()
+        self._data = Tables()
         self._files = self._data.files
         self._vector_tables = self._data.vector_stores
 
@@ -97,7 +61,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         return view
 
     # -- threads ---------------------------------------------------------------------------
-    def _thread(self, thread_id: str) -> _Row:
+    def _thread(self, thread_id: str) -> Row:
         row = self._data.threads.get(thread_id)
         if row is None or row.project != self.project:
             raise NotFoundError(f"No thread found with id {thread_id!r}.{self._forgotten()}")
@@ -111,7 +75,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
 
     async def create_thread(self, thread: Thread) -> Thread:
         _refuse_duplicate(self._data.threads, thread.id, "thread")
-        self._data.threads[thread.id] = _Row(thread.id, thread.model_dump_json(), self.project)
+        self._data.threads[thread.id] = Row(thread.id, thread.model_dump_json(), self.project)
         self._data.thread_messages[thread.id] = []
         self._data.thread_runs[thread.id] = []
         if self.max_threads is not None and len(self._data.threads) > self.max_threads:
@@ -133,7 +97,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
 
     async def update_thread(self, thread: Thread) -> None:
         self._thread(thread.id)
-        self._data.threads[thread.id] = _Row(thread.id, thread.model_dump_json(), self.project)
+        self._data.threads[thread.id] = Row(thread.id, thread.model_dump_json(), self.project)
 
     async def delete_thread(self, thread_id: str) -> None:
         self._thread(thread_id)
@@ -152,7 +116,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
 
     async def list_threads(self, *, limit: int = 20, order: ListOrder = "desc") -> list[Thread]:
         mine = [row for row in self._data.threads.values() if row.project == self.project]
-        return [row.load(Thread) for row in page(mine, key=_id, order=order, limit=limit)]
+        return [row.load(Thread) for row in page(mine, key=row_id, order=order, limit=limit)]
 
     # -- messages --------------------------------------------------------------------------
     def _active_run(self, thread_id: str) -> str | None:
@@ -168,12 +132,12 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
                 f"Can't add messages to {message.thread_id} while a run {active} is active."
             )
         _refuse_duplicate(self._data.messages, message.id, "message")
-        self._data.messages[message.id] = _message_row(message)
+        self._data.messages[message.id] = message_row(message)
         self._data.thread_messages[message.thread_id].append(message.id)
         self._touch(message.thread_id)
         return message
 
-    def _message(self, message_id: str) -> _Row:
+    def _message(self, message_id: str) -> Row:
         row = self._data.messages.get(message_id)
         if row is None:
             raise NotFoundError(f"No message found with id {message_id!r}.")
@@ -185,7 +149,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
 
     async def update_message(self, message: Message) -> None:
         row = self._message(message.id)
-        self._data.messages[message.id] = _message_row(message)
+        self._data.messages[message.id] = message_row(message)
         self._edited(row.thread_id)
 
     async def delete_message(self, message_id: str) -> None:
@@ -222,11 +186,11 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         rows = [self._data.messages[i] for i in self._data.thread_messages[thread_id]]
         if run_id is not None:
             rows = [row for row in rows if row.run_id == run_id]
-        selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
+        selected = page(rows, key=row_id, order=order, after=after, before=before, limit=limit)
         return [row.load(Message) for row in selected]
 
     # -- runs ------------------------------------------------------------------------------
-    def _run(self, run_id: str) -> _Row:
+    def _run(self, run_id: str) -> Row:
         row = self._data.runs.get(run_id)
         if row is None:
             raise NotFoundError(f"No run found with id {run_id!r}.{self._forgotten()}")
@@ -246,23 +210,23 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
             raise ActiveRunError(f"Thread {run.thread_id} already has an active run {active}.")
         _refuse_duplicate(self._data.runs, run.id, "run")
         rows = self._message_rows(run, messages)
-        run_row = _run_row(run, json.dumps(state))
+        row = run_row(run, json.dumps(state))
         self._add_messages(messages, rows)
-        self._data.runs[run.id] = run_row
+        self._data.runs[run.id] = row
         self._data.thread_runs[run.thread_id].append(run.id)
         self._data.run_steps[run.id] = []
         self._data.ledger.settle(run.id, run.status, lease)
         self._touch(run.thread_id)
         return run
 
-    def _message_rows(self, run: Run, messages: Sequence[Message]) -> list[_Row]:
+    def _message_rows(self, run: Run, messages: Sequence[Message]) -> list[Row]:
         """The rows of a run's new messages, checked before anything changes."""
         check_run_messages(run, messages)
         for message in messages:
             _refuse_duplicate(self._data.messages, message.id, "message")
-        return [_message_row(message) for message in messages]
+        return [message_row(message) for message in messages]
 
-    def _add_messages(self, messages: Sequence[Message], rows: Sequence[_Row]) -> None:
+    def _add_messages(self, messages: Sequence[Message], rows: Sequence[Row]) -> None:
         for message, row in zip(messages, rows, strict=True):
             self._data.messages[message.id] = row
             self._data.thread_messages[message.thread_id].append(message.id)
@@ -282,7 +246,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         return True
 
     def _put_run(
-        self, run: Run, old: _Row, state: dict[str, Any] | None, lease: Lease | None
+        self, run: Run, old: Row, state: dict[str, Any] | None, lease: Lease | None
     ) -> None:
         if (
             run.status in ACTIVE_RUN_STATUSES
@@ -291,7 +255,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
         ):
             raise ActiveRunError(f"Thread {old.thread_id} already has an active run {active}.")
         new_state = old.state if state is None else json.dumps(state)
-        self._data.runs[run.id] = _run_row(run, new_state)
+        self._data.runs[run.id] = run_row(run, new_state)
         self._data.ledger.settle(run.id, run.status, lease)
 
     async def transition_run(
@@ -331,7 +295,7 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     ) -> list[Run]:
         self._thread(thread_id)
         rows = [self._data.runs[i] for i in self._data.thread_runs[thread_id]]
-        selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
+        selected = page(rows, key=row_id, order=order, after=after, before=before, limit=limit)
         return [row.load(Run) for row in selected]
 
     async def active_runs(self) -> list[Run]:
@@ -386,14 +350,14 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     async def save_step(self, step: RunStep) -> None:
         self._put_step(step, self._step_row(step))
 
-    def _step_row(self, step: RunStep) -> _Row:
+    def _step_row(self, step: RunStep) -> Row:
         self._run(step.run_id)
         existing = self._data.steps.get(step.id)
         if existing is not None and existing.run_id != step.run_id:
             raise NotFoundError(f"No run step found with id {step.id!r} on run {step.run_id!r}.")
-        return _Row(step.id, step.model_dump_json(), run_id=step.run_id)
+        return Row(step.id, step.model_dump_json(), run_id=step.run_id)
 
-    def _put_step(self, step: RunStep, row: _Row) -> None:
+    def _put_step(self, step: RunStep, row: Row) -> None:
         if step.id not in self._data.steps:
             self._data.run_steps[step.run_id].append(step.id)
         self._data.steps[step.id] = row
@@ -416,64 +380,14 @@ class MemoryStore(AssistantsStore, MemoryFiles, MemoryVectorStores):
     ) -> list[RunStep]:
         self._run(run_id)
         rows = [self._data.steps[i] for i in self._data.run_steps[run_id]]
-        selected = page(rows, key=_id, order=order, after=after, before=before, limit=limit)
+        selected = page(rows, key=row_id, order=order, after=after, before=before, limit=limit)
         return [row.load(RunStep) for row in selected]
-
-    # -- assistants ------------------------------------------------------------------------
-    def _assistant(self, assistant_id: str) -> _Row:
-        row = self._data.assistants.get(assistant_id)
-        if row is None or row.project != self.project:
-            raise NotFoundError(f"No assistant found with id {assistant_id!r}.")
-        return row
-
-    async def save_assistant(self, assistant: dict[str, Any]) -> None:
-        assistant_id = str(assistant["id"])
-        if assistant_id in self._data.assistants:
-            self._assistant(assistant_id)
-        row = _Row(assistant_id, json.dumps(assistant), self.project)
-        self._data.assistants[assistant_id] = row
-
-    async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
-        assistant: dict[str, Any] = json.loads(self._assistant(assistant_id).json)
-        return assistant
-
-    async def delete_assistant(self, assistant_id: str) -> None:
-        self._assistant(assistant_id)
-        del self._data.assistants[assistant_id]
-
-    async def list_assistants(
-        self,
-        *,
-        order: ListOrder = "desc",
-        after: str | None = None,
-        before: str | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        mine = [row for row in self._data.assistants.values() if row.project == self.project]
-        selected = page(mine, key=_id, order=order, after=after, before=before, limit=limit)
-        return [json.loads(row.json) for row in selected]
 
 
 _FORGOTTEN = (
     " This store keeps only the {} most recently used threads (max_threads) and may have "
     "forgotten it; keep threads with a Runner over a store of your own."
 )
-
-
-def _id(row: _Row) -> str:
-    return row.id
-
-
-def _message_row(message: Message) -> _Row:
-    return _Row(
-        message.id, message.model_dump_json(), thread_id=message.thread_id, run_id=message.run_id
-    )
-
-
-def _run_row(run: Run, state: str) -> _Row:
-    return _Row(
-        run.id, run.model_dump_json(), thread_id=run.thread_id, status=run.status, state=state
-    )
 
 
 def _refuse_duplicate(table: dict[str, Any], object_id: str, what: str) -> None:
