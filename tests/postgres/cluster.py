@@ -97,9 +97,13 @@ def _alive(pid: int) -> bool:
 
 
 class PostgresCluster:
-    """A PostgreSQL server for one test session; `start`, `new_database`, `stop`."""
+    """A PostgreSQL server for one test session; `start`, `new_database`, `stop`.
 
-    def __init__(self) -> None:
+    ``settings`` are more server settings (``-c name=value``), e.g. a library to preload.
+    """
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self._settings = settings or {}
         self._external = os.environ.get("AGENTKIT_TEST_PG_URL")
         self._dir: Path | None = None
         self._bin: Path | None = None
@@ -121,6 +125,7 @@ class PostgresCluster:
         port = _free_port()
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {self._dir} -c fsync=off"
         options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        options += "".join(f" -c {name}={value}" for name, value in self._settings.items())
         self._as_postgres(
             "pg_ctl",
             "-D",
