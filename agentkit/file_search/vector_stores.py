@@ -1,6 +1,6 @@
 """`VectorStores`: the vector store API for library use, as ``client.vector_stores`` has it.
 
-Records live in a `VectorStoreStore` (the run store: `SQLiteStore` or `MemoryStore`), the
+Records live in a `VectorStoreStore` (the run store: SQLite, memory or Postgres), the
 files' bytes in `agentkit.files.Files`, and each vector store's chunks in its own SQLite
 index beside the database (``agentkit.db`` → ``agentkit.db.vector_stores/vs_....sqlite3``),
 so ingesting never blocks run writes. Files are ingested in the background, a bounded
@@ -39,6 +39,7 @@ from agentkit.file_search.vector_store_files import VectorStoreFiles
 from agentkit.files import Files
 from agentkit.records import now
 from agentkit.stores.base import ListOrder
+from agentkit.stores.memory import MemoryStore
 from agentkit.stores.sqlite import SQLiteStore
 from agentkit.stores.vector_store_records import ExpiresAfter, VectorStore
 from agentkit.stores.vector_stores import VectorStoreStore
@@ -51,14 +52,20 @@ class VectorStores:
 
     Args:
         files: the files the vector stores hold (their bytes and metadata).
-        store: where the records go (default: ``files.store``, which `SQLiteStore` and
-            `MemoryStore` make a `VectorStoreStore` too).
+        store: where the records go (default: ``files.store``; `SQLiteStore`, `MemoryStore`
+            and `PostgresStore` are `VectorStoreStore`s too).
         directory: where the indexes go (default: beside a `SQLiteStore`'s database,
-            ``<db>.vector_stores``; else a temporary directory, removed by `aclose`).
+            ``<db>.vector_stores``; for a `MemoryStore`, a temporary directory removed by
+            `aclose`). Required for any other store: the store keeps the records, and the
+            indexes must outlive the process as they do.
         embeddings: embeds chunks and queries (hybrid search); None: full text only.
         concurrency: files ingested at once.
         max_file_tokens: files with more tokens fail (the API's limit by default).
         driver: the SQLite module for the indexes (default: the best one here).
+
+    Raises:
+        UserError: the store keeps no vector store records, ``concurrency`` is below 1, or
+            ``directory`` is missing for a store other than `SQLiteStore` or `MemoryStore`.
 
     Example:
         ```python
@@ -85,7 +92,13 @@ class VectorStores:
             raise UserError("VectorStores(store=...) needs a VectorStoreStore for the records.")
         if concurrency < 1:
             raise UserError(f"VectorStores(concurrency=...) must be at least 1, not {concurrency}.")
-        self._temporary = directory is None and not isinstance(records, SQLiteStore)
+        if directory is None and not isinstance(records, SQLiteStore | MemoryStore):
+            raise UserError(
+                f"VectorStores over a {type(records).__name__} needs directory=: where this "
+                "process keeps the vector stores' search indexes (the store keeps their "
+                "records, not their chunks)."
+            )
+        self._temporary = directory is None and isinstance(records, MemoryStore)
         self._owner = True
         if directory is not None:
             folder = Path(directory)

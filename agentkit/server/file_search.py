@@ -96,7 +96,9 @@ class ServerFileSearch:
         self._root: Stores | None = None
         # Why vector stores are unavailable, if they are.
         self.missing = f"the file-search extra on this server ({_INSTALL})"
-        if not isinstance(store, VectorStoreStore):
+        if config.database_url is not None or not isinstance(store, VectorStoreStore):
+            # Postgres keeps the records, but a vector store's chunks are in a search index
+            # file of one machine, which the other processes and machines could not search.
             self.missing = "a SQLite database: this server keeps its data in Postgres"
         elif VectorStores is not None:
             self._root = VectorStores(

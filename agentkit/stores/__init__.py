@@ -2,8 +2,8 @@
 
 `MemoryStore`, `SQLiteStore` on disk, or `PostgresStore` (the ``postgres`` extra), shared by
 many processes and machines. All three are also `FileStore`s (file metadata for
-`agentkit.files.Files`); `MemoryStore` and `SQLiteStore` are `VectorStoreStore`s (vector
-store records for `agentkit.file_search.VectorStores`).
+`agentkit.files.Files`) and `VectorStoreStore`s (vector store records for
+`agentkit.file_search.VectorStores`).
 """
 
 import typing

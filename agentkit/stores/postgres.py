@@ -48,6 +48,7 @@ from agentkit.stores.postgres_schema import (
     UPSERT_ASSISTANT,
     page_query,
 )
+from agentkit.stores.postgres_vector_stores import PostgresVectorStores
 
 __all__ = ["PostgresStore"]
 
@@ -57,8 +58,8 @@ T = TypeVar("T")
 _LOCK_ANY_THREAD = "SELECT 1 FROM agentkit.threads WHERE id = %s FOR NO KEY UPDATE"
 
 
-class PostgresStore(AssistantsStore, PostgresLeases, PostgresFiles):
-    """Keeps threads, messages, runs, steps, assistants and file metadata in PostgreSQL.
+class PostgresStore(AssistantsStore, PostgresLeases, PostgresFiles, PostgresVectorStores):
+    """Keeps runs and their threads, assistants, file and vector store records in PostgreSQL.
 
     Tables are created (in the ``agentkit`` schema) on first use; ``await store.open()`` or
     ``async with PostgresStore(url) as store`` connects up front. Any number of processes,

@@ -105,8 +105,42 @@ _V1 = (
         heartbeat_at double precision NOT NULL)""",
 )
 
+# Vector stores, their files and file batches, as in the SQLite store (the chunks are in
+# the search index of the process that uses them, see agentkit.file_search).
+_V2 = (
+    """CREATE TABLE agentkit.vector_stores (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        project text NOT NULL,
+        data text NOT NULL)""",
+    "CREATE INDEX vector_stores_by_project ON agentkit.vector_stores (project, seq)",
+    """CREATE TABLE agentkit.vector_store_files (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        vector_store_id text NOT NULL
+            REFERENCES agentkit.vector_stores (id) ON DELETE CASCADE,
+        id text NOT NULL,
+        project text NOT NULL,
+        status text NOT NULL,
+        batch_id text,
+        usage_bytes bigint NOT NULL,
+        data text NOT NULL,
+        UNIQUE (vector_store_id, id))""",
+    """CREATE INDEX vector_store_files_by_store
+        ON agentkit.vector_store_files (vector_store_id, seq)""",
+    "CREATE INDEX vector_store_files_by_status ON agentkit.vector_store_files (project, status)",
+    "CREATE INDEX vector_store_files_by_file ON agentkit.vector_store_files (id)",
+    "CREATE INDEX vector_store_files_by_batch ON agentkit.vector_store_files (batch_id)",
+    """CREATE TABLE agentkit.vector_store_file_batches (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        project text NOT NULL,
+        vector_store_id text NOT NULL
+            REFERENCES agentkit.vector_stores (id) ON DELETE CASCADE,
+        data text NOT NULL)""",
+)
+
 # MIGRATIONS[n] upgrades a database from version n to n + 1; version 0 has no tables.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Any constant will do, as long as it is agentkit's: processes migrating take turns on it.

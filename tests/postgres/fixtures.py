@@ -50,4 +50,6 @@ def clean_postgres_url(
         _postgres_cleaner.execute("DELETE FROM agentkit.threads")
         _postgres_cleaner.execute("DELETE FROM agentkit.assistants")
         _postgres_cleaner.execute("DELETE FROM agentkit.files")
+        # Cascades to the vector stores' files and batches.
+        _postgres_cleaner.execute("DELETE FROM agentkit.vector_stores")
     return postgres_store_url

@@ -11,7 +11,8 @@ import pytest
 from agentkit.exceptions import ActiveRunError, StoreError, UserError
 from agentkit.records import Thread
 from agentkit.stores import PostgresStore
-from agentkit.stores.postgres_schema import SCHEMA_VERSION
+from agentkit.stores.postgres_schema import MIGRATIONS, SCHEMA_VERSION
+from agentkit.stores.vector_stores import VectorStore
 from tests.postgres.cluster import PostgresCluster
 
 from .conftest import lease, new_run, thread_with_run
@@ -39,6 +40,31 @@ async def test_a_newer_schema_is_refused(postgres_cluster: PostgresCluster) -> N
 
     with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1}"):
         await PostgresStore(url).open()
+
+
+async def test_a_database_of_the_first_schema_version_is_upgraded_keeping_its_data(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    url = postgres_cluster.new_database()
+    thread = Thread()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA agentkit")
+        conn.execute("CREATE TABLE agentkit.meta (version integer NOT NULL)")
+        conn.execute("INSERT INTO agentkit.meta (version) VALUES (1)")
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO agentkit.threads (id, project, data) VALUES (%s, '', %s)",
+            (thread.id, thread.model_dump_json()),
+        )
+
+    async with PostgresStore(url) as store:
+        assert await store.get_thread(thread.id) == thread
+        made = VectorStore(name="docs")
+        await store.save_vector_store(made)  # a table the upgrade added
+        assert await store.get_vector_store(made.id) == made
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT version FROM agentkit.meta").fetchall() == [(SCHEMA_VERSION,)]
 
 
 async def test_stores_starting_together_create_the_tables_once(

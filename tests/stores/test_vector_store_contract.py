@@ -16,10 +16,7 @@ from agentkit.stores.vector_stores import (
 
 
 def vector_stores(store: AssistantsStore) -> VectorStoreStore:
-    if not isinstance(store, VectorStoreStore):
-        # A documented limit: agentkit serve --database answers /v1/vector_stores with a 501.
-        assert type(store).__name__ == "PostgresStore"
-        pytest.skip("PostgresStore keeps no vector stores yet")
+    assert isinstance(store, VectorStoreStore), f"{type(store).__name__} keeps no vector stores"
     return store
 
 
