@@ -104,14 +104,23 @@ class Cluster:
         finished = Counter((run, call) for run, call, what in self.lines() if what == "finished")
         assert [key for key, n in finished.items() if n > 1] == []
 
-    def assert_workflows_done(self, run_ids: list[str]) -> None:
+    def workflow_statuses(self, run_ids: list[str]) -> dict[str, int]:
         with psycopg.connect(self.url) as conn:
             rows = conn.execute(
                 "SELECT status, count(*) FROM dbos.workflow_status "
                 "WHERE workflow_uuid = ANY(%s) GROUP BY status",
                 (run_ids,),
             ).fetchall()
-        assert dict(rows) == {"SUCCESS": len(run_ids)}
+        return {str(status): int(count) for status, count in rows}
+
+    async def assert_workflows_done(self, run_ids: list[str]) -> None:
+        # A run's caller sees it end when the store records the ending; its workflow is
+        # marked SUCCESS a moment later, when the workflow function returns.
+        done = {"SUCCESS": len(run_ids)}
+        deadline = time.monotonic() + DEADLINE
+        while (statuses := self.workflow_statuses(run_ids)) != done:
+            assert time.monotonic() < deadline, f"workflows {statuses}, expected {done}"
+            await asyncio.sleep(0.05)
 
     def stop(self) -> None:
         for process in self.workers.values():
@@ -162,7 +171,7 @@ async def test_a_worker_killed_mid_tool_batch_loses_no_run_and_reruns_no_finishe
 
     assert {r.status for r in results} == {"completed"}
     cluster.assert_no_finished_call_ran_twice()
-    cluster.assert_workflows_done([r.run.id for r in results])
+    await cluster.assert_workflows_done([r.run.id for r in results])
     victim_result = next(r for r in results if r.run.id == victim)
     tool_step = next(s for s in victim_result.steps if s.type == "tool_calls")
     assert isinstance(tool_step.step_details, ToolCallsStepDetails)
@@ -200,7 +209,7 @@ async def test_a_worker_killed_mid_model_stream_is_replaced_and_the_run_complete
     assert messages[-1].text.strip().endswith("word19")
     assert all(m.status != "in_progress" for m in messages)
     assert recovered_in < 15, f"took {recovered_in:.1f} s after the kill"
-    cluster.assert_workflows_done([run_id])
+    await cluster.assert_workflows_done([run_id])
 
 
 async def test_an_acknowledged_submit_takes_effect_though_the_worker_dies_around_it(
@@ -219,4 +228,4 @@ async def test_an_acknowledged_submit_takes_effect_though_the_worker_dies_around
     # ...and the run continues on the other worker, with the submitted output.
     assert resumed.status == "completed"
     assert "the-answer-17" in resumed.output_text
-    cluster.assert_workflows_done([paused.run.id])
+    await cluster.assert_workflows_done([paused.run.id])
