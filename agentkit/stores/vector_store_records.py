@@ -28,7 +28,7 @@ AttributeValue = str | bool | int | float
 
 
 class _Record(BaseModel):
-    # Built on first use: every store imports these, few runs touch a vector store.
+    # Built on first use: the SQL stores import these, few of their runs touch a vector store.
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
     def wire(self) -> dict[str, Any]:
