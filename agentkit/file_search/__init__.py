@@ -22,6 +22,7 @@ from agentkit.file_search.errors import (
     FileDeletedError,
     FileSearchError,
     IndexDeletedError,
+    IndexMissingError,
     IngestError,
     VectorStoreExpiredError,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "FileSearchError",
     "FileStats",
     "IndexDeletedError",
+    "IndexMissingError",
     "IndexedFile",
     "IngestError",
     "IngestResult",

@@ -8,6 +8,8 @@ The tree (all under `agentkit.exceptions.AgentkitError`)::
     │                               or ``server_error``
     ├── FileDeletedError            the file was removed from the index while it was ingested
     ├── IndexDeletedError           the index was dropped (its vector store deleted)
+    ├── IndexMissingError           a vector store with ingested files has no index in this
+    │                               process's folder (made on another machine, or removed)
     └── VectorStoreExpiredError     the vector store expired (``expires_after``); also a
                                     `UserError`: using it is the caller's mistake
 
@@ -25,6 +27,7 @@ __all__ = [
     "FileDeletedError",
     "FileSearchError",
     "IndexDeletedError",
+    "IndexMissingError",
     "IngestError",
     "LastErrorCode",
     "VectorStoreExpiredError",
@@ -56,6 +59,15 @@ class FileDeletedError(FileSearchError):
 
 class IndexDeletedError(FileSearchError):
     """The index no longer exists: its vector store was deleted."""
+
+
+class IndexMissingError(FileSearchError):
+    """A vector store's files were ingested, but this process's folder has no index of it.
+
+    The indexes are files of one machine: a vector store ingested by a process on another
+    machine (sharing a Postgres store), or whose index folder was removed, cannot be searched
+    here. Searching never creates an empty index in its place.
+    """
 
 
 class VectorStoreExpiredError(FileSearchError, UserError):

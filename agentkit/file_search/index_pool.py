@@ -69,6 +69,21 @@ class IndexPool:
                 self._open[vector_store_id] = found
             return found
 
+    async def existing(self, vector_store_id: str) -> SqliteIndex | None:
+        """The vector store's index if its file exists (opened), else None; never creates it.
+
+        Raises:
+            IndexDeletedError: this pool dropped it (its vector store was deleted).
+        """
+        found = self._open.get(vector_store_id)
+        if found is not None:
+            return found
+        if vector_store_id in self._dropped:
+            raise IndexDeletedError(f"The vector store {vector_store_id} was deleted.")
+        if not await asyncio.to_thread(self.path(vector_store_id).exists):
+            return None
+        return await self.index(vector_store_id)
+
     async def drop(self, vector_store_id: str) -> None:
         """Delete the vector store's index; searches running on it end `IndexDeletedError`."""
         async with self._lock:

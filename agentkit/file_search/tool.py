@@ -14,13 +14,14 @@ import asyncio
 import copy
 import dataclasses
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agentkit.context import RunContext
 from agentkit.exceptions import NotFoundError, ToolExecutionError, UserError
 from agentkit.file_search.citations import next_search_number, output_text, quote, results_of
-from agentkit.file_search.errors import FileSearchError, IndexDeletedError
+from agentkit.file_search.errors import FileSearchError, IndexDeletedError, IndexMissingError
 from agentkit.file_search.index import SearchHit
 from agentkit.file_search.ranking import RankingOptions
 from agentkit.file_search.search import SearchRequest
@@ -31,6 +32,8 @@ from agentkit.tools.definition import ToolDefinition
 from agentkit.tools.hosted import HostedResult, HostedTool, TextMarker
 
 __all__ = ["DEFINITION", "FileSearch"]
+
+_log = logging.getLogger("agentkit.file_search")
 
 DEFINITION = ToolDefinition(
     name="file_search",
@@ -195,6 +198,12 @@ def _problem(vector_store_id: str, error: BaseException) -> str:
         return f"Vector store {vector_store_id} does not exist."
     if isinstance(error, IndexDeletedError):
         return f"Vector store {vector_store_id} was deleted while it was searched."
+    if isinstance(error, IndexMissingError):  # the folder is for the log, not the model
+        _log.warning("file_search: %s", error)
+        return (
+            f"Vector store {vector_store_id} cannot be searched here: its files were indexed "
+            "by a process whose index this one does not share."
+        )
     if isinstance(error, FileSearchError | UserError):
         return f"Vector store {vector_store_id} could not be searched: {error}"
     raise error

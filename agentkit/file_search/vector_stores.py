@@ -21,7 +21,7 @@ from typing import Any
 from agentkit.exceptions import UserError
 from agentkit.file_search.chunking import ChunkingStrategy
 from agentkit.file_search.embeddings import EmbeddingsClient
-from agentkit.file_search.errors import VectorStoreExpiredError
+from agentkit.file_search.errors import IndexMissingError, VectorStoreExpiredError
 from agentkit.file_search.file_batches import FileBatches
 from agentkit.file_search.index import SearchHit
 from agentkit.file_search.index_pool import IndexPool
@@ -252,6 +252,8 @@ class VectorStores:
             UserError: an invalid request (a malformed filter, ``max_num_results``...).
             VectorStoreExpiredError: it expired.
             IndexDeletedError: it was deleted while the search ran.
+            IndexMissingError: it has ingested files, but this process's folder has no index
+                of it (it was ingested on another machine, or the folder was removed).
         """
         if isinstance(request, str):
             request = SearchRequest(request, **options)
@@ -265,8 +267,23 @@ class VectorStores:
                 f"{store.last_active_at}); create a new one, or set expires_after anew."
             )
         await context.touch(store)
-        index = await context.pool.index(vector_store_id)
+        index = await context.pool.existing(vector_store_id)
+        if index is None:
+            await self._check_nothing_ingested(vector_store_id)
+            return []
         return await search(index, request, embeddings=self.embeddings)
+
+    async def _check_nothing_ingested(self, vector_store_id: str) -> None:
+        """Raise `IndexMissingError` if the vector store has files this process cannot search."""
+        totals = await self._context.records.file_totals(vector_store_id)
+        if totals.counts.completed:
+            raise IndexMissingError(
+                f"Vector store {vector_store_id} has {totals.counts.completed} ingested "
+                f"file(s), but no search index in {self.directory}: it was ingested by a "
+                "process whose index folder this one does not share (another machine), or "
+                "the folder was removed. Search it where it was ingested, or add its files "
+                "again."
+            )
 
     async def wait(self, vector_store_id: str) -> None:
         """Wait until the vector store's files ingesting in this process are done.

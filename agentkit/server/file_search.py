@@ -31,7 +31,13 @@ from agentkit.tools.definition import ToolDefinition
 from agentkit.tools.hosted import HostedResult, HostedTool
 
 try:  # the file-search extra (tokenizer, readers, NumPy) is optional for the server
-    from agentkit.file_search import FileSearch, IndexDeletedError, IngestError, VectorStores
+    from agentkit.file_search import (
+        FileSearch,
+        IndexDeletedError,
+        IndexMissingError,
+        IngestError,
+        VectorStores,
+    )
 except ImportError:  # pragma: no cover - exercised only without the extra
     FileSearch = None  # type: ignore[assignment,misc]
     VectorStores = None  # type: ignore[assignment,misc]
@@ -40,6 +46,9 @@ except ImportError:  # pragma: no cover - exercised only without the extra
         """Never raised without the extra."""
 
     class IngestError(Exception):  # type: ignore[no-redef]
+        """Never raised without the extra."""
+
+    class IndexMissingError(Exception):  # type: ignore[no-redef]
         """Never raised without the extra."""
 
 
@@ -81,6 +90,14 @@ def file_search_errors(vector_store_id: str) -> Iterator[None]:
         raise not_found("vector store", vector_store_id) from None
     except IngestError as exc:
         raise APIError(400, str(exc), code="invalid_file") from None
+    except IndexMissingError as exc:
+        # The folder is for the operator's log, not for API clients.
+        _log.error("vector_store_index_missing", vector_store_id=vector_store_id, error=str(exc))
+        message = (
+            f"Vector store {vector_store_id} cannot be searched: its search index is missing "
+            "on this server (the server's log says where it was looked for)."
+        )
+        raise APIError(500, message, code="server_error") from None
 
 
 class ServerFileSearch:

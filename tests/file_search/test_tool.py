@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,6 +215,27 @@ async def test_a_store_gone_before_the_search_is_a_note_and_the_others_still_ans
     assert [r.file_name for r in partial.call.results] == ["refunds.md"]  # type: ignore[union-attr]
     assert only_gone.error is not None
     assert only_gone.output == f"File search failed: Vector store {gone.id} does not exist."
+
+
+async def test_a_store_indexed_elsewhere_is_a_failure_the_model_sees_without_the_folder(
+    stores: VectorStores, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    made = await handbook(stores, ("refunds.md",))
+    elsewhere = VectorStores(stores.uploads, directory=tmp_path / "elsewhere")
+    try:
+        result = await FileSearch(vector_stores=elsewhere, vector_store_ids=[made.id]).run(
+            '{"query": "refund"}', _ctx()
+        )
+    finally:
+        await elsewhere.aclose()
+
+    assert result.error is not None
+    assert result.output == (
+        f"File search failed: Vector store {made.id} cannot be searched here: its files were "
+        "indexed by a process whose index this one does not share."
+    )
+    assert str(tmp_path) not in result.output
+    assert str(tmp_path / "elsewhere") in caplog.text  # the operator's log names the folder
 
 
 async def test_a_search_that_waits_too_long_for_ingestion_says_so_and_answers_from_what_is_ready(

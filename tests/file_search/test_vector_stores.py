@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from agentkit.exceptions import NotFoundError, UserError
 from agentkit.file_search import (
     EmbeddingsClient,
+    IndexMissingError,
     SearchRequest,
     VectorStoreExpiredError,
     VectorStores,
@@ -347,6 +349,25 @@ async def test_files_a_previous_process_left_in_progress_are_ingested_again(
     assert record.status == "completed"
     assert [hit.file_id for hit in hits] == [doc.id]
     assert stores.directory == tmp_path / "agentkit.db.vector_stores"
+
+
+async def test_a_removed_index_folder_is_an_error_not_an_empty_answer(tmp_path: Path) -> None:
+    async with SQLiteStore(tmp_path / "agentkit.db") as store:
+        files = Files(store)
+        stores = VectorStores(files, driver=stdlib_driver())
+        try:
+            made = await filled(stores, files)
+        finally:
+            await stores.aclose()
+        shutil.rmtree(tmp_path / "agentkit.db.vector_stores")
+
+        again = VectorStores(files, driver=stdlib_driver())
+        try:
+            with pytest.raises(IndexMissingError, match=f"{made.id} has 2 ingested file"):
+                await again.search(made.id, "refund")
+        finally:
+            await again.aclose()
+            await files.aclose()
 
 
 async def test_no_more_files_than_the_concurrency_are_ingested_at_once(files: Files) -> None:

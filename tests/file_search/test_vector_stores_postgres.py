@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agentkit.exceptions import UserError
-from agentkit.file_search import VectorStores, stdlib_driver
+from agentkit.file_search import IndexMissingError, VectorStores, stdlib_driver
 from agentkit.files import Files
 from agentkit.stores import PostgresStore
 
@@ -61,5 +61,36 @@ async def test_a_vector_store_made_by_one_process_is_searched_by_another(
             assert [vs.id for vs in await first.list()] == []
         finally:
             for stores, files in ((first, first_files), (second, second_files)):
+                await stores.aclose()
+                await files.aclose()
+
+
+async def test_a_process_without_the_index_says_so_instead_of_finding_nothing(
+    clean_postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        PostgresStore(clean_postgres_url, max_connections=2) as here_store,
+        PostgresStore(clean_postgres_url, max_connections=2) as there_store,
+    ):
+        here_files = Files(here_store, tmp_path / "files")
+        there_files = Files(there_store, tmp_path / "files")
+        # Two machines: the same database, each its own index folder.
+        here = VectorStores(here_files, directory=tmp_path / "here", driver=stdlib_driver())
+        there = VectorStores(there_files, directory=tmp_path / "there", driver=stdlib_driver())
+        try:
+            refunds = await here_files.add(REFUNDS, filename="refunds.md")
+            made = await here.create(name="handbook", file_ids=[refunds.id])
+            empty = await here.create(name="empty")
+            await here.wait(made.id)
+
+            with pytest.raises(IndexMissingError) as caught:
+                await there.search(made.id, "refund")
+            assert f"{made.id} has 1 ingested file(s)" in str(caught.value)
+            assert str(tmp_path / "there") in str(caught.value)
+            assert await there.search(empty.id, "refund") == []  # nothing ingested: nothing lost
+            assert not list((tmp_path / "there").glob("*.sqlite3"))  # no empty index made
+            assert len(await here.search(made.id, "refund")) == 1
+        finally:
+            for stores, files in ((here, here_files), (there, there_files)):
                 await stores.aclose()
                 await files.aclose()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator
 
 import httpx2
 import pytest
-from openai import AsyncOpenAI, BadRequestError, NotFoundError
+from openai import AsyncOpenAI, BadRequestError, InternalServerError, NotFoundError
 from starlette.applications import Starlette
 
 from agentkit.server import ServerConfig, create_app, offline_model_factory
@@ -290,3 +291,30 @@ async def test_unknown_ids_and_filters_are_refused(
             thread_id="thread_x",
             include=["step_details.everything"],  # type: ignore[list-item]
         )
+
+
+async def test_a_store_whose_index_folder_was_removed_is_a_clear_500_not_no_results(
+    db_path: str,
+) -> None:
+    def config() -> ServerConfig:
+        return ServerConfig(model_factory=offline_model_factory, db_path=db_path, api_keys=KEYS)
+
+    first = create_app(config())
+    async with first.router.lifespan_context(first), sdk_client(first) as sdk:
+        store = await sdk.vector_stores.create(name="handbook")
+        await sdk.vector_stores.files.upload_and_poll(
+            vector_store_id=store.id, file=("refunds.md", REFUNDS)
+        )
+    shutil.rmtree(f"{db_path}.vector_stores")
+
+    again = create_app(config())
+    async with again.router.lifespan_context(again), sdk_client(again) as sdk:
+        with pytest.raises(InternalServerError) as caught:
+            await sdk.vector_stores.search(store.id, query="refund")
+    error = caught.value.body
+    assert isinstance(error, dict)
+    assert error["code"] == "server_error"
+    assert error["message"] == (
+        f"Vector store {store.id} cannot be searched: its search index is missing on this "
+        "server (the server's log says where it was looked for)."
+    )
