@@ -1,7 +1,6 @@
 """`SQLiteStore`'s vector stores: the `VectorStoreStore` methods over three tables.
 
-A file's status, batch and ``usage_bytes`` have columns of their own, so counting a store's
-files and finding the files left ``in_progress`` are index lookups, not JSON scans.
+The SQL is shared with the Postgres store (`agentkit.stores.vector_store_sql`).
 """
 
 from __future__ import annotations
@@ -11,36 +10,28 @@ from typing import Any
 
 from agentkit.exceptions import NotFoundError
 from agentkit.stores.base import ListOrder
+from agentkit.stores.sql_paging import SQLITE
 from agentkit.stores.sqlite_connection import SQLiteConnection
 from agentkit.stores.sqlite_schema import page_query
 from agentkit.stores.vector_store_records import (
-    FileCounts,
     FileTotals,
     VectorStore,
     VectorStoreFile,
     VectorStoreFileBatch,
     VectorStoreFileStatus,
 )
+from agentkit.stores.vector_store_sql import (
+    VectorStoreSql,
+    file_columns,
+    file_totals,
+    files_scope,
+    totals_query,
+)
 from agentkit.stores.vector_stores import VectorStoreStore
 
 __all__ = ["SQLiteVectorStores"]
 
-_UPSERT_STORE = """INSERT INTO vector_stores (id, project, data) VALUES (?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET data = excluded.data
-    WHERE vector_stores.project = excluded.project"""
-# The vector store's row supplies the project check: no row, no insert.
-_PUT_FILE = """INSERT INTO vector_store_files
-    (vector_store_id, id, project, status, batch_id, usage_bytes, data)
-    SELECT id, ?, project, ?, ?, ?, ? FROM vector_stores WHERE id = ? AND project = ?
-    ON CONFLICT (vector_store_id, id) DO UPDATE SET status = excluded.status,
-    batch_id = excluded.batch_id, usage_bytes = excluded.usage_bytes, data = excluded.data"""
-_UPDATE_FILE = """UPDATE vector_store_files SET status = ?, batch_id = ?, usage_bytes = ?,
-    data = ? WHERE vector_store_id = ? AND id = ? AND project = ?"""
-_UPSERT_BATCH = """INSERT INTO vector_store_file_batches (id, project, vector_store_id, data)
-    SELECT ?, project, id, ? FROM vector_stores WHERE id = ? AND project = ?
-    ON CONFLICT (id) DO UPDATE SET data = excluded.data
-    WHERE vector_store_file_batches.project = excluded.project"""
-_STORE_EXISTS = "SELECT 1 FROM vector_stores WHERE id = ? AND project = ?"
+_SQL = VectorStoreSql.of(SQLITE)
 
 
 class SQLiteVectorStores(VectorStoreStore):
@@ -50,12 +41,11 @@ class SQLiteVectorStores(VectorStoreStore):
 
     async def save_vector_store(self, store: VectorStore) -> None:
         params = (store.id, self.project, store.model_dump_json())
-        if not await self._db.run(lambda conn: conn.execute(_UPSERT_STORE, params).rowcount):
+        if not await self._changed(_SQL.upsert_store, params):
             raise NotFoundError(f"No vector store found with id {store.id!r}.")
 
     async def get_vector_store(self, vector_store_id: str) -> VectorStore:
-        sql = "SELECT data FROM vector_stores WHERE id = ? AND project = ?"
-        row = await self._one(sql, (vector_store_id, self.project))
+        row = await self._one(_SQL.get_store, (vector_store_id, self.project))
         if row is None:
             raise NotFoundError(f"No vector store found with id {vector_store_id!r}.")
         return VectorStore.model_validate_json(row[0])
@@ -74,31 +64,27 @@ class SQLiteVectorStores(VectorStoreStore):
         return [VectorStore.model_validate_json(row[0]) for row in rows]
 
     async def delete_vector_store(self, vector_store_id: str) -> None:
-        # Foreign keys cascade to the store's files and batches.
-        sql = "DELETE FROM vector_stores WHERE id = ? AND project = ?"
-        params = (vector_store_id, self.project)
-        if not await self._db.run(lambda conn: conn.execute(sql, params).rowcount):
+        if not await self._changed(_SQL.delete_store, (vector_store_id, self.project)):
             raise NotFoundError(f"No vector store found with id {vector_store_id!r}.")
 
     async def put_vector_store_file(self, file: VectorStoreFile) -> None:
-        params = (*_file_columns(file), file.vector_store_id, self.project)
-        if not await self._db.run(lambda conn: conn.execute(_PUT_FILE, params).rowcount):
+        params = (*file_columns(file), file.vector_store_id, self.project)
+        if not await self._changed(_SQL.put_file, params):
             raise NotFoundError(f"No vector store found with id {file.vector_store_id!r}.")
 
     async def update_vector_store_file(
         self, file: VectorStoreFile, *, expected_status: VectorStoreFileStatus | None = None
     ) -> bool:
-        status, batch_id, usage, data = _file_columns(file)[1:]
-        sql, params = _UPDATE_FILE, [status, batch_id, usage, data]
-        params += [file.vector_store_id, file.id, self.project]
+        status, batch_id, usage, data = file_columns(file)[1:]
+        sql = _SQL.update_file
+        params: tuple[Any, ...] = (status, batch_id, usage, data)
+        params += (file.vector_store_id, file.id, self.project)
         if expected_status is not None:
-            sql += " AND status = ?"
-            params.append(expected_status)
-        return bool(await self._db.run(lambda conn: conn.execute(sql, params).rowcount))
+            sql, params = sql + " AND status = ?", (*params, expected_status)
+        return await self._changed(sql, params)
 
     async def get_vector_store_file(self, vector_store_id: str, file_id: str) -> VectorStoreFile:
-        sql = "SELECT data FROM vector_store_files WHERE vector_store_id = ? AND id = ? "
-        row = await self._one(sql + "AND project = ?", (vector_store_id, file_id, self.project))
+        row = await self._one(_SQL.get_file, (vector_store_id, file_id, self.project))
         if row is None:
             raise NotFoundError(
                 f"No file found with id {file_id!r} in vector store {vector_store_id!r}."
@@ -117,23 +103,15 @@ class SQLiteVectorStores(VectorStoreStore):
         before: str | None = None,
         limit: int | None = None,
     ) -> list[VectorStoreFile]:
-        where, values = "project = ?", [self.project]
-        for column, value in (
-            ("vector_store_id", vector_store_id),
-            ("status", status),
-            ("batch_id", batch_id),
-            ("id", file_id),
-        ):
-            if value is not None:
-                where += f" AND {column} = ?"
-                values.append(value)
-        query = page_query(
-            "vector_store_files", (where, tuple(values)), order, after, before, limit
-        )
+        scope = files_scope(SQLITE, self.project, vector_store_id, status, batch_id, file_id)
+        query = page_query("vector_store_files", scope, order, after, before, limit)
         exists = (vector_store_id, self.project)
 
         def op(conn: sqlite3.Connection) -> list[Any] | None:
-            if vector_store_id is not None and not conn.execute(_STORE_EXISTS, exists).fetchone():
+            if (
+                vector_store_id is not None
+                and not conn.execute(_SQL.store_exists, exists).fetchone()
+            ):
                 return None
             return conn.execute(*query).fetchall()
 
@@ -143,38 +121,22 @@ class SQLiteVectorStores(VectorStoreStore):
         return [VectorStoreFile.model_validate_json(row[0]) for row in rows]
 
     async def delete_vector_store_file(self, vector_store_id: str, file_id: str) -> None:
-        sql = "DELETE FROM vector_store_files WHERE vector_store_id = ? AND id = ? AND project = ?"
-        params = (vector_store_id, file_id, self.project)
-        if not await self._db.run(lambda conn: conn.execute(sql, params).rowcount):
+        if not await self._changed(_SQL.delete_file, (vector_store_id, file_id, self.project)):
             raise NotFoundError(
                 f"No file found with id {file_id!r} in vector store {vector_store_id!r}."
             )
 
     async def file_totals(self, vector_store_id: str, *, batch_id: str | None = None) -> FileTotals:
-        sql = (
-            "SELECT status, count(*), coalesce(sum(usage_bytes), 0) FROM vector_store_files "
-            "WHERE vector_store_id = ? AND project = ?"
-        )
-        params: tuple[Any, ...] = (vector_store_id, self.project)
-        if batch_id is not None:
-            sql, params = sql + " AND batch_id = ?", (*params, batch_id)
-        sql += " GROUP BY status"
-        rows = await self._db.run(lambda conn: conn.execute(sql, params).fetchall())
-        counts = {status: int(count) for status, count, _ in rows}
-        usage_bytes = sum(int(usage) for _, _, usage in rows)
-        return FileTotals(FileCounts(**counts, total=sum(counts.values())), usage_bytes)
+        sql, params = totals_query(SQLITE, self.project, vector_store_id, batch_id)
+        return file_totals(await self._db.run(lambda conn: conn.execute(sql, params).fetchall()))
 
     async def save_file_batch(self, batch: VectorStoreFileBatch) -> None:
         params = (batch.id, batch.model_dump_json(), batch.vector_store_id, self.project)
-        if not await self._db.run(lambda conn: conn.execute(_UPSERT_BATCH, params).rowcount):
+        if not await self._changed(_SQL.upsert_batch, params):
             raise NotFoundError(f"No vector store found with id {batch.vector_store_id!r}.")
 
     async def get_file_batch(self, vector_store_id: str, batch_id: str) -> VectorStoreFileBatch:
-        sql = (
-            "SELECT data FROM vector_store_file_batches "
-            "WHERE id = ? AND vector_store_id = ? AND project = ?"
-        )
-        row = await self._one(sql, (batch_id, vector_store_id, self.project))
+        row = await self._one(_SQL.get_batch, (batch_id, vector_store_id, self.project))
         if row is None:
             raise NotFoundError(f"No file batch found with id {batch_id!r}.")
         return VectorStoreFileBatch.model_validate_json(row[0])
@@ -182,6 +144,6 @@ class SQLiteVectorStores(VectorStoreStore):
     async def _one(self, sql: str, params: tuple[Any, ...]) -> Any:
         return await self._db.run(lambda conn: conn.execute(sql, params).fetchone())
 
-
-def _file_columns(file: VectorStoreFile) -> tuple[str, str, str | None, int, str]:
-    return (file.id, file.status, file.batch_id, file.usage_bytes, file.model_dump_json())
+    async def _changed(self, sql: str, params: tuple[Any, ...]) -> bool:
+        """Whether the statement changed a row."""
+        return bool(await self._db.run(lambda conn: conn.execute(sql, params).rowcount))
